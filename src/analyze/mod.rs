@@ -1,0 +1,1 @@
+//! analyze room: see docs/architecture.md. (stub: being built)

@@ -1,0 +1,1 @@
+//! capture room: see docs/architecture.md. (stub: being built)

@@ -1,0 +1,1 @@
+//! diagnose room: see docs/architecture.md. (stub: being built)

@@ -1,0 +1,1 @@
+//! identity room: see docs/architecture.md. (stub: being built)

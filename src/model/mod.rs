@@ -1,0 +1,503 @@
+//! The model: owned, serializable facts about TLS connections, each citing the frame it came from.
+//!
+//! Owns the types every other room speaks: [`Analysis`], [`Connection`], the decoded handshake
+//! messages, [`Anomaly`] and [`Finding`]. It must not parse or format: decoding lives in `tls/`,
+//! rendering in `report/` and `tui/`, rules in `diagnose/`.
+//!
+//! Field names here are the public JSON contract (docs/json-schema.md): renaming one is a
+//! schema change and needs a `schema_version` bump and a changelog line.
+
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+
+/// Which peer of a connection. The client is the side that sent the ClientHello (or, before
+/// that is known, the side that sent the SYN).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Client,
+    Server,
+}
+
+impl Side {
+    pub fn other(self) -> Side {
+        match self {
+            Side::Client => Side::Server,
+            Side::Server => Side::Client,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Client => "client",
+            Side::Server => "server",
+        }
+    }
+}
+
+/// Where a chunk of bytes came from: the capture frame (1-based, as Wireshark numbers them)
+/// and its absolute timestamp in nanoseconds since the Unix epoch. The probe synthesises a
+/// pcap of its own connection, so its chunks have frame numbers too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Provenance {
+    pub frame: u64,
+    pub ts_ns: u64,
+}
+
+/// A TLS code point (cipher suite, signature scheme, group, extension, version, certificate
+/// type, ...): the number always, the IANA name when we know it. Unknown values survive as
+/// numbers (`name: null`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CodePoint {
+    pub code: u32,
+    pub name: Option<String>,
+}
+
+impl CodePoint {
+    pub fn new(code: u32, name: Option<&str>) -> Self {
+        CodePoint {
+            code,
+            name: name.map(str::to_owned),
+        }
+    }
+    /// The name, or the number in hex (`0x1a2b`) when the value is unknown.
+    pub fn label(&self) -> String {
+        match &self.name {
+            Some(n) => n.clone(),
+            None => format!("0x{:04x}", self.code),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Endpoint {
+    pub ip: IpAddr,
+    pub port: u16,
+}
+
+impl std::fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.ip {
+            IpAddr::V4(a) => write!(f, "{a}:{}", self.port),
+            IpAddr::V6(a) => write!(f, "[{a}]:{}", self.port),
+        }
+    }
+}
+
+/// One whole analysis of a capture (or of a probe's own recorded connection).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Analysis {
+    pub source: SourceInfo,
+    pub connections: Vec<Connection>,
+    /// Problems not tied to one connection (a truncated file, an unknown link type, ...).
+    pub anomalies: Vec<Anomaly>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SourceInfo {
+    /// File path, interface name, or `probe`.
+    pub name: String,
+    /// `pcap`, `pcapng`, `live` or `probe`.
+    pub format: String,
+    /// Link types seen, by name (`ETHERNET`, `LINUX_SLL2`, ...).
+    pub link_types: Vec<String>,
+    pub frames: u64,
+    pub bytes: u64,
+    /// Frames that were not IP/TCP or could not be parsed as such (counted, not an error).
+    pub skipped_frames: u64,
+    /// TCP flows seen in all (TLS or not).
+    pub tcp_flows: u64,
+    /// Absolute timestamp (ns since the epoch) of the first frame.
+    pub first_ts_ns: Option<u64>,
+}
+
+/// One TCP connection that carried TLS (or that we tried to read as TLS).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Connection {
+    /// 1-based, in order of the connection's first frame.
+    pub id: usize,
+    pub client: Endpoint,
+    pub server: Endpoint,
+    /// RFC 3339 UTC time of the connection's first frame.
+    pub start_time: String,
+    #[serde(skip)]
+    pub start_ts_ns: u64,
+    /// Seconds from the first frame of the capture to this connection's first frame.
+    pub start_offset: f64,
+    pub first_frame: u64,
+    pub last_frame: u64,
+    pub capture: Coverage,
+    #[serde(flatten)]
+    pub tls: TlsFacts,
+    /// Filled by `diagnose`.
+    #[serde(default)]
+    pub diagnosis: Vec<Finding>,
+}
+
+/// What the capture holds of this connection: lets the diagnosis say "only one direction was
+/// captured" or "the handshake is not in the capture" instead of guessing.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Coverage {
+    pub syn_seen: bool,
+    pub fin_or_rst_seen: bool,
+    pub client_bytes: u64,
+    pub server_bytes: u64,
+    pub client_frames: u64,
+    pub server_frames: u64,
+    /// Holes in a direction's byte stream (lost or uncaptured segments).
+    pub gaps: Vec<Gap>,
+    /// `true` when the client/server roles were inferred from content (no SYN seen).
+    pub roles_inferred: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gap {
+    pub side: Side,
+    /// The first frame after the hole.
+    pub frame: u64,
+    pub missing_bytes: u64,
+}
+
+/// Everything the TLS decoder learned about one connection.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct TlsFacts {
+    /// Negotiated version (from ServerHello, incl. supported_versions); null before that.
+    pub tls_version: Option<CodePoint>,
+    pub client_hello: Option<ClientHello>,
+    pub server_hello: Option<ServerHello>,
+    pub hello_retry_request: Option<ServerHello>,
+    /// TLS 1.3 EncryptedExtensions when decrypted (ALPN etc.).
+    pub encrypted_extensions: Option<EncryptedExtensions>,
+    pub server_certificates: Vec<CertInfo>,
+    /// Frame of the server's Certificate message, when seen.
+    pub server_certificate_frame: Option<u64>,
+    pub certificate_request: Option<CertificateRequest>,
+    pub client_certificate: Option<ClientCertificate>,
+    pub client_certificate_verify: Option<CertificateVerify>,
+    pub alerts: Vec<Alert>,
+    /// The ladder: every record-level event in wire order.
+    pub messages: Vec<Message>,
+    pub outcome: Outcome,
+    pub application_data: AppDataStats,
+    /// How the encrypted part of the handshake was read: `not_needed` (TLS <= 1.2 with no
+    /// renegotiation), `decrypted`, `no_key` (no matching secret in the key log), `inferred`.
+    pub decryption: DecryptionStatus,
+    /// Inferences from record sizes/order where decryption was not possible (issue 6).
+    pub inferences: Vec<Inference>,
+    pub anomalies: Vec<Anomaly>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecryptionStatus {
+    #[default]
+    NotNeeded,
+    Decrypted,
+    NoKey,
+    Failed,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AppDataStats {
+    pub client_records: u64,
+    pub client_bytes: u64,
+    pub server_records: u64,
+    pub server_bytes: u64,
+    /// Frame of the first application-data record, if any.
+    pub first_frame: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClientHello {
+    pub frame: u64,
+    /// Seconds since the connection's first frame.
+    pub time: f64,
+    pub legacy_version: CodePoint,
+    /// Highest version offered (supported_versions if present, else legacy_version).
+    pub max_version: CodePoint,
+    pub supported_versions: Vec<CodePoint>,
+    pub random_hex: String,
+    pub session_id_len: u8,
+    pub cipher_suites: Vec<CodePoint>,
+    pub compression_methods: Vec<u8>,
+    pub sni: Option<String>,
+    pub alpn: Vec<String>,
+    pub signature_algorithms: Vec<CodePoint>,
+    pub signature_algorithms_cert: Vec<CodePoint>,
+    pub supported_groups: Vec<CodePoint>,
+    pub key_share_groups: Vec<CodePoint>,
+    pub ec_point_formats: Vec<u8>,
+    pub post_handshake_auth: bool,
+    pub renegotiation_info: bool,
+    pub extended_master_secret: bool,
+    pub session_ticket: bool,
+    pub status_request: bool,
+    /// Extensions in wire order.
+    pub extensions: Vec<CodePoint>,
+    pub ja3: String,
+    pub ja3_hash: String,
+    pub ja4: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ServerHello {
+    pub frame: u64,
+    pub time: f64,
+    pub legacy_version: CodePoint,
+    /// Negotiated version (supported_versions if present, else legacy_version).
+    pub version: CodePoint,
+    pub cipher_suite: CodePoint,
+    pub compression_method: u8,
+    pub random_hex: String,
+    pub session_id_len: u8,
+    pub extensions: Vec<CodePoint>,
+    /// key_share group (TLS 1.3) or the requested group in a HelloRetryRequest.
+    pub key_share_group: Option<CodePoint>,
+    pub alpn: Option<String>,
+    pub renegotiation_info: bool,
+    pub extended_master_secret: bool,
+    pub is_hello_retry_request: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct EncryptedExtensions {
+    pub frame: u64,
+    pub extensions: Vec<CodePoint>,
+    pub alpn: Option<String>,
+    pub server_name_acknowledged: bool,
+}
+
+/// A distinguished name as RFC 4514 text (what openssl -nameopt RFC2253 and Java's
+/// X500Principal.getName() print), with the raw DER kept for byte-exact comparison (Go).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DistinguishedName {
+    pub text: String,
+    #[serde(skip)]
+    pub der: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicKeyInfo {
+    /// `RSA`, `EC`, `Ed25519`, `Ed448`, `DSA`, `RSASSA-PSS`, or the OID when unknown.
+    pub algorithm: String,
+    pub bits: Option<u32>,
+    /// Named curve for EC keys (`secp256r1`, ...).
+    pub curve: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CertInfo {
+    pub subject: DistinguishedName,
+    pub issuer: DistinguishedName,
+    pub serial_hex: String,
+    /// RFC 3339 UTC.
+    pub not_before: String,
+    pub not_after: String,
+    #[serde(skip)]
+    pub not_before_unix: i64,
+    #[serde(skip)]
+    pub not_after_unix: i64,
+    pub san_dns: Vec<String>,
+    pub san_ip: Vec<String>,
+    pub public_key: PublicKeyInfo,
+    pub signature_algorithm: String,
+    pub sha256_fingerprint: String,
+    pub is_ca: bool,
+    pub self_signed: bool,
+    /// Extended key usages by name (`clientAuth`, `serverAuth`, ...); empty = extension absent.
+    pub extended_key_usage: Vec<String>,
+    /// Key usage bits by name; empty = extension absent.
+    pub key_usage: Vec<String>,
+    /// DER length in bytes.
+    pub length: u32,
+    #[serde(skip)]
+    pub der: Vec<u8>,
+    /// Set when the certificate could not be parsed; the other fields are then empty.
+    pub parse_error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CertificateRequest {
+    pub frame: u64,
+    pub time: f64,
+    /// `true` for the TLS 1.3 form (context + extensions).
+    pub tls13: bool,
+    /// TLS 1.2 `certificate_types` (empty in TLS 1.3).
+    pub certificate_types: Vec<CodePoint>,
+    pub signature_algorithms: Vec<CodePoint>,
+    pub signature_algorithms_cert: Vec<CodePoint>,
+    /// Empty list = the server accepts any issuer (or, in TLS 1.3, did not say).
+    pub certificate_authorities: Vec<DistinguishedName>,
+    /// TLS 1.3 certificate_request_context, hex; empty for TLS <= 1.2.
+    pub context_hex: String,
+    pub extensions: Vec<CodePoint>,
+    /// `true` when this request came after application data (renegotiation or TLS 1.3
+    /// post-handshake authentication).
+    pub post_handshake: bool,
+    /// `true` when read from decrypted records.
+    pub decrypted: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClientCertificate {
+    pub frame: u64,
+    pub time: f64,
+    /// Number of certificates in the message; 0 is the classic "client sent nothing".
+    pub count: usize,
+    /// The certificate_list length field in bytes ("Certificates Length" in Wireshark).
+    pub certificates_length: u32,
+    pub chain: Vec<CertInfo>,
+    pub decrypted: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CertificateVerify {
+    pub frame: u64,
+    pub time: f64,
+    /// TLS 1.2+/1.3 signature scheme; null for TLS <= 1.1 (no algorithm field).
+    pub algorithm: Option<CodePoint>,
+    pub signature_length: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Alert {
+    pub from: Side,
+    /// `warning`, `fatal`, or `unknown(N)`; `encrypted` when the alert could not be read.
+    pub level: String,
+    /// Description name (`handshake_failure`), or `encrypted` when it could not be read.
+    pub description: String,
+    /// Description code (40); null when encrypted.
+    pub code: Option<u8>,
+    pub frame: u64,
+    pub time: f64,
+    pub encrypted: bool,
+    pub decrypted: bool,
+}
+
+/// One line of the handshake ladder.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Message {
+    pub frame: u64,
+    pub time: f64,
+    pub from: Side,
+    /// `ClientHello`, `Certificate`, `ChangeCipherSpec`, `Alert`, `ApplicationData`,
+    /// `EncryptedHandshake`, ...
+    pub name: String,
+    /// Handshake type (RFC 8446 §4), or record content type for non-handshake records.
+    pub code: Option<u8>,
+    /// Short text for the ladder: `0 certificates (length 0)`, `fatal handshake_failure (40)`.
+    pub detail: Option<String>,
+    /// Length of the message body (handshake) or record fragment.
+    pub length: u32,
+    pub encrypted: bool,
+    pub decrypted: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeStatus {
+    /// Both Finished (or application data both ways) seen, no fatal alert during the handshake.
+    Completed,
+    /// A fatal alert (or a close/reset mid-handshake) ended it.
+    Failed,
+    /// The capture does not hold enough to say (gap, only one direction, cut off).
+    #[default]
+    Incomplete,
+    /// The handshake could not be followed (encrypted without keys) but application data flowed.
+    CompletedEncrypted,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Outcome {
+    pub status: OutcomeStatus,
+    /// One line: `failed: server sent fatal handshake_failure (40) after client Certificate`.
+    pub summary: String,
+    /// The last handshake message seen before the failure (`Certificate` from client, ...).
+    pub failed_after: Option<String>,
+    pub alert_description: Option<String>,
+    pub alert_code: Option<u8>,
+    pub alert_from: Option<Side>,
+    pub frame: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Inference {
+    pub what: String,
+    /// `high`, `medium`, `low`.
+    pub confidence: String,
+    pub basis: String,
+    pub frames: Vec<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anomaly {
+    /// Stable snake_case kind: `truncated_frame`, `bad_record_length`, `handshake_too_large`,
+    /// `not_tls`, `capture_gap`, `malformed_handshake`, `unknown_link_type`, ...
+    pub kind: String,
+    pub frame: Option<u64>,
+    pub side: Option<Side>,
+    pub detail: String,
+}
+
+impl Anomaly {
+    pub fn new(kind: &str, frame: Option<u64>, side: Option<Side>, detail: impl Into<String>) -> Self {
+        Anomaly {
+            kind: kind.to_owned(),
+            frame,
+            side,
+            detail: detail.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A diagnosis finding: a stable code, one sentence, the evidence and the fix.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable kebab-case code (`client-sent-empty-certificate`); see docs/diagnosis.md.
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    pub evidence: Vec<Evidence>,
+    /// Further lines (ranked likely causes, accepted issuers, ...).
+    pub details: Vec<String>,
+    pub fix: Option<String>,
+    /// Per-stack verdicts when an identity was given.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub stack_verdicts: Vec<StackVerdict>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Evidence {
+    pub frame: Option<u64>,
+    pub field: String,
+    pub value: String,
+}
+
+/// Would a given client stack send the given identity for a given CertificateRequest?
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StackVerdict {
+    /// `jsse-sunx509`, `jsse-pkix`, `openssl`, `go`, `dotnet`, `rustls`.
+    pub stack: String,
+    pub label: String,
+    /// `sent`, `not_sent`, `depends`.
+    pub verdict: String,
+    pub reason: String,
+}

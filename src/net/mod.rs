@@ -1,0 +1,1 @@
+//! net room: see docs/architecture.md. (stub: being built)

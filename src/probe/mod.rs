@@ -1,0 +1,1 @@
+//! probe room: see docs/architecture.md. (stub: being built)

@@ -1,0 +1,1 @@
+//! reassembly room: see docs/architecture.md. (stub: being built)

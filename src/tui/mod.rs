@@ -1,0 +1,1 @@
+//! tui room: see docs/architecture.md. (stub: being built)
