@@ -440,7 +440,12 @@ pub struct Anomaly {
 }
 
 impl Anomaly {
-    pub fn new(kind: &str, frame: Option<u64>, side: Option<Side>, detail: impl Into<String>) -> Self {
+    pub fn new(
+        kind: &str,
+        frame: Option<u64>,
+        side: Option<Side>,
+        detail: impl Into<String>,
+    ) -> Self {
         Anomaly {
             kind: kind.to_owned(),
             frame,
