@@ -1,1 +1,9 @@
-//! report room: see docs/architecture.md. (stub: being built)
+//! Reports: the human text report and the JSON document. Owns presentation only: it reads the
+//! model (facts and findings) and writes to `impl Write`; it decides nothing and is not the
+//! domain model (the JSON envelope and its `schema_version` live in `json`).
+
+pub mod json;
+pub mod text;
+
+#[cfg(test)]
+mod tests;

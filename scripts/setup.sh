@@ -1,0 +1,28 @@
+#!/usr/bin/env sh
+# Installs the system packages tlsdiag needs to build and test on Debian/Ubuntu:
+#   libpcap-dev      build: the `pcap` crate links libpcap (live capture)
+#   tshark           tests: the reference decoder our facts are cross-checked against
+#   openssl, tmux    tests: real TLS servers/clients for the probe; the terminal-UI end-to-end test
+#   tcpdump, java, iproute2, curl: only to regenerate captures (captures/scripts/generate.sh)
+# Idempotent and quick when everything is present (no apt-get update then).
+set -eu
+pkgs="libpcap-dev pkg-config tshark openssl tmux tcpdump iproute2 curl"
+if [ "${TLSDIAG_SETUP_JAVA:-0}" = 1 ]; then pkgs="$pkgs default-jdk-headless"; fi
+missing=""
+for p in $pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -z "$missing" ]; then exit 0; fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "setup: please install:$missing (no apt-get here)" >&2
+  exit 1
+fi
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+echo "setup: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer "no" up front.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections 2>/dev/null || true
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,89 @@
+//! The JSON document (`--json`): a public contract for scripts. The envelope lives here; the
+//! per-connection objects are the model's own serde form, whose field names are the contract
+//! (docs/json-schema.md). Bump [`SCHEMA_VERSION`] and add a changelog line on any change that
+//! renames, removes or changes the meaning of a field; adding a field is a minor change.
+
+use crate::model::{Analysis, Anomaly, Connection, OutcomeStatus, Severity, SourceInfo};
+use serde::Serialize;
+use std::io::Write;
+
+/// Major.minor: scripts should check the major number.
+pub const SCHEMA_VERSION: &str = "1.0";
+
+#[derive(Debug, Serialize)]
+pub struct Document<'a> {
+    pub schema_version: &'static str,
+    pub tool: Tool,
+    pub source: &'a SourceInfo,
+    pub summary: Summary,
+    pub connections: &'a [Connection],
+    pub anomalies: &'a [Anomaly],
+}
+
+#[derive(Debug, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub connections: usize,
+    pub completed: usize,
+    pub failed: usize,
+    pub incomplete: usize,
+    pub empty_client_certificates: usize,
+    pub findings_error: usize,
+    pub findings_warning: usize,
+}
+
+impl Summary {
+    pub fn of(analysis: &Analysis) -> Summary {
+        let mut s = Summary {
+            connections: analysis.connections.len(),
+            ..Summary::default()
+        };
+        for c in &analysis.connections {
+            match c.tls.outcome.status {
+                OutcomeStatus::Completed | OutcomeStatus::CompletedEncrypted => s.completed += 1,
+                OutcomeStatus::Failed => s.failed += 1,
+                OutcomeStatus::Incomplete => s.incomplete += 1,
+            }
+            if c.tls
+                .client_certificate
+                .as_ref()
+                .is_some_and(|cc| cc.count == 0)
+            {
+                s.empty_client_certificates += 1;
+            }
+            for f in &c.diagnosis {
+                match f.severity {
+                    Severity::Error => s.findings_error += 1,
+                    Severity::Warning => s.findings_warning += 1,
+                    Severity::Info => {}
+                }
+            }
+        }
+        s
+    }
+}
+
+pub fn document(analysis: &Analysis) -> Document<'_> {
+    Document {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "tlsdiag",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        source: &analysis.source,
+        summary: Summary::of(analysis),
+        connections: &analysis.connections,
+        anomalies: &analysis.anomalies,
+    }
+}
+
+/// Writes the document, pretty-printed, followed by a newline.
+pub fn write(out: &mut dyn Write, analysis: &Analysis) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &document(analysis)).map_err(std::io::Error::from)?;
+    writeln!(out)
+}

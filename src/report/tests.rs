@@ -1,0 +1,21 @@
+use super::text::wrap;
+
+#[test]
+fn wrap_keeps_words_and_width() {
+    let lines = wrap(
+        "the server asked for a client certificate issued by one of 2 CAs",
+        20,
+    );
+    assert!(lines.iter().all(|l| l.chars().count() <= 20), "{lines:?}");
+    assert_eq!(
+        lines.join(" "),
+        "the server asked for a client certificate issued by one of 2 CAs"
+    );
+}
+
+#[test]
+fn wrap_long_word_stays_whole() {
+    let lines = wrap("CN=averyveryverylongcommonname,O=x short", 10);
+    assert_eq!(lines[0], "CN=averyveryverylongcommonname,O=x");
+    assert_eq!(lines[1], "short");
+}

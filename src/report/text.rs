@@ -1,0 +1,739 @@
+//! The human report of `tlsdiag analyze`: the answer first (outcome and diagnosis), the evidence
+//! under it (the handshake ladder), raw facts last — the layout of design/screens.md.
+//! Writes to any `impl Write`; colour only when asked (the caller decides from the terminal and
+//! NO_COLOR). Must not decide anything: every judgement comes from the model and the diagnosis.
+
+use crate::model::{
+    Alert, Analysis, CertInfo, CodePoint, Connection, Finding, Message, OutcomeStatus, Severity,
+    Side, StackVerdict,
+};
+use std::io::{self, Write};
+
+/// How much of each connection to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Detail {
+    /// Full sections for failed/incomplete connections and those with findings; one line for
+    /// the rest (all connections in full when there are at most three).
+    #[default]
+    Auto,
+    /// Full sections for every connection.
+    All,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextOptions {
+    pub color: bool,
+    pub detail: Detail,
+    /// Width used to wrap prose (findings); the ladder and facts are not wrapped.
+    pub width: usize,
+}
+
+impl TextOptions {
+    pub fn plain() -> Self {
+        TextOptions {
+            color: false,
+            detail: Detail::Auto,
+            width: 100,
+        }
+    }
+}
+
+struct Style {
+    on: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    }
+    fn red(&self, s: &str) -> String {
+        self.paint("1;31", s)
+    }
+    fn yellow(&self, s: &str) -> String {
+        self.paint("1;33", s)
+    }
+    fn green(&self, s: &str) -> String {
+        self.paint("32", s)
+    }
+    fn bold(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+    fn dim(&self, s: &str) -> String {
+        self.paint("2", s)
+    }
+}
+
+/// Writes the whole report for an analysis.
+pub fn write_analysis(out: &mut dyn Write, a: &Analysis, opts: &TextOptions) -> io::Result<()> {
+    let st = Style { on: opts.color };
+    let failed = a
+        .connections
+        .iter()
+        .filter(|c| c.tls.outcome.status == OutcomeStatus::Failed)
+        .count();
+    let incomplete = a
+        .connections
+        .iter()
+        .filter(|c| c.tls.outcome.status == OutcomeStatus::Incomplete)
+        .count();
+    let n = a.connections.len();
+    let mut head = format!(
+        "{} — {} TLS connection{}",
+        a.source.name,
+        n,
+        if n == 1 { "" } else { "s" }
+    );
+    if failed > 0 {
+        head.push_str(&format!(", {failed} failed"));
+    }
+    if incomplete > 0 {
+        head.push_str(&format!(", {incomplete} incomplete"));
+    }
+    let links = if a.source.link_types.is_empty() {
+        "-".to_owned()
+    } else {
+        a.source.link_types.join("+")
+    };
+    writeln!(
+        out,
+        "{}   ({}, {}, {} frames)",
+        st.bold(&head),
+        a.source.format,
+        links,
+        a.source.frames
+    )?;
+    for an in &a.anomalies {
+        writeln!(
+            out,
+            "  {} {}{}: {}",
+            st.yellow("⚠"),
+            an.kind,
+            an.frame
+                .map(|f| format!(" (frame {f})"))
+                .unwrap_or_default(),
+            an.detail
+        )?;
+    }
+    if n == 0 {
+        writeln!(
+            out,
+            "\nNo TLS connection found ({} TCP flows).",
+            a.source.tcp_flows
+        )?;
+        return Ok(());
+    }
+    let full_all = opts.detail == Detail::All || n <= 3;
+    if n > 1 {
+        writeln!(out)?;
+        for c in &a.connections {
+            writeln!(out, "{}", summary_line(c, &st))?;
+        }
+    }
+    for c in &a.connections {
+        if full_all || needs_detail(c) {
+            writeln!(out)?;
+            write_connection(out, c, opts)?;
+        }
+    }
+    Ok(())
+}
+
+fn needs_detail(c: &Connection) -> bool {
+    c.tls.outcome.status != OutcomeStatus::Completed
+        || c.diagnosis.iter().any(|f| f.severity >= Severity::Warning)
+        || c.tls
+            .client_certificate
+            .as_ref()
+            .is_some_and(|cc| cc.count == 0)
+}
+
+fn outcome_mark(c: &Connection, st: &Style) -> String {
+    match c.tls.outcome.status {
+        OutcomeStatus::Completed | OutcomeStatus::CompletedEncrypted => st.green("✓"),
+        OutcomeStatus::Failed => st.red("✗"),
+        OutcomeStatus::Incomplete => st.yellow("?"),
+    }
+}
+
+fn version_label(c: &Connection) -> String {
+    c.tls
+        .tls_version
+        .as_ref()
+        .map(short_version)
+        .unwrap_or_else(|| "TLS ?".to_owned())
+}
+
+fn short_version(v: &CodePoint) -> String {
+    match v.code {
+        0x0300 => "SSL 3.0".into(),
+        0x0301 => "TLS 1.0".into(),
+        0x0302 => "TLS 1.1".into(),
+        0x0303 => "TLS 1.2".into(),
+        0x0304 => "TLS 1.3".into(),
+        _ => v.label(),
+    }
+}
+
+/// Client-certificate status in one word, for tables: `sent (2)`, `EMPTY`, `not requested`,
+/// `encrypted`.
+pub fn client_cert_status(c: &Connection) -> String {
+    match (&c.tls.client_certificate, &c.tls.certificate_request) {
+        (Some(cc), _) if cc.count == 0 => "EMPTY".into(),
+        (Some(cc), _) => format!("sent ({})", cc.count),
+        (None, Some(_)) => "requested, none seen".into(),
+        (None, None) => {
+            if c.tls.tls_version.as_ref().is_some_and(|v| v.code == 0x0304)
+                && c.tls.decryption != crate::model::DecryptionStatus::Decrypted
+            {
+                "encrypted".into()
+            } else {
+                "not requested".into()
+            }
+        }
+    }
+}
+
+fn summary_line(c: &Connection, st: &Style) -> String {
+    let sni = c
+        .tls
+        .client_hello
+        .as_ref()
+        .and_then(|h| h.sni.clone())
+        .unwrap_or_else(|| "-".into());
+    let cert = client_cert_status(c);
+    let cert = if cert == "EMPTY" {
+        st.yellow("⚠ EMPTY")
+    } else {
+        cert
+    };
+    let first = c
+        .diagnosis
+        .first()
+        .map(|f| f.code.clone())
+        .unwrap_or_default();
+    format!(
+        "{} #{:<3} {} → {}  {}  {}  client cert: {}  {}  {}",
+        outcome_mark(c, st),
+        c.id,
+        c.client,
+        c.server,
+        sni,
+        version_label(c),
+        cert,
+        outcome_word(c),
+        first
+    )
+}
+
+fn outcome_word(c: &Connection) -> String {
+    let o = &c.tls.outcome;
+    match o.status {
+        OutcomeStatus::Completed => "completed".into(),
+        OutcomeStatus::CompletedEncrypted => "completed (encrypted handshake)".into(),
+        OutcomeStatus::Incomplete => "incomplete".into(),
+        OutcomeStatus::Failed => match (&o.alert_description, o.alert_from) {
+            (Some(d), Some(s)) => format!("failed: {d} from {}", s.as_str()),
+            (Some(d), None) => format!("failed: {d}"),
+            _ => "failed".into(),
+        },
+    }
+}
+
+/// Writes one connection in full: header, diagnosis, handshake ladder, facts.
+pub fn write_connection(out: &mut dyn Write, c: &Connection, opts: &TextOptions) -> io::Result<()> {
+    let st = Style { on: opts.color };
+    let sni = c
+        .tls
+        .client_hello
+        .as_ref()
+        .and_then(|h| h.sni.as_deref())
+        .map(|s| format!(" (SNI {s})"))
+        .unwrap_or_default();
+    let suite = c
+        .tls
+        .server_hello
+        .as_ref()
+        .map(|h| h.cipher_suite.label())
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "{} {} {} → {}{}  {}  {}",
+        outcome_mark(c, &st),
+        st.bold(&format!("#{}", c.id)),
+        c.client,
+        c.server,
+        sni,
+        version_label(c),
+        suite
+    )?;
+    let dur = last_time(c);
+    let summary = if c.tls.outcome.summary.is_empty() {
+        outcome_word(c)
+    } else {
+        c.tls.outcome.summary.clone()
+    };
+    let painted = match c.tls.outcome.status {
+        OutcomeStatus::Failed => st.red(&summary),
+        OutcomeStatus::Incomplete => st.yellow(&summary),
+        _ => st.green(&summary),
+    };
+    writeln!(
+        out,
+        "  {}   {}",
+        painted,
+        st.dim(&format!(
+            "started {}, frames {}–{}, {:.3} s",
+            c.start_time, c.first_frame, c.last_frame, dur
+        ))
+    )?;
+
+    if !c.diagnosis.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "  {}", st.bold("DIAGNOSIS"))?;
+        for f in &c.diagnosis {
+            write_finding(out, f, opts, &st)?;
+        }
+    }
+
+    writeln!(out)?;
+    writeln!(
+        out,
+        "  {}   {}",
+        st.bold("HANDSHAKE"),
+        st.dim("→ client to server   ← server to client")
+    )?;
+    write_ladder(out, &c.tls.messages, &st)?;
+
+    writeln!(out)?;
+    writeln!(out, "  {}", st.bold("FACTS"))?;
+    write_facts(out, c, &st)?;
+    Ok(())
+}
+
+fn last_time(c: &Connection) -> f64 {
+    c.tls.messages.last().map(|m| m.time).unwrap_or(0.0)
+}
+
+fn write_finding(
+    out: &mut dyn Write,
+    f: &Finding,
+    opts: &TextOptions,
+    st: &Style,
+) -> io::Result<()> {
+    let sev = match f.severity {
+        Severity::Error => st.red("error  "),
+        Severity::Warning => st.yellow("warning"),
+        Severity::Info => st.dim("info   "),
+    };
+    writeln!(out, "  {} {}", sev, st.bold(&f.code))?;
+    let indent = "          ";
+    let width = opts.width.max(60).saturating_sub(indent.len());
+    for line in wrap(&f.message, width) {
+        writeln!(out, "{indent}{line}")?;
+    }
+    for d in &f.details {
+        for (i, line) in wrap(d, width.saturating_sub(2)).into_iter().enumerate() {
+            if i == 0 {
+                writeln!(out, "{indent}{line}")?;
+            } else {
+                writeln!(out, "{indent}  {line}")?;
+            }
+        }
+    }
+    if !f.stack_verdicts.is_empty() {
+        write_verdicts(out, &f.stack_verdicts, indent, st)?;
+    }
+    if !f.evidence.is_empty() {
+        writeln!(out, "{indent}{}", st.dim("Evidence:"))?;
+        for e in &f.evidence {
+            let frame = e.frame.map(|n| format!("frame {n}: ")).unwrap_or_default();
+            writeln!(out, "{indent}  {}{} = {}", frame, e.field, e.value)?;
+        }
+    }
+    if let Some(fix) = &f.fix {
+        let mut first = true;
+        for line in wrap(fix, width.saturating_sub(5)) {
+            if first {
+                writeln!(out, "{indent}{} {line}", st.bold("Fix:"))?;
+                first = false;
+            } else {
+                writeln!(out, "{indent}     {line}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_verdicts(
+    out: &mut dyn Write,
+    v: &[StackVerdict],
+    indent: &str,
+    st: &Style,
+) -> io::Result<()> {
+    writeln!(out, "{indent}{}", st.dim("Would this identity be sent?"))?;
+    let w = v.iter().map(|s| s.label.chars().count()).max().unwrap_or(0);
+    for s in v {
+        let mark = match s.verdict.as_str() {
+            "sent" => st.green("✓ sent    "),
+            "not_sent" => st.red("✗ not sent"),
+            _ => st.yellow("? depends "),
+        };
+        let pad = w.saturating_sub(s.label.chars().count());
+        writeln!(
+            out,
+            "{indent}  {}{}  {}  {}",
+            s.label,
+            " ".repeat(pad),
+            mark,
+            s.reason
+        )?;
+    }
+    Ok(())
+}
+
+/// One line per message; frame and time only when they change; runs of application data are
+/// collapsed so a long connection does not bury its handshake.
+fn write_ladder(out: &mut dyn Write, msgs: &[Message], st: &Style) -> io::Result<()> {
+    if msgs.is_empty() {
+        writeln!(out, "    (no TLS message decoded)")?;
+        return Ok(());
+    }
+    let mut last_frame: Option<u64> = None;
+    let mut i = 0;
+    while let Some(m) = msgs.get(i) {
+        // Collapse a run of ApplicationData/EncryptedRecord from one side.
+        let mut run = 1;
+        let mut bytes = u64::from(m.length);
+        if m.name == "ApplicationData" {
+            while let Some(n) = msgs.get(i + run) {
+                if n.name == m.name && n.from == m.from {
+                    bytes += u64::from(n.length);
+                    run += 1;
+                } else {
+                    break;
+                }
+            }
+        }
+        let when = if last_frame == Some(m.frame) {
+            format!("{:>10}  {:>10}", "", "")
+        } else {
+            format!("{:>10.6}  {:>10}", m.time, format!("frame {}", m.frame))
+        };
+        last_frame = Some(m.frame);
+        let arrow = match m.from {
+            Side::Client => "→",
+            Side::Server => "←",
+        };
+        let mut text = if run > 1 {
+            format!("{} ×{run} ({bytes} bytes)", m.name)
+        } else {
+            let mut t = m.name.clone();
+            if let Some(d) = &m.detail {
+                t.push_str("  ");
+                t.push_str(d);
+            } else if m.encrypted {
+                t.push_str(&format!("  ({} bytes, encrypted)", m.length));
+            }
+            t
+        };
+        if m.decrypted {
+            text.push_str(" [decrypted]");
+        }
+        let empty_cert = m.name == "Certificate" && m.from == Side::Client && is_empty_cert(m);
+        let line = if empty_cert {
+            st.yellow(&format!("{text}  ⚠ EMPTY"))
+        } else if m.name == "Alert" {
+            st.red(&text)
+        } else {
+            text
+        };
+        writeln!(out, "  {when}  {arrow}  {line}")?;
+        i += run;
+    }
+    Ok(())
+}
+
+fn is_empty_cert(m: &Message) -> bool {
+    // The decoder writes "0 certificates ..." for an empty list; the body of an empty TLS 1.2
+    // Certificate message is exactly 3 bytes (the 24-bit list length 0), TLS 1.3 adds the
+    // context length byte.
+    m.detail
+        .as_deref()
+        .is_some_and(|d| d.starts_with("0 certificates"))
+}
+
+fn list_names(v: &[CodePoint], max: usize) -> String {
+    let mut s: Vec<String> = v.iter().take(max).map(CodePoint::label).collect();
+    if v.len() > max {
+        s.push(format!("… ({} in all)", v.len()));
+    }
+    s.join(", ")
+}
+
+fn cert_line(c: &CertInfo) -> String {
+    if let Some(e) = &c.parse_error {
+        return format!("unparseable certificate ({} bytes): {e}", c.length);
+    }
+    let key = match (&c.public_key.curve, c.public_key.bits) {
+        (Some(curve), _) => format!("{} {curve}", c.public_key.algorithm),
+        (None, Some(b)) => format!("{} {b}", c.public_key.algorithm),
+        _ => c.public_key.algorithm.clone(),
+    };
+    format!(
+        "{}  ← issued by {}  ({key}, valid {} … {})",
+        c.subject.text,
+        if c.self_signed {
+            "itself (self-signed)".to_owned()
+        } else {
+            c.issuer.text.clone()
+        },
+        date_part(&c.not_before),
+        date_part(&c.not_after)
+    )
+}
+
+fn date_part(s: &str) -> &str {
+    s.get(..10).unwrap_or(s)
+}
+
+fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()> {
+    let t = &c.tls;
+    let label = |s: &str| format!("    {s:<14}");
+    if let Some(h) = &t.client_hello {
+        let versions = if h.supported_versions.is_empty() {
+            short_version(&h.legacy_version)
+        } else {
+            h.supported_versions
+                .iter()
+                .map(short_version)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        writeln!(
+            out,
+            "{}offers {} · {} cipher suites · SNI {} · ALPN {}",
+            label("ClientHello"),
+            versions,
+            h.cipher_suites.len(),
+            h.sni.as_deref().unwrap_or("–"),
+            if h.alpn.is_empty() {
+                "–".to_owned()
+            } else {
+                h.alpn.join(",")
+            }
+        )?;
+        writeln!(
+            out,
+            "{}signature algorithms: {}",
+            label(""),
+            list_names(&h.signature_algorithms, 6)
+        )?;
+        writeln!(
+            out,
+            "{}groups: {} · post_handshake_auth {} · JA3 {} · JA4 {}",
+            label(""),
+            list_names(&h.supported_groups, 5),
+            if h.post_handshake_auth { "yes" } else { "no" },
+            h.ja3_hash,
+            h.ja4
+        )?;
+    } else {
+        writeln!(out, "{}not in the capture", label("ClientHello"))?;
+    }
+    if let Some(h) = &t.hello_retry_request {
+        writeln!(
+            out,
+            "{}asks for group {}",
+            label("HelloRetryReq"),
+            h.key_share_group
+                .as_ref()
+                .map(CodePoint::label)
+                .unwrap_or_else(|| "–".into())
+        )?;
+    }
+    if let Some(h) = &t.server_hello {
+        writeln!(
+            out,
+            "{}{} · {}{}",
+            label("ServerHello"),
+            short_version(&h.version),
+            h.cipher_suite.label(),
+            h.alpn
+                .as_deref()
+                .map(|a| format!(" · ALPN {a}"))
+                .unwrap_or_default()
+        )?;
+    }
+    for (i, cert) in t.server_certificates.iter().enumerate() {
+        let l = if i == 0 { "Server chain" } else { "" };
+        writeln!(out, "{}{}", label(l), cert_line(cert))?;
+    }
+    if let Some(r) = &t.certificate_request {
+        let types = if r.certificate_types.is_empty() {
+            String::new()
+        } else {
+            format!("types {} · ", list_names(&r.certificate_types, 8))
+        };
+        writeln!(
+            out,
+            "{}{}{} signature algorithms · {} CA name{}{}",
+            label("CertRequest"),
+            types,
+            r.signature_algorithms.len(),
+            r.certificate_authorities.len(),
+            if r.certificate_authorities.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            if r.certificate_authorities.is_empty() {
+                " (any issuer)"
+            } else {
+                ":"
+            }
+        )?;
+        for dn in &r.certificate_authorities {
+            writeln!(out, "{}  {}", label(""), dn.text)?;
+        }
+    } else if t.server_hello.is_some() {
+        let enc = t.tls_version.as_ref().is_some_and(|v| v.code == 0x0304)
+            && t.decryption != crate::model::DecryptionStatus::Decrypted;
+        writeln!(
+            out,
+            "{}{}",
+            label("CertRequest"),
+            if enc {
+                "not visible (TLS 1.3 handshake is encrypted; give --keylog)"
+            } else {
+                "none (the server did not ask for a client certificate)"
+            }
+        )?;
+    }
+    match &t.client_certificate {
+        Some(cc) if cc.count == 0 => writeln!(
+            out,
+            "{}{}",
+            label("Client cert"),
+            st.yellow(&format!(
+                "⚠ EMPTY — 0 certificates, certificates length {} (frame {})",
+                cc.certificates_length, cc.frame
+            ))
+        )?,
+        Some(cc) => {
+            writeln!(
+                out,
+                "{}{} certificate{}, length {} (frame {})",
+                label("Client cert"),
+                cc.count,
+                if cc.count == 1 { "" } else { "s" },
+                cc.certificates_length,
+                cc.frame
+            )?;
+            for cert in &cc.chain {
+                writeln!(out, "{}  {}", label(""), cert_line(cert))?;
+            }
+        }
+        None => {}
+    }
+    if let Some(v) = &t.client_certificate_verify {
+        writeln!(
+            out,
+            "{}{} (frame {})",
+            label("CertVerify"),
+            v.algorithm
+                .as_ref()
+                .map(CodePoint::label)
+                .unwrap_or_else(|| "–".into()),
+            v.frame
+        )?;
+    }
+    for (i, a) in t.alerts.iter().enumerate() {
+        let l = if i == 0 { "Alerts" } else { "" };
+        writeln!(out, "{}{}", label(l), alert_text(a))?;
+    }
+    for inf in &t.inferences {
+        writeln!(
+            out,
+            "{}{} (confidence {}; {}) [inferred, not decrypted]",
+            label("Inference"),
+            inf.what,
+            inf.confidence,
+            inf.basis
+        )?;
+    }
+    let cov = &c.capture;
+    if !cov.gaps.is_empty() || cov.roles_inferred || !cov.syn_seen {
+        let mut notes = Vec::new();
+        if !cov.syn_seen {
+            notes.push("no SYN (capture started mid-connection)".to_owned());
+        }
+        if cov.roles_inferred {
+            notes.push("client/server roles inferred from content".to_owned());
+        }
+        for g in &cov.gaps {
+            notes.push(format!(
+                "{} bytes missing from the {} before frame {}",
+                g.missing_bytes,
+                g.side.as_str(),
+                g.frame
+            ));
+        }
+        writeln!(out, "{}{}", label("Capture"), notes.join("; "))?;
+    }
+    for an in &t.anomalies {
+        writeln!(
+            out,
+            "{}{} {}{}: {}",
+            label("Anomaly"),
+            st.yellow("⚠"),
+            an.kind,
+            an.frame
+                .map(|f| format!(" (frame {f})"))
+                .unwrap_or_default(),
+            an.detail
+        )?;
+    }
+    Ok(())
+}
+
+fn alert_text(a: &Alert) -> String {
+    if a.encrypted && !a.decrypted {
+        return format!(
+            "{} sent an encrypted alert (frame {})",
+            a.from.as_str(),
+            a.frame
+        );
+    }
+    format!(
+        "{} sent {} {}{} (frame {}){}",
+        a.from.as_str(),
+        a.level,
+        a.description,
+        a.code.map(|c| format!(" ({c})")).unwrap_or_default(),
+        a.frame,
+        if a.decrypted { " [decrypted]" } else { "" }
+    )
+}
+
+/// Greedy word wrap; words longer than the width stay whole.
+pub fn wrap(s: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for word in s.split_whitespace() {
+        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
