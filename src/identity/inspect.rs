@@ -1,0 +1,1 @@
+//! inspect (stub, being built).

@@ -1,0 +1,1 @@
+//! Stack selection simulation (stub, being built).
