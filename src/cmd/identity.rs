@@ -1,18 +1,60 @@
-//! `tlsdiag identity ...` (stub: being built).
+//! `tlsdiag identity ...`: argument handling and output for the identity room. Passwords come
+//! from `--password-file`, `TLSDIAG_PASSWORD` or a terminal prompt — never from argv.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context as _;
+use tlsdiag::identity;
+
 #[derive(Debug, clap::Subcommand)]
 pub enum IdentityCommand {
     /// List a keystore's entries like `keytool -list -v`, with chain, key and match checks.
+    /// Reads PEM (certificate + key, one file or several: `inspect cert.pem key.pem`),
+    /// PKCS#12 (.p12/.pfx) and JKS; the format is detected from the content.
     Inspect {
-        file: PathBuf,
+        /// The keystore, or PEM/DER certificate and key files to be read together.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Show only this entry.
         #[arg(long)]
         alias: Option<String>,
+        /// Read the keystore password from the first line of this file (else
+        /// TLSDIAG_PASSWORD, else a prompt on a terminal).
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
 }
 
-pub fn run(_cmd: IdentityCommand) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`identity` is not implemented yet")
+pub fn run(cmd: IdentityCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        IdentityCommand::Inspect {
+            files,
+            alias,
+            password_file,
+            json,
+        } => {
+            let password = identity::password::obtain(password_file.as_deref())?;
+            let paths: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
+            let ks = identity::open_files(&paths, password.as_ref())?;
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+                .unwrap_or(0);
+            let report = identity::inspect::inspect(&ks, alias.as_deref(), now)?;
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            if json {
+                serde_json::to_writer_pretty(&mut out, &report).context("writing JSON")?;
+                use std::io::Write;
+                writeln!(out)?;
+            } else {
+                identity::inspect::render_text(&report, &mut out)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }

@@ -248,12 +248,14 @@ fn legacy_decrypt(
         "AES-256-CBC" => 32,
         "DES-EDE3-CBC" => 24,
         "DES-CBC" => 8,
-        other => return Err(IdentityError::UnsupportedEncryption {
-            path: path.to_owned(),
-            detail: format!(
+        other => {
+            return Err(IdentityError::UnsupportedEncryption {
+                path: path.to_owned(),
+                detail: format!(
                 "legacy PEM cipher {other} is not supported; convert: openssl pkey -in KEY -aes256"
             ),
-        }),
+            })
+        }
     };
     let salt = iv
         .get(..8)

@@ -286,3 +286,327 @@ fn truncations_never_panic() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Stack selection simulation
+
+mod sim {
+    use super::*;
+    use crate::identity::select::{self, sunx509_choice, NOT_SENT, SENT};
+    use crate::model::{CertificateRequest, CodePoint, DistinguishedName, StackVerdict};
+
+    pub fn req(
+        tls13: bool,
+        types: &[u32],
+        algs: &[u32],
+        cas: Vec<DistinguishedName>,
+    ) -> CertificateRequest {
+        CertificateRequest {
+            frame: 7,
+            time: 0.0,
+            tls13,
+            certificate_types: types.iter().map(|c| CodePoint::new(*c, None)).collect(),
+            signature_algorithms: algs.iter().map(|c| CodePoint::new(*c, None)).collect(),
+            signature_algorithms_cert: vec![],
+            certificate_authorities: cas,
+            context_hex: String::new(),
+            extensions: vec![],
+            post_handshake: false,
+            decrypted: false,
+        }
+    }
+
+    fn subject_of(file: &str) -> DistinguishedName {
+        let ks = open(&data(file), None).unwrap();
+        ks.entries[0].chain[0].subject.clone()
+    }
+
+    fn pem_identity(cert: &str, key: &str) -> Entry {
+        open_files(&[&data(cert), &data(key)], None)
+            .unwrap()
+            .entries
+            .remove(0)
+    }
+
+    fn get<'a>(v: &'a [StackVerdict], stack: &str) -> &'a StackVerdict {
+        v.iter().find(|s| s.stack == stack).unwrap()
+    }
+
+    /// The test certificates are valid for ten years from generation (generate.sh).
+    fn now() -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64
+    }
+    const RSA_EC_TYPES: &[u32] = &[1, 64];
+    const TYPICAL_ALGS: &[u32] = &[0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501];
+
+    #[test]
+    fn chain_reaching_a_listed_ca_is_sent_by_every_stack() {
+        let e = pem_identity("client-chain.pem", "client.key");
+        let r = req(
+            false,
+            RSA_EC_TYPES,
+            TYPICAL_ALGS,
+            vec![subject_of("root-ca.pem")],
+        );
+        let v = select::simulate(&e, &r, Some(0x0303), now());
+        assert_eq!(v.len(), 6);
+        for s in &v {
+            assert_eq!(s.verdict, SENT, "{}: {}", s.stack, s.reason);
+        }
+        assert!(get(&v, "jsse-sunx509")
+            .reason
+            .contains("tlsdiag Test Root CA"));
+    }
+
+    #[test]
+    fn leaf_only_while_server_lists_the_root_jsse_sends_nothing_openssl_sends() {
+        // The seed case: the entry holds only the leaf, the server lists only the root.
+        let e = pem_identity("client.pem", "client.key");
+        assert_eq!(e.chain.len(), 1);
+        let r = req(
+            false,
+            RSA_EC_TYPES,
+            TYPICAL_ALGS,
+            vec![subject_of("root-ca.pem")],
+        );
+        let v = select::simulate(&e, &r, Some(0x0303), now());
+        let jsse = get(&v, "jsse-sunx509");
+        assert_eq!(jsse.verdict, NOT_SENT);
+        assert!(
+            jsse.reason.contains("no certificate in 'client'"),
+            "{}",
+            jsse.reason
+        );
+        assert!(
+            jsse.reason.contains("tlsdiag Test Root CA"),
+            "{}",
+            jsse.reason
+        );
+        assert!(jsse.reason.contains("empty Certificate"));
+        assert_eq!(get(&v, "jsse-pkix").verdict, NOT_SENT);
+        assert_eq!(get(&v, "go").verdict, NOT_SENT);
+        assert_eq!(get(&v, "dotnet").verdict, NOT_SENT);
+        let ossl = get(&v, "openssl");
+        assert_eq!(ossl.verdict, SENT);
+        assert!(
+            ossl.reason.contains("ignores the server's CA list"),
+            "{}",
+            ossl.reason
+        );
+        assert_eq!(get(&v, "rustls").verdict, SENT);
+        // Listing the issuing CA instead makes the same leaf acceptable everywhere.
+        let r = req(
+            false,
+            RSA_EC_TYPES,
+            TYPICAL_ALGS,
+            vec![subject_of("int-ca.pem")],
+        );
+        let v = select::simulate(&e, &r, Some(0x0303), now());
+        assert!(v.iter().all(|s| s.verdict == SENT), "{v:?}");
+    }
+
+    /// DER of a Name whose every attribute is a PrintableString (openssl writes O and CN as
+    /// UTF8String): same text as the issuing CA, different bytes.
+    fn printable_issuing_ca() -> DistinguishedName {
+        fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
+            assert!(body.len() < 128);
+            let mut v = vec![tag, body.len() as u8];
+            v.extend_from_slice(body);
+            v
+        }
+        let ava = |oid_last: u8, s: &str| {
+            let mut seq = tlv(0x06, &[0x55, 0x04, oid_last]);
+            seq.extend(tlv(0x13, s.as_bytes()));
+            tlv(0x31, &tlv(0x30, &seq))
+        };
+        let mut body = ava(6, "DE");
+        body.extend(ava(10, "tlsdiag test"));
+        body.extend(ava(3, "tlsdiag Test Issuing CA"));
+        DistinguishedName {
+            text: "CN=tlsdiag Test Issuing CA, O=tlsdiag test, C=DE".to_owned(),
+            der: tlv(0x30, &body),
+        }
+    }
+
+    #[test]
+    fn same_name_different_encoding_jsse_matches_go_does_not() {
+        let e = pem_identity("client.pem", "client.key");
+        let listed = printable_issuing_ca();
+        assert_ne!(
+            listed.der, e.chain[0].issuer.der,
+            "encodings must differ for this test"
+        );
+        let m = select::issuer_match(&e, std::slice::from_ref(&listed));
+        assert!(m.canonical && !m.exact);
+        assert!(m.encoding_differs.is_some());
+        let r = req(false, RSA_EC_TYPES, TYPICAL_ALGS, vec![listed]);
+        let v = select::simulate(&e, &r, Some(0x0303), now());
+        assert_eq!(get(&v, "jsse-sunx509").verdict, SENT);
+        let go = get(&v, "go");
+        assert_eq!(go.verdict, NOT_SENT);
+        assert!(go.reason.contains("differently encoded"), "{}", go.reason);
+        assert!(go.reason.contains("byte for byte"));
+    }
+
+    #[test]
+    fn certificate_types_exclude_the_key_type() {
+        let e = pem_identity("client-chain.pem", "client.key");
+        // ecdsa_sign only, RSA key.
+        let r = req(false, &[64], TYPICAL_ALGS, vec![]);
+        let v = select::simulate(&e, &r, Some(0x0303), now());
+        let jsse = get(&v, "jsse-sunx509");
+        assert_eq!(jsse.verdict, NOT_SENT);
+        assert!(jsse.reason.contains("certificate_types"), "{}", jsse.reason);
+        assert_eq!(get(&v, "go").verdict, NOT_SENT);
+        assert_eq!(get(&v, "openssl").verdict, SENT);
+    }
+
+    #[test]
+    fn no_common_signature_scheme() {
+        let rsa = pem_identity("client-chain.pem", "client.key");
+        let r = req(false, RSA_EC_TYPES, &[0x0403], vec![]);
+        let v = select::simulate(&rsa, &r, Some(0x0303), now());
+        for s in &v {
+            assert_eq!(s.verdict, NOT_SENT, "{}: {}", s.stack, s.reason);
+        }
+        assert!(get(&v, "openssl")
+            .reason
+            .contains("no common signature scheme"));
+        // TLS 1.3 binds ECDSA to the curve: a P-256 key cannot answer ecdsa_secp384r1_sha384,
+        // which TLS 1.2 allows (except in rustls/ring, which pairs P-256 with SHA-256 only).
+        let ec = pem_identity("ec-client.pem", "ec-client.key");
+        let r13 = req(true, &[], &[0x0503, 0x0804], vec![]);
+        let v = select::simulate(&ec, &r13, Some(0x0304), now());
+        assert!(v.iter().all(|s| s.verdict == NOT_SENT), "{v:?}");
+        let r12 = req(false, RSA_EC_TYPES, &[0x0503, 0x0804], vec![]);
+        let v = select::simulate(&ec, &r12, Some(0x0303), now());
+        assert_eq!(get(&v, "jsse-sunx509").verdict, SENT);
+        assert_eq!(get(&v, "go").verdict, SENT);
+        assert_eq!(get(&v, "rustls").verdict, NOT_SENT);
+        // TLS 1.3 and an RSA key: only PSS counts.
+        let r13 = req(true, &[], &[0x0401, 0x0403], vec![]);
+        let v = select::simulate(&rsa, &r13, None, now());
+        assert!(v.iter().all(|s| s.verdict == NOT_SENT), "{v:?}");
+    }
+
+    #[test]
+    fn jsse_aborts_itself_when_no_signature_scheme_is_known() {
+        let rsa = pem_identity("client-chain.pem", "client.key");
+        let r = req(false, RSA_EC_TYPES, &[0xfe01], vec![]);
+        let v = select::simulate(&rsa, &r, Some(0x0303), now());
+        assert!(get(&v, "jsse-sunx509")
+            .reason
+            .contains("handshake_failure (40)"));
+    }
+
+    #[test]
+    fn expired_certificate_pkix_still_sends_the_best_imperfect_match() {
+        let e = pem_identity("expired.pem", "expired.key");
+        let r = req(false, RSA_EC_TYPES, TYPICAL_ALGS, vec![]);
+        let v = select::simulate(&e, &r, Some(0x0303), now());
+        let sun = get(&v, "jsse-sunx509");
+        assert_eq!(sun.verdict, SENT);
+        assert!(
+            sun.reason.contains("expired on 2021-01-01"),
+            "{}",
+            sun.reason
+        );
+        assert!(sun.reason.contains("certificate_expired (45)"));
+        let pkix = get(&v, "jsse-pkix");
+        assert_eq!(pkix.verdict, SENT);
+        assert!(pkix.reason.contains("imperfect match"), "{}", pkix.reason);
+        // Before it expired it is a perfect match.
+        let v = select::simulate(&e, &r, Some(0x0303), 1_600_000_000);
+        assert!(!get(&v, "jsse-pkix").reason.contains("imperfect"));
+    }
+
+    #[test]
+    fn eku_without_client_auth() {
+        let e = pem_identity("server-only.pem", "server-only.key");
+        let r = req(false, RSA_EC_TYPES, TYPICAL_ALGS, vec![]);
+        let v = select::simulate(&e, &r, Some(0x0303), now());
+        assert!(get(&v, "jsse-pkix").reason.contains("lacks clientAuth"));
+        assert!(!get(&v, "jsse-sunx509").reason.contains("imperfect"));
+        assert!(get(&v, "jsse-sunx509")
+            .reason
+            .contains("unsupported_certificate (43)"));
+    }
+
+    #[test]
+    fn trusted_certificate_entry_is_never_sent() {
+        let ks = open(&data("truststore.jks"), Some(&pw())).unwrap();
+        let root = ks.entry("rootca").unwrap();
+        let r = req(false, RSA_EC_TYPES, TYPICAL_ALGS, vec![]);
+        let v = select::simulate(root, &r, Some(0x0303), now());
+        for s in &v {
+            assert_eq!(s.verdict, NOT_SENT, "{}", s.stack);
+            assert!(
+                s.reason.contains("trusted-certificate entry"),
+                "{}",
+                s.reason
+            );
+        }
+    }
+
+    #[test]
+    fn key_mismatch_jsse_sends_then_fails_others_refuse_to_load() {
+        let e = pem_identity("client-chain.pem", "other.key");
+        let r = req(false, RSA_EC_TYPES, TYPICAL_ALGS, vec![]);
+        let v = select::simulate(&e, &r, Some(0x0303), now());
+        let jsse = get(&v, "jsse-sunx509");
+        assert_eq!(jsse.verdict, SENT);
+        assert!(jsse.reason.contains("decrypt_error (51)"));
+        assert_eq!(get(&v, "openssl").verdict, NOT_SENT);
+        assert_eq!(get(&v, "go").verdict, NOT_SENT);
+        assert_eq!(get(&v, "rustls").verdict, NOT_SENT);
+    }
+
+    #[test]
+    fn java_hashmap_order_follows_string_hashcode_buckets() {
+        // String.hashCode: "ec" = 'e'*31 + 'c' = 101*31 + 99 = 3230 → bucket (3230 ^ 0) & 15 = 14.
+        // "a" = 97 → bucket 1. So "a" comes first whatever the insertion order.
+        let order = select::java_hashmap_order(&["ec".into(), "a".into()]);
+        assert_eq!(order, vec!["a", "ec"]);
+        // The JDK's own SunX509 choice recorded in sunx509-choices.txt ("any RSA selfsigned")
+        // needs "selfsigned" before "client".
+        let order =
+            select::java_hashmap_order(&["client".into(), "ec".into(), "selfsigned".into()]);
+        let pos = |a: &str| order.iter().position(|x| x == a).unwrap();
+        assert!(pos("selfsigned") < pos("client"), "{order:?}");
+    }
+
+    /// The JDK's SunX509 key manager's answers (recorded by generate.sh from multi.jks with
+    /// ChooseAlias.java) against our simulation.
+    #[test]
+    fn sunx509_choice_agrees_with_the_jdk() {
+        let ks = open(&data("multi.jks"), Some(&pw())).unwrap();
+        let recorded = std::fs::read_to_string(data("sunx509-choices.txt")).unwrap();
+        let mut checked = 0;
+        for line in recorded.lines().filter(|l| l.starts_with("SunX509 ")) {
+            let f: Vec<&str> = line.split(' ').collect();
+            let cas = match f[1] {
+                "any" => vec![],
+                "root" => vec![subject_of("root-ca.pem")],
+                _ => vec![subject_of("int-ca.pem")],
+            };
+            // Key types in the request's order via one scheme per type.
+            let algs: Vec<u32> = f[2]
+                .split(',')
+                .map(|t| if t == "RSA" { 0x0804 } else { 0x0403 })
+                .collect();
+            let r = req(false, RSA_EC_TYPES, &algs, cas);
+            let c = sunx509_choice(&ks.entries, &r, Some(0x0303));
+            let expected = if f[3] == "null" {
+                None
+            } else {
+                Some(f[3].to_owned())
+            };
+            assert_eq!(c.alias, expected, "{line} (examined {:?})", c.examined);
+            checked += 1;
+        }
+        assert_eq!(checked, 9);
+    }
+}

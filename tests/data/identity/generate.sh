@@ -108,6 +108,9 @@ kt -importkeystore -srckeystore multi.jks -srcstoretype jks -srcstorepass "$PW" 
 kt -importcert -alias rootca -file root-ca.pem -keystore truststore.jks -storetype jks
 kt -importcert -alias issuingca -file int-ca.pem -keystore truststore.jks -storetype jks
 
+# What the JDK's own key managers choose from multi.jks (checked by the Rust tests)
+java ChooseAlias.java multi.jks "$PW" root-ca.pem int-ca.pem > sunx509-choices.txt
+
 # --- Broken inputs ----------------------------------------------------------------------------
 head -c 700 client-openssl-aes.p12 > corrupt.p12
 head -c 300 multi.jks > corrupt.jks
