@@ -37,9 +37,10 @@ pub fn run(cmd: IdentityCommand) -> anyhow::Result<ExitCode> {
             password_file,
             json,
         } => {
-            let password = identity::password::obtain(password_file.as_deref())?;
             let paths: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
-            let ks = identity::open_files(&paths, password.as_ref())?;
+            let ks = identity::password::with_password(password_file.as_deref(), |pw| {
+                identity::open_files(&paths, pw)
+            })?;
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))

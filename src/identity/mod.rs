@@ -13,7 +13,8 @@
 //!   and the model view in `entry.chain` (`model::CertInfo`). With `alias: None` the file must
 //!   hold exactly one private-key entry.
 //! - [`password::obtain`]`(password_file)`: `--password-file`, `TLSDIAG_PASSWORD`, a terminal
-//!   prompt, or none. Passwords never come from argv.
+//!   prompt, or none. Passwords never come from argv. [`password::with_password`]`(file, |pw|
+//!   load(path, alias, pw))` prompts only when the file turns out to need a password.
 //! - [`select::simulate`]`(entry, request, version, at_unix) -> Vec<StackVerdict>` and
 //!   [`select::sunx509_choice`] (which alias JSSE's default key manager would pick).
 //! - [`inspect::inspect`]: the `tlsdiag identity inspect` report (text and JSON).

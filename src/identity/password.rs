@@ -75,3 +75,24 @@ pub fn read_password_file(path: &Path) -> Result<SecretString, IdentityError> {
     let first = first.strip_suffix('\r').unwrap_or(first);
     Ok(SecretString::new(first.to_owned()))
 }
+
+/// Runs `open` with a password obtained only when it is needed: the password file or
+/// `TLSDIAG_PASSWORD` when given; otherwise first without a password and, only if the file
+/// turns out to be protected, again after prompting on the terminal. So an unencrypted PEM
+/// never triggers a prompt.
+pub fn with_password<T>(
+    password_file: Option<&Path>,
+    open: impl Fn(Option<&SecretString>) -> Result<T, IdentityError>,
+) -> Result<T, IdentityError> {
+    if password_file.is_some() || std::env::var_os(PASSWORD_ENV).is_some() {
+        let pw = obtain(password_file)?;
+        return open(pw.as_ref());
+    }
+    match open(None) {
+        Err(IdentityError::PasswordRequired { .. }) if std::io::stdin().is_terminal() => {
+            let pw = obtain(None)?;
+            open(pw.as_ref())
+        }
+        other => other,
+    }
+}
