@@ -610,3 +610,49 @@ mod sim {
         assert_eq!(checked, 9);
     }
 }
+
+/// keytool's own `-list` output (recorded by generate.sh): same aliases, same entry types,
+/// same leaf SHA-256 fingerprints as our loaders.
+#[test]
+fn loaders_agree_with_keytool_list() {
+    for (store, listing) in [
+        ("multi.jks", "keytool-list-multi-jks.txt"),
+        ("multi.p12", "keytool-list-multi-p12.txt"),
+    ] {
+        let ks = open(&data(store), Some(&pw())).unwrap();
+        let text = std::fs::read_to_string(data(listing)).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let mut seen = 0;
+        for (i, l) in lines.iter().enumerate() {
+            let kind = if l.ends_with("PrivateKeyEntry, ") {
+                EntryKind::PrivateKey
+            } else if l.ends_with("trustedCertEntry, ") {
+                EntryKind::TrustedCertificate
+            } else {
+                continue;
+            };
+            let alias = l.split(',').next().unwrap();
+            let fp = lines[i + 1]
+                .strip_prefix("Certificate fingerprint (SHA-256): ")
+                .unwrap()
+                .replace(':', "");
+            let e = ks.entry(alias).unwrap();
+            assert_eq!(e.kind, kind, "{store} {alias}");
+            assert_eq!(
+                e.chain[0]
+                    .sha256_fingerprint
+                    .replace(':', "")
+                    .to_uppercase(),
+                fp,
+                "{store} {alias}"
+            );
+            seen += 1;
+        }
+        assert_eq!(
+            seen,
+            ks.entries.len(),
+            "{store}: keytool lists every entry we found"
+        );
+        assert_eq!(seen, 4);
+    }
+}

@@ -108,6 +108,9 @@ kt -importkeystore -srckeystore multi.jks -srcstoretype jks -srcstorepass "$PW" 
 kt -importcert -alias rootca -file root-ca.pem -keystore truststore.jks -storetype jks
 kt -importcert -alias issuingca -file int-ca.pem -keystore truststore.jks -storetype jks
 
+# keytool's own listing (aliases, entry types, SHA-256 fingerprints) to check the loaders against
+keytool -list -keystore multi.jks -storepass "$PW" > keytool-list-multi-jks.txt 2>&1
+keytool -list -keystore multi.p12 -storepass "$PW" > keytool-list-multi-p12.txt 2>&1
 # What the JDK's own key managers choose from multi.jks (checked by the Rust tests)
 java ChooseAlias.java multi.jks "$PW" root-ca.pem int-ca.pem > sunx509-choices.txt
 
