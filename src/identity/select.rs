@@ -430,6 +430,9 @@ fn simulate_one(stack: Stack, entry: &Entry, f: &Facts, req: &CertificateRequest
             Stack::DotNet => verdict(stack, DEPENDS, "the private key does not match the certificate: .NET refuses to associate them (CopyWithPrivateKey) or the server fails CertificateVerify".to_owned()),
         };
     }
+    if let Some(v) = key_size_verdict(stack, f) {
+        return v;
+    }
     let common = common_schemes(f, req, stack);
     let offered = labels(&req.signature_algorithms);
     let no_scheme = || {
@@ -588,6 +591,26 @@ fn simulate_one(stack: Stack, entry: &Entry, f: &Facts, req: &CertificateRequest
             }
             verdict(stack, SENT, warn_after(&s))
         }
+    }
+}
+
+/// Minimum RSA key sizes the stacks enforce on their own client key (before any handshake).
+fn key_size_verdict(stack: Stack, f: &Facts) -> Option<StackVerdict> {
+    let k = f.key.as_ref()?;
+    if k.algorithm != "RSA" && k.algorithm != "RSASSA-PSS" {
+        return None;
+    }
+    let bits = k.bits?;
+    match stack {
+        // ring refuses RSA signing keys below 2048 bits.
+        Stack::Rustls if bits < 2048 => Some(verdict(stack, NOT_SENT, format!("rustls (ring) refuses a {bits}-bit RSA key when the client config is built; 2048 bits is the minimum"))),
+        // jdk.certpath.disabledAlgorithms: RSA keySize < 1024; PKIX skips such entries.
+        Stack::JssePkix if bits < 1024 => Some(verdict(stack, NOT_SENT, format!("a {bits}-bit RSA key is disabled by jdk.certpath.disabledAlgorithms (RSA keySize < 1024): the PKIX key manager skips the entry"))),
+        // Go 1.24+ crypto/rsa rejects keys below 1024 bits.
+        Stack::Go if bits < 1024 => Some(verdict(stack, NOT_SENT, format!("Go (1.24+) rejects {bits}-bit RSA keys (minimum 1024)"))),
+        Stack::OpenSsl if bits < 1024 => Some(verdict(stack, NOT_SENT, format!("OpenSSL's default security level refuses a {bits}-bit RSA key (\"ee key too small\")"))),
+        Stack::OpenSsl if bits < 2048 => Some(verdict(stack, DEPENDS, format!("a {bits}-bit RSA key is refused at SECLEVEL=2 (the Debian/Ubuntu/RHEL default: \"ee key too small\") and accepted at upstream's level 1"))),
+        _ => None,
     }
 }
 

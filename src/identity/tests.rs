@@ -493,6 +493,20 @@ mod sim {
     }
 
     #[test]
+    fn small_rsa_key_refused_by_rustls_and_strict_openssl() {
+        let e = pem_identity("rsa1024.pem", "rsa1024.key");
+        assert_eq!(e.key.as_ref().unwrap().info.bits, Some(1024));
+        let r = req(false, RSA_EC_TYPES, TYPICAL_ALGS, vec![]);
+        let v = select::simulate(&e, &r, Some(0x0303), now());
+        let rustls = get(&v, "rustls");
+        assert_eq!(rustls.verdict, NOT_SENT);
+        assert!(rustls.reason.contains("1024-bit"), "{}", rustls.reason);
+        assert_eq!(get(&v, "openssl").verdict, select::DEPENDS);
+        assert_eq!(get(&v, "jsse-sunx509").verdict, SENT);
+        assert_eq!(get(&v, "go").verdict, SENT);
+    }
+
+    #[test]
     fn jsse_aborts_itself_when_no_signature_scheme_is_known() {
         let rsa = pem_identity("client-chain.pem", "client.key");
         let r = req(false, RSA_EC_TYPES, &[0xfe01], vec![]);

@@ -57,6 +57,9 @@ leaf ec-client ec-client.key "/C=DE/O=tlsdiag test/CN=ec-client.example" client
 # A certificate without clientAuth in its EKU
 ossl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out server-only.key
 leaf server-only server-only.key "/C=DE/O=tlsdiag test/CN=server-only.example" server_only
+# A 1024-bit RSA client (rustls/ring refuse it; OpenSSL only at SECLEVEL=2)
+ossl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out rsa1024.key
+leaf rsa1024 rsa1024.key "/C=DE/O=tlsdiag test/CN=rsa1024.example" client
 # An expired client certificate (openssl ca lets us set the dates)
 mkdir -p work/ca && : > work/ca/index.txt && echo 1000 > work/ca/serial
 cat > work/ca.cnf <<CNF
