@@ -86,7 +86,19 @@ pub fn issuer_match(entry: &Entry, cas: &[DistinguishedName]) -> IssuerMatch {
         let issuer = &cert.issuer;
         let issuer_canon = canonical(issuer);
         for ca in cas {
-            let exact = !ca.der.is_empty() && ca.der == issuer.der;
+            if ca.der.is_empty() || issuer.der.is_empty() {
+                // Only text on one side (e.g. a model read back from JSON): compare the text;
+                // the byte-level question cannot be answered, so do not claim a difference.
+                if !ca.text.is_empty() && normalise(&ca.text) == normalise(&issuer.text) {
+                    if !m.canonical {
+                        m.matched = Some(ca.text.clone());
+                    }
+                    m.canonical = true;
+                    m.exact = true;
+                }
+                continue;
+            }
+            let exact = ca.der == issuer.der;
             let canon = exact || (issuer_canon.is_some() && issuer_canon == canonical(ca));
             if exact {
                 m.exact = true;
@@ -111,14 +123,7 @@ pub fn issuer_match(entry: &Entry, cas: &[DistinguishedName]) -> IssuerMatch {
 
 /// X500Principal-style canonical form: RDNs in order, AVAs within an RDN sorted, values
 /// decoded from whatever string type, trimmed, lower-cased, inner whitespace collapsed.
-/// Falls back to the text when there is no DER (a DN that came only as text).
 fn canonical(dn: &DistinguishedName) -> Option<Vec<Vec<(String, String)>>> {
-    if dn.der.is_empty() {
-        if dn.text.is_empty() {
-            return None;
-        }
-        return Some(vec![vec![(String::new(), normalise(&dn.text))]]);
-    }
     let (_, name) = x509_parser::x509::X509Name::from_der(&dn.der).ok()?;
     let mut out = Vec::new();
     for rdn in name.iter_rdn() {

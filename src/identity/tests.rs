@@ -452,6 +452,18 @@ mod sim {
     }
 
     #[test]
+    fn text_only_ca_names_match_by_text_without_claiming_an_encoding_difference() {
+        let e = pem_identity("client.pem", "client.key");
+        let mut listed = subject_of("int-ca.pem");
+        listed.der.clear();
+        let m = select::issuer_match(&e, std::slice::from_ref(&listed));
+        assert!(m.canonical && m.encoding_differs.is_none());
+        let r = req(false, RSA_EC_TYPES, TYPICAL_ALGS, vec![listed]);
+        let v = select::simulate(&e, &r, Some(0x0303), now());
+        assert_eq!(get(&v, "go").verdict, SENT);
+    }
+
+    #[test]
     fn certificate_types_exclude_the_key_type() {
         let e = pem_identity("client-chain.pem", "client.key");
         // ecdsa_sign only, RSA key.
