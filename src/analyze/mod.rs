@@ -1,1 +1,476 @@
-//! analyze room: see docs/architecture.md. (stub: being built)
+//! The driver: frames → TCP flows → per-direction reassembly → one TLS decoder per flow →
+//! `model::Analysis`. Incremental (`push_frame`, `snapshot`, `finish`) so files, live captures
+//! and the probe's synthesised pcap share it. A closed flow is finished at once and only its
+//! small `TlsFacts` are kept: memory grows with open connections, not with the file.
+//! Must not format output.
+
+use crate::capture::{self, Frame};
+use crate::model::{
+    Analysis, Anomaly, Connection, Coverage, Endpoint, Gap, Provenance, Side, SourceInfo,
+};
+use crate::net::{self, Segment, ACK, FIN, RST, SYN};
+use crate::reassembly::{Event, Stream};
+use crate::tls::{self, ConnectionDecoder, DecodeOptions};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::path::Path;
+
+#[derive(Debug, Clone, Default)]
+pub struct AnalyzeOptions {
+    /// Only connections with this address at either end.
+    pub host: Option<IpAddr>,
+    /// Only connections with this port at either end.
+    pub port: Option<u16>,
+    /// Only connections whose ClientHello SNI equals this (case-insensitive).
+    pub sni: Option<String>,
+    pub decode: DecodeOptions,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AnalyzeError {
+    #[error(transparent)]
+    Capture(#[from] capture::CaptureError),
+}
+
+type Key = (IpAddr, u16, IpAddr, u16);
+
+struct Flow {
+    /// Endpoint 0 is the first sender seen; `client` says which index is the client once known.
+    ep: [(IpAddr, u16); 2],
+    client: Option<usize>,
+    roles_inferred: bool,
+    streams: [Stream; 2],
+    decoder: ConnectionDecoder,
+    syn_seen: bool,
+    fin: [bool; 2],
+    rst: bool,
+    first_frame: u64,
+    last_frame: u64,
+    start_ts_ns: u64,
+    gaps: Vec<Gap>,
+    not_tls: bool,
+    /// Held until the client is known: (dir index, seq, payload, prov). Bounded: only the first
+    /// segments of a flow without SYN.
+    early: Vec<(usize, u32, Vec<u8>, Provenance)>,
+}
+
+const EARLY_LIMIT: usize = 16;
+
+impl Flow {
+    fn side_of(&self, dir: usize) -> Side {
+        match self.client {
+            Some(c) if c == dir => Side::Client,
+            _ => Side::Server,
+        }
+    }
+    fn done(&self) -> bool {
+        self.rst || (self.fin[0] && self.fin[1])
+    }
+}
+
+/// Frames in, analysis out.
+pub struct Analyzer {
+    opts: AnalyzeOptions,
+    flows: HashMap<Key, Flow>,
+    finished: Vec<Connection>,
+    source: SourceInfo,
+    anomalies: Vec<Anomaly>,
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analyzer")
+            .field("open_flows", &self.flows.len())
+            .field("finished", &self.finished.len())
+            .finish()
+    }
+}
+
+fn key(a: (IpAddr, u16), b: (IpAddr, u16)) -> Key {
+    if a <= b {
+        (a.0, a.1, b.0, b.1)
+    } else {
+        (b.0, b.1, a.0, a.1)
+    }
+}
+
+impl Analyzer {
+    pub fn new(opts: AnalyzeOptions) -> Self {
+        Analyzer {
+            opts,
+            flows: HashMap::new(),
+            finished: Vec::new(),
+            source: SourceInfo::default(),
+            anomalies: Vec::new(),
+        }
+    }
+
+    /// Names the source (`path`, `pcapng`) for the report.
+    pub fn set_source(&mut self, name: &str, format: &str) {
+        self.source.name = name.to_owned();
+        self.source.format = format.to_owned();
+    }
+
+    pub fn add_anomaly(&mut self, a: Anomaly) {
+        self.anomalies.push(a);
+    }
+
+    pub fn push_frame(&mut self, frame: &Frame<'_>) {
+        self.source.frames += 1;
+        self.source.bytes += frame.data.len() as u64;
+        if self.source.first_ts_ns.is_none() {
+            self.source.first_ts_ns = Some(frame.ts_ns);
+        }
+        let lt = frame.linktype.name();
+        if !self.source.link_types.contains(&lt) {
+            self.source.link_types.push(lt);
+        }
+        let seg = match net::parse(frame.linktype, frame.data) {
+            Ok(s) => s,
+            Err(_) => {
+                self.source.skipped_frames += 1;
+                return;
+            }
+        };
+        if let Some(h) = self.opts.host {
+            if seg.src != h && seg.dst != h {
+                return;
+            }
+        }
+        if let Some(p) = self.opts.port {
+            if seg.sport != p && seg.dport != p {
+                return;
+            }
+        }
+        let prov = Provenance {
+            frame: frame.index,
+            ts_ns: frame.ts_ns,
+        };
+        self.segment(&seg, prov);
+    }
+
+    fn segment(&mut self, seg: &Segment<'_>, prov: Provenance) {
+        let src = (seg.src, seg.sport);
+        let dst = (seg.dst, seg.dport);
+        let k = key(src, dst);
+        // A SYN (without ACK) on a flow that has ended, or that carries a different ISN, starts
+        // a new connection on the same 4-tuple.
+        if seg.has(SYN) && !seg.has(ACK) {
+            let restart = self.flows.get(&k).is_some_and(|f| {
+                f.done()
+                    || f.fin[0]
+                    || f.fin[1]
+                    || f.streams[0].has_started()
+                    || f.streams[1].has_started()
+            });
+            if restart {
+                if let Some(old) = self.flows.remove(&k) {
+                    self.finish_flow(old);
+                }
+            }
+        }
+        let decode = &self.opts.decode;
+        let flow = self.flows.entry(k).or_insert_with(|| {
+            self.source.tcp_flows += 1;
+            Flow {
+                ep: [src, dst],
+                client: None,
+                roles_inferred: false,
+                streams: [Stream::default(), Stream::default()],
+                decoder: ConnectionDecoder::new(prov.ts_ns, decode.clone()),
+                syn_seen: false,
+                fin: [false, false],
+                rst: false,
+                first_frame: prov.frame,
+                last_frame: prov.frame,
+                start_ts_ns: prov.ts_ns,
+                gaps: Vec::new(),
+                not_tls: false,
+                early: Vec::new(),
+            }
+        });
+        flow.last_frame = prov.frame;
+        let dir = usize::from(flow.ep[0] != src);
+        let other = 1 - dir;
+        if seg.has(SYN) {
+            flow.syn_seen = true;
+            if let Some(s) = flow.streams.get_mut(dir) {
+                s.syn(seg.seq);
+            }
+            if flow.client.is_none() {
+                flow.client = Some(if seg.has(ACK) { other } else { dir });
+            }
+        }
+        if !seg.payload.is_empty() && !flow.not_tls {
+            if flow.client.is_none() {
+                if tls::starts_with_client_hello(seg.payload) {
+                    flow.client = Some(dir);
+                    flow.roles_inferred = true;
+                } else if tls::starts_with_server_hello(seg.payload) {
+                    flow.client = Some(other);
+                    flow.roles_inferred = true;
+                } else if flow.early.len() < EARLY_LIMIT {
+                    flow.early.push((dir, seg.seq, seg.payload.to_vec(), prov));
+                    return;
+                } else {
+                    // No hello in sight: the side with the higher (ephemeral) port is the client.
+                    let c = if flow.ep[0].1 >= flow.ep[1].1 { 0 } else { 1 };
+                    flow.client = Some(c);
+                    flow.roles_inferred = true;
+                }
+                let early = std::mem::take(&mut flow.early);
+                for (d, seq, data, p) in early {
+                    feed(flow, d, seq, &data, p);
+                }
+            }
+            feed(flow, dir, seg.seq, seg.payload, prov);
+        }
+        if seg.has(ACK) && flow.client.is_some() {
+            let side = flow.side_of(other);
+            let (streams, decoder, gaps) = (&mut flow.streams, &mut flow.decoder, &mut flow.gaps);
+            if let Some(s) = streams.get_mut(other) {
+                s.acked(seg.ack, &mut |e| deliver(decoder, gaps, side, e));
+            }
+        }
+        if seg.has(FIN) || seg.has(RST) {
+            if seg.has(RST) {
+                flow.rst = true;
+            }
+            if let Some(f) = flow.fin.get_mut(dir) {
+                *f = true;
+            }
+            if flow.client.is_some() {
+                let side = flow.side_of(dir);
+                let (streams, decoder, gaps) =
+                    (&mut flow.streams, &mut flow.decoder, &mut flow.gaps);
+                if let Some(s) = streams.get_mut(dir) {
+                    s.flush(&mut |e| deliver(decoder, gaps, side, e));
+                }
+                decoder.closed(side, prov, seg.has(RST));
+            }
+        }
+        if flow.decoder.is_tls() == Some(false) {
+            flow.not_tls = true;
+        }
+        if flow.done() {
+            if let Some(f) = self.flows.remove(&k) {
+                self.finish_flow(f);
+            }
+        }
+    }
+
+    fn finish_flow(&mut self, mut flow: Flow) {
+        if flow.client.is_none() && !flow.early.is_empty() {
+            let c = if flow.ep[0].1 >= flow.ep[1].1 { 0 } else { 1 };
+            flow.client = Some(c);
+            flow.roles_inferred = true;
+            let early = std::mem::take(&mut flow.early);
+            for (d, seq, data, p) in early {
+                feed(&mut flow, d, seq, &data, p);
+            }
+        }
+        let Some(client) = flow.client else { return };
+        for dir in 0..2 {
+            let side = flow.side_of(dir);
+            let (streams, decoder, gaps) = (&mut flow.streams, &mut flow.decoder, &mut flow.gaps);
+            if let Some(s) = streams.get_mut(dir) {
+                s.flush(&mut |e| deliver(decoder, gaps, side, e));
+            }
+        }
+        if flow.not_tls || flow.decoder.is_tls() == Some(false) {
+            return;
+        }
+        let server = 1 - client;
+        let (cs, ss) = (flow.streams.get(client), flow.streams.get(server));
+        if cs.map_or(0, |s| s.bytes) + ss.map_or(0, |s| s.bytes) == 0 {
+            return;
+        }
+        let coverage = Coverage {
+            syn_seen: flow.syn_seen,
+            fin_or_rst_seen: flow.rst || flow.fin[0] || flow.fin[1],
+            client_bytes: cs.map_or(0, |s| s.bytes),
+            server_bytes: ss.map_or(0, |s| s.bytes),
+            client_frames: cs.map_or(0, |s| s.frames),
+            server_frames: ss.map_or(0, |s| s.frames),
+            gaps: std::mem::take(&mut flow.gaps),
+            roles_inferred: flow.roles_inferred,
+        };
+        let facts = flow.decoder.finish();
+        if let Some(want) = &self.opts.sni {
+            let sni = facts.client_hello.as_ref().and_then(|h| h.sni.as_deref());
+            if !sni.is_some_and(|s| s.eq_ignore_ascii_case(want)) {
+                return;
+            }
+        }
+        let ep = |i: usize| {
+            let (ip, port) = flow.ep.get(i).copied().unwrap_or(flow.ep[0]);
+            Endpoint { ip, port }
+        };
+        self.finished.push(Connection {
+            id: 0,
+            client: ep(client),
+            server: ep(server),
+            start_time: rfc3339(flow.start_ts_ns),
+            start_ts_ns: flow.start_ts_ns,
+            start_offset: 0.0,
+            first_frame: flow.first_frame,
+            last_frame: flow.last_frame,
+            capture: coverage,
+            tls: facts,
+            diagnosis: Vec::new(),
+        });
+    }
+
+    /// The analysis so far, without ending open connections (for live and progressive views).
+    pub fn snapshot(&self) -> Analysis {
+        let mut conns = self.finished.clone();
+        for flow in self.flows.values() {
+            if let Some(c) = self.open_connection(flow) {
+                conns.push(c);
+            }
+        }
+        self.assemble(conns)
+    }
+
+    fn open_connection(&self, flow: &Flow) -> Option<Connection> {
+        let client = flow.client?;
+        if flow.not_tls || flow.decoder.is_tls() == Some(false) {
+            return None;
+        }
+        let server = 1 - client;
+        let facts = flow.decoder.snapshot();
+        facts.client_hello.as_ref()?;
+        let ep = |i: usize| {
+            let (ip, port) = flow.ep.get(i).copied().unwrap_or(flow.ep[0]);
+            Endpoint { ip, port }
+        };
+        Some(Connection {
+            id: 0,
+            client: ep(client),
+            server: ep(server),
+            start_time: rfc3339(flow.start_ts_ns),
+            start_ts_ns: flow.start_ts_ns,
+            start_offset: 0.0,
+            first_frame: flow.first_frame,
+            last_frame: flow.last_frame,
+            capture: Coverage {
+                syn_seen: flow.syn_seen,
+                roles_inferred: flow.roles_inferred,
+                gaps: flow.gaps.clone(),
+                ..Coverage::default()
+            },
+            tls: facts,
+            diagnosis: Vec::new(),
+        })
+    }
+
+    fn assemble(&self, mut conns: Vec<Connection>) -> Analysis {
+        conns.sort_by_key(|c| c.first_frame);
+        let first = self.source.first_ts_ns.unwrap_or(0);
+        for (i, c) in conns.iter_mut().enumerate() {
+            c.id = i + 1;
+            c.start_offset = c.start_ts_ns.saturating_sub(first) as f64 / 1e9;
+        }
+        Analysis {
+            source: self.source.clone(),
+            connections: conns,
+            anomalies: self.anomalies.clone(),
+        }
+    }
+
+    /// Ends every open connection and returns the analysis.
+    pub fn finish(mut self) -> Analysis {
+        let open: Vec<Key> = self.flows.keys().copied().collect();
+        for k in open {
+            if let Some(f) = self.flows.remove(&k) {
+                self.finish_flow(f);
+            }
+        }
+        let conns = std::mem::take(&mut self.finished);
+        self.assemble(conns)
+    }
+
+    pub fn open_flows(&self) -> usize {
+        self.flows.len()
+    }
+}
+
+fn feed(flow: &mut Flow, dir: usize, seq: u32, payload: &[u8], prov: Provenance) {
+    let side = flow.side_of(dir);
+    let (streams, decoder, gaps) = (&mut flow.streams, &mut flow.decoder, &mut flow.gaps);
+    if let Some(s) = streams.get_mut(dir) {
+        s.segment(seq, payload, prov, &mut |e| deliver(decoder, gaps, side, e));
+    }
+}
+
+fn deliver(decoder: &mut ConnectionDecoder, gaps: &mut Vec<Gap>, side: Side, e: Event<'_>) {
+    match e {
+        Event::Data(d, p) => decoder.feed(side, d, p),
+        Event::Gap { missing, prov } => {
+            gaps.push(Gap {
+                side,
+                frame: prov.frame,
+                missing_bytes: missing,
+            });
+            decoder.gap(side, prov, missing);
+        }
+    }
+}
+
+/// RFC 3339 UTC with microseconds.
+pub fn rfc3339(ts_ns: u64) -> String {
+    let secs = i64::try_from(ts_ns / 1_000_000_000).unwrap_or(0);
+    let nanos = u32::try_from(ts_ns % 1_000_000_000).unwrap_or(0);
+    match time::OffsetDateTime::from_unix_timestamp(secs) {
+        Ok(t) => {
+            let t = t.replace_nanosecond(nanos).unwrap_or(t);
+            format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second(),
+                t.microsecond()
+            )
+        }
+        Err(_) => String::from("1970-01-01T00:00:00.000000Z"),
+    }
+}
+
+/// Analyses a capture file.
+pub fn analyze_path(path: &Path, opts: &AnalyzeOptions) -> Result<Analysis, AnalyzeError> {
+    let mut an = Analyzer::new(opts.clone());
+    let summary = capture::read_file(path, &mut |f| an.push_frame(&f))?;
+    finish_with(an, &path.display().to_string(), summary)
+}
+
+/// Analyses an in-memory capture (the probe's synthesised pcap).
+pub fn analyze_bytes(
+    name: &str,
+    bytes: &[u8],
+    opts: &AnalyzeOptions,
+) -> Result<Analysis, AnalyzeError> {
+    let mut an = Analyzer::new(opts.clone());
+    let summary = capture::read_reader(name, bytes, &mut |f| an.push_frame(&f))?;
+    finish_with(an, name, summary)
+}
+
+fn finish_with(
+    mut an: Analyzer,
+    name: &str,
+    summary: capture::FileSummary,
+) -> Result<Analysis, AnalyzeError> {
+    an.set_source(name, &summary.format);
+    if let Some(t) = &summary.truncated {
+        an.add_anomaly(Anomaly::new(
+            "truncated_file",
+            Some(summary.frames),
+            None,
+            t.clone(),
+        ));
+    }
+    Ok(an.finish())
+}

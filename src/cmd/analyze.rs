@@ -1,13 +1,123 @@
-//! `tlsdiag analyze` (stub: being built).
+//! `tlsdiag analyze FILE`: decode every TLS handshake in a capture, diagnose, print text or JSON.
 
+use anyhow::Context as _;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use tlsdiag::model::{Analysis, Severity};
+use tlsdiag::report::{json, text};
 
 #[derive(Debug, clap::Args)]
 pub struct AnalyzeArgs {
-    /// Input.
-    pub input: Option<String>,
+    /// Capture file: pcap or pcapng (tcpdump -w, Wireshark, dumpcap).
+    pub file: PathBuf,
+    /// Print one JSON document (schema: docs/json-schema.md) instead of the text report.
+    #[arg(long)]
+    pub json: bool,
+    /// Only connections with this IP address at either end.
+    #[arg(long)]
+    pub host: Option<std::net::IpAddr>,
+    /// Only connections with this TCP port at either end.
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Only connections whose ClientHello names this server (SNI, case-insensitive).
+    #[arg(long)]
+    pub sni: Option<String>,
+    /// Only this connection (its number in the report).
+    #[arg(long)]
+    pub conn: Option<usize>,
+    /// Show every connection in full (default: failed ones, or all when there are few).
+    #[arg(long)]
+    pub all: bool,
+    /// Exit with status 1 when findings of at least this severity exist (for scripts and CI).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Colour the text report: auto (a terminal, and NO_COLOR unset), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
-pub fn run(_args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`analyze` is not implemented yet")
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
+    let opts = tlsdiag::analyze::AnalyzeOptions {
+        host: args.host,
+        port: args.port,
+        sni: args.sni.clone(),
+        ..Default::default()
+    };
+    let mut analysis = tlsdiag::analyze::analyze_path(&args.file, &opts)
+        .with_context(|| format!("cannot analyse {}", args.file.display()))?;
+    if let Some(n) = args.conn {
+        if !analysis.connections.iter().any(|c| c.id == n) {
+            anyhow::bail!(
+                "no connection #{n} in {} ({} TLS connections)",
+                args.file.display(),
+                analysis.connections.len()
+            );
+        }
+        analysis.connections.retain(|c| c.id == n);
+    }
+    print(&analysis, &args)?;
+    Ok(exit_code(&analysis, args.fail_on))
+}
+
+fn print(analysis: &Analysis, args: &AnalyzeArgs) -> anyhow::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    if args.json {
+        json::write(&mut out, analysis)?;
+    } else {
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
+        let opts = text::TextOptions {
+            color,
+            detail: if args.all || args.conn.is_some() {
+                text::Detail::All
+            } else {
+                text::Detail::Auto
+            },
+            width: 100,
+        };
+        text::write_analysis(&mut out, analysis, &opts)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn exit_code(analysis: &Analysis, fail_on: Option<FailOn>) -> ExitCode {
+    let Some(level) = fail_on else {
+        return ExitCode::SUCCESS;
+    };
+    let min = match level {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+    };
+    let hit = analysis
+        .connections
+        .iter()
+        .flat_map(|c| c.diagnosis.iter())
+        .any(|f| f.severity >= min);
+    if hit {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

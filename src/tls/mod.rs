@@ -38,10 +38,19 @@ impl ConnectionDecoder {
     pub fn finish(self) -> TlsFacts {
         self.facts
     }
+    /// The facts so far, with the outcome as it stands (live and progressive views).
+    pub fn snapshot(&self) -> TlsFacts {
+        self.facts.clone()
+    }
 }
 
 /// `true` when `bytes` begins with a TLS handshake record holding a ClientHello: used to infer
 /// the client when the SYN is not in the capture.
 pub fn starts_with_client_hello(bytes: &[u8]) -> bool {
     matches!(bytes, [0x16, 0x03, _, _, _, 0x01, ..])
+}
+
+/// `true` when `bytes` begins with a handshake record holding a ServerHello.
+pub fn starts_with_server_hello(bytes: &[u8]) -> bool {
+    matches!(bytes, [0x16, 0x03, _, _, _, 0x02, ..])
 }
