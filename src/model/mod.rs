@@ -183,6 +183,10 @@ pub struct TlsFacts {
     pub decryption: DecryptionStatus,
     /// Inferences from record sizes/order where decryption was not possible (issue 6).
     pub inferences: Vec<Inference>,
+    /// Frames of encrypted handshake records seen after application data (TLS <= 1.2): a
+    /// renegotiation, which is how IIS asks for a client certificate after the request line.
+    #[serde(default)]
+    pub renegotiation_frames: Vec<u64>,
     pub anomalies: Vec<Anomaly>,
 }
 

@@ -1,0 +1,466 @@
+//! Handshake message bodies → model facts: ClientHello (with JA3/JA4), ServerHello and
+//! HelloRetryRequest, Certificate (TLS ≤1.2 and the TLS 1.3 form with context and per-entry
+//! extensions), CertificateRequest (TLS 1.2 and TLS 1.3, RFC 8446 §4.3.2), CertificateVerify,
+//! EncryptedExtensions. tls-parser 0.12 has no TLS 1.3 CertificateRequest/Certificate parser, so
+//! all of these share the bounds-checked `codec::Reader` instead. `None` = malformed.
+
+use super::codec::Reader;
+use super::names;
+use crate::model::{
+    CertInfo, CertificateRequest, ClientHello, CodePoint, EncryptedExtensions, ServerHello,
+};
+use md5::{Digest as _, Md5};
+use sha2::Sha256;
+
+/// RFC 8446 §4.1.3: a ServerHello with this random is a HelloRetryRequest.
+pub const HRR_RANDOM: [u8; 32] = [
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+    0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+];
+
+pub fn client_hello(body: &[u8], frame: u64, time: f64) -> Option<ClientHello> {
+    let mut r = Reader::new(body);
+    let legacy_version = r.u16()?;
+    let random = r.take(32)?;
+    let session_id = r.vec8()?;
+    let suites = r.vec16()?.u16s();
+    let compression: Vec<u8> = r.vec8()?.rest().to_vec();
+    let mut h = ClientHello {
+        frame,
+        time,
+        legacy_version: names::version(legacy_version),
+        max_version: names::version(legacy_version),
+        supported_versions: vec![],
+        random_hex: hex::encode(random),
+        session_id_len: u8::try_from(session_id.len()).unwrap_or(u8::MAX),
+        cipher_suites: suites.iter().map(|s| names::cipher_suite(*s)).collect(),
+        compression_methods: compression,
+        sni: None,
+        alpn: vec![],
+        signature_algorithms: vec![],
+        signature_algorithms_cert: vec![],
+        supported_groups: vec![],
+        key_share_groups: vec![],
+        ec_point_formats: vec![],
+        post_handshake_auth: false,
+        renegotiation_info: suites.contains(&0x00ff),
+        extended_master_secret: false,
+        session_ticket: false,
+        status_request: false,
+        extensions: vec![],
+        ja3: String::new(),
+        ja3_hash: String::new(),
+        ja4: String::new(),
+    };
+    let mut ext_types: Vec<u16> = Vec::new();
+    let mut sigalgs_raw: Vec<u16> = Vec::new();
+    let mut groups_raw: Vec<u16> = Vec::new();
+    let mut versions_raw: Vec<u16> = Vec::new();
+    if !r.is_empty() {
+        let mut exts = r.vec16()?;
+        while !exts.is_empty() {
+            let t = exts.u16()?;
+            let mut data = exts.vec16()?;
+            ext_types.push(t);
+            h.extensions.push(names::extension(t));
+            match t {
+                0 => {
+                    // server_name_list: name_type(1) + host_name<1..2^16-1>
+                    let mut list = data.vec16()?;
+                    while !list.is_empty() {
+                        let kind = list.u8()?;
+                        let name = list.vec16()?.rest();
+                        if kind == 0 && h.sni.is_none() {
+                            h.sni = Some(String::from_utf8_lossy(name).into_owned());
+                        }
+                    }
+                }
+                5 => h.status_request = true,
+                10 => {
+                    groups_raw = data.vec16()?.u16s();
+                    h.supported_groups = groups_raw.iter().map(|g| names::group(*g)).collect();
+                }
+                11 => h.ec_point_formats = data.vec8()?.rest().to_vec(),
+                13 => {
+                    sigalgs_raw = data.vec16()?.u16s();
+                    h.signature_algorithms = sigalgs_raw
+                        .iter()
+                        .map(|s| names::signature_scheme(*s))
+                        .collect();
+                }
+                16 => {
+                    let mut list = data.vec16()?;
+                    while !list.is_empty() {
+                        let p = list.vec8()?.rest();
+                        h.alpn.push(String::from_utf8_lossy(p).into_owned());
+                    }
+                }
+                23 => h.extended_master_secret = true,
+                35 => h.session_ticket = true,
+                43 => {
+                    versions_raw = data.vec8()?.u16s();
+                    h.supported_versions =
+                        versions_raw.iter().map(|v| names::version(*v)).collect();
+                }
+                49 => h.post_handshake_auth = true,
+                50 => {
+                    h.signature_algorithms_cert = data
+                        .vec16()?
+                        .u16s()
+                        .iter()
+                        .map(|s| names::signature_scheme(*s))
+                        .collect();
+                }
+                51 => {
+                    let mut list = data.vec16()?;
+                    while !list.is_empty() {
+                        let g = list.u16()?;
+                        let _ = list.vec16()?;
+                        h.key_share_groups.push(names::group(g));
+                    }
+                }
+                0xff01 => h.renegotiation_info = true,
+                _ => {}
+            }
+        }
+    }
+    let max = versions_raw
+        .iter()
+        .copied()
+        .filter(|v| !names::is_grease(*v))
+        .max()
+        .unwrap_or(legacy_version);
+    h.max_version = names::version(max);
+    // JA3: version,ciphers,extensions,groups,point formats; GREASE removed (salesforce/ja3).
+    let dec = |v: &[u16]| {
+        v.iter()
+            .filter(|x| !names::is_grease(**x))
+            .map(|x| x.to_string())
+            .collect::<Vec<_>>()
+            .join("-")
+    };
+    h.ja3 = format!(
+        "{},{},{},{},{}",
+        legacy_version,
+        dec(&suites),
+        dec(&ext_types),
+        dec(&groups_raw),
+        h.ec_point_formats
+            .iter()
+            .map(|x| x.to_string())
+            .collect::<Vec<_>>()
+            .join("-")
+    );
+    h.ja3_hash = hex::encode(Md5::digest(h.ja3.as_bytes()));
+    h.ja4 = ja4(
+        max,
+        h.sni.is_some(),
+        &suites,
+        &ext_types,
+        h.alpn.first().map(String::as_str),
+        &sigalgs_raw,
+    );
+    Some(h)
+}
+
+/// JA4 (FoxIO, TCP): `t{ver}{d|i}{#ciphers}{#exts}{alpn}_{cipher hash}_{ext hash}`.
+pub fn ja4(
+    max_version: u16,
+    sni: bool,
+    suites: &[u16],
+    exts: &[u16],
+    alpn: Option<&str>,
+    sigalgs: &[u16],
+) -> String {
+    let ver = match max_version {
+        0x0304 => "13",
+        0x0303 => "12",
+        0x0302 => "11",
+        0x0301 => "10",
+        0x0300 => "s3",
+        _ => "00",
+    };
+    let ciphers: Vec<u16> = suites
+        .iter()
+        .copied()
+        .filter(|c| !names::is_grease(*c))
+        .collect();
+    let extensions: Vec<u16> = exts
+        .iter()
+        .copied()
+        .filter(|c| !names::is_grease(*c))
+        .collect();
+    let alpn_part = match alpn.filter(|a| !a.is_empty()) {
+        Some(a) => {
+            let first = a.chars().next().unwrap_or('0');
+            let last = a.chars().last().unwrap_or('0');
+            if first.is_ascii_alphanumeric() && last.is_ascii_alphanumeric() {
+                format!("{first}{last}")
+            } else {
+                let h = hex::encode(a.as_bytes());
+                let f = h.chars().next().unwrap_or('0');
+                let l = h.chars().last().unwrap_or('0');
+                format!("{f}{l}")
+            }
+        }
+        None => "00".to_owned(),
+    };
+    let a = format!(
+        "t{ver}{}{:02}{:02}{alpn_part}",
+        if sni { 'd' } else { 'i' },
+        ciphers.len().min(99),
+        extensions.len().min(99)
+    );
+    let hash12 = |s: &str| -> String {
+        if s.is_empty() {
+            "000000000000".to_owned()
+        } else {
+            let h = hex::encode(Sha256::digest(s.as_bytes()));
+            h.get(..12).unwrap_or(&h).to_owned()
+        }
+    };
+    let mut c_sorted = ciphers.clone();
+    c_sorted.sort_unstable();
+    let b = hash12(
+        &c_sorted
+            .iter()
+            .map(|c| format!("{c:04x}"))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    let mut e_sorted: Vec<u16> = extensions
+        .iter()
+        .copied()
+        .filter(|e| *e != 0x0000 && *e != 0x0010)
+        .collect();
+    e_sorted.sort_unstable();
+    let mut e_str = e_sorted
+        .iter()
+        .map(|e| format!("{e:04x}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let sig: Vec<String> = sigalgs
+        .iter()
+        .filter(|s| !names::is_grease(**s))
+        .map(|s| format!("{s:04x}"))
+        .collect();
+    if !sig.is_empty() {
+        e_str.push('_');
+        e_str.push_str(&sig.join(","));
+    }
+    let c = if e_sorted.is_empty() {
+        "000000000000".to_owned()
+    } else {
+        hash12(&e_str)
+    };
+    format!("{a}_{b}_{c}")
+}
+
+pub fn server_hello(body: &[u8], frame: u64, time: f64) -> Option<ServerHello> {
+    let mut r = Reader::new(body);
+    let legacy = r.u16()?;
+    let random = r.take(32)?;
+    let session_id = r.vec8()?;
+    let suite = r.u16()?;
+    let compression = r.u8()?;
+    let mut h = ServerHello {
+        frame,
+        time,
+        legacy_version: names::version(legacy),
+        version: names::version(legacy),
+        cipher_suite: names::cipher_suite(suite),
+        compression_method: compression,
+        random_hex: hex::encode(random),
+        session_id_len: u8::try_from(session_id.len()).unwrap_or(u8::MAX),
+        extensions: vec![],
+        key_share_group: None,
+        alpn: None,
+        renegotiation_info: false,
+        extended_master_secret: false,
+        is_hello_retry_request: random == HRR_RANDOM,
+    };
+    if !r.is_empty() {
+        let mut exts = r.vec16()?;
+        while !exts.is_empty() {
+            let t = exts.u16()?;
+            let mut data = exts.vec16()?;
+            h.extensions.push(names::extension(t));
+            match t {
+                43 => {
+                    if let Some(v) = data.u16() {
+                        h.version = names::version(v);
+                    }
+                }
+                51 => {
+                    // ServerHello: KeyShareEntry; HelloRetryRequest: just the selected group.
+                    if let Some(g) = data.u16() {
+                        h.key_share_group = Some(names::group(g));
+                    }
+                }
+                16 => {
+                    let mut list = data.vec16()?;
+                    if let Some(mut p) = list.vec8() {
+                        h.alpn = Some(String::from_utf8_lossy(p.rest()).into_owned());
+                    }
+                }
+                23 => h.extended_master_secret = true,
+                0xff01 => h.renegotiation_info = true,
+                _ => {}
+            }
+        }
+    }
+    Some(h)
+}
+
+pub fn encrypted_extensions(body: &[u8], frame: u64) -> Option<EncryptedExtensions> {
+    let mut r = Reader::new(body);
+    let mut exts = r.vec16()?;
+    let mut ee = EncryptedExtensions {
+        frame,
+        ..EncryptedExtensions::default()
+    };
+    while !exts.is_empty() {
+        let t = exts.u16()?;
+        let mut data = exts.vec16()?;
+        ee.extensions.push(names::extension(t));
+        match t {
+            0 => ee.server_name_acknowledged = true,
+            16 => {
+                let mut list = data.vec16()?;
+                if let Some(mut p) = list.vec8() {
+                    ee.alpn = Some(String::from_utf8_lossy(p.rest()).into_owned());
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(ee)
+}
+
+/// A Certificate message: (certificates, certificate_list length in bytes).
+pub fn certificate(body: &[u8], tls13: bool) -> Option<(Vec<CertInfo>, u32)> {
+    let mut r = Reader::new(body);
+    if tls13 {
+        let _context = r.vec8()?;
+    }
+    let list_len = {
+        let mut peek = r.clone();
+        peek.u24()?
+    };
+    let mut list = r.vec24()?;
+    let mut certs = Vec::new();
+    while !list.is_empty() {
+        let der = list.vec24()?.rest();
+        if tls13 {
+            let _exts = list.vec16()?;
+        }
+        certs.push(super::x509::cert_info(der));
+    }
+    Some((certs, u32::try_from(list_len).unwrap_or(u32::MAX)))
+}
+
+fn dn_list(mut r: Reader<'_>) -> Option<Vec<crate::model::DistinguishedName>> {
+    let mut v = Vec::new();
+    while !r.is_empty() {
+        let der = r.vec16()?.rest();
+        v.push(super::x509::dn_from_der(der));
+    }
+    Some(v)
+}
+
+/// TLS ≤1.2 CertificateRequest (RFC 5246 §7.4.4; no signature algorithms before TLS 1.2).
+pub fn certificate_request_12(
+    body: &[u8],
+    has_sigalgs: bool,
+    frame: u64,
+    time: f64,
+) -> Option<CertificateRequest> {
+    let mut r = Reader::new(body);
+    let types = r
+        .vec8()?
+        .rest()
+        .iter()
+        .map(|t| names::certificate_type(*t))
+        .collect();
+    let sigalgs = if has_sigalgs {
+        r.vec16()?
+            .u16s()
+            .iter()
+            .map(|s| names::signature_scheme(*s))
+            .collect()
+    } else {
+        vec![]
+    };
+    let cas = dn_list(r.vec16()?)?;
+    Some(CertificateRequest {
+        frame,
+        time,
+        tls13: false,
+        certificate_types: types,
+        signature_algorithms: sigalgs,
+        signature_algorithms_cert: vec![],
+        certificate_authorities: cas,
+        context_hex: String::new(),
+        extensions: vec![],
+        post_handshake: false,
+        decrypted: false,
+    })
+}
+
+/// TLS 1.3 CertificateRequest (RFC 8446 §4.3.2): context + extensions.
+pub fn certificate_request_13(body: &[u8], frame: u64, time: f64) -> Option<CertificateRequest> {
+    let mut r = Reader::new(body);
+    let context = r.vec8()?.rest();
+    let mut exts = r.vec16()?;
+    let mut req = CertificateRequest {
+        frame,
+        time,
+        tls13: true,
+        certificate_types: vec![],
+        signature_algorithms: vec![],
+        signature_algorithms_cert: vec![],
+        certificate_authorities: vec![],
+        context_hex: hex::encode(context),
+        extensions: vec![],
+        post_handshake: false,
+        decrypted: false,
+    };
+    while !exts.is_empty() {
+        let t = exts.u16()?;
+        let mut data = exts.vec16()?;
+        req.extensions.push(names::extension(t));
+        match t {
+            13 => {
+                req.signature_algorithms = data
+                    .vec16()?
+                    .u16s()
+                    .iter()
+                    .map(|s| names::signature_scheme(*s))
+                    .collect()
+            }
+            50 => {
+                req.signature_algorithms_cert = data
+                    .vec16()?
+                    .u16s()
+                    .iter()
+                    .map(|s| names::signature_scheme(*s))
+                    .collect()
+            }
+            47 => req.certificate_authorities = dn_list(data.vec16()?)?,
+            _ => {}
+        }
+    }
+    Some(req)
+}
+
+/// CertificateVerify: (algorithm, signature length). TLS ≤1.1 has no algorithm field.
+pub fn certificate_verify(body: &[u8], has_scheme: bool) -> Option<(Option<CodePoint>, u32)> {
+    let mut r = Reader::new(body);
+    let alg = if has_scheme {
+        Some(names::signature_scheme(r.u16()?))
+    } else {
+        None
+    };
+    let sig = r.vec16()?;
+    Some((alg, u32::try_from(sig.len()).unwrap_or(u32::MAX)))
+}

@@ -1,0 +1,114 @@
+use super::*;
+use crate::model::{OutcomeStatus, Provenance, Side};
+
+fn p(frame: u64) -> Provenance {
+    Provenance {
+        frame,
+        ts_ns: frame * 1_000_000,
+    }
+}
+
+fn record(ct: u8, body: &[u8]) -> Vec<u8> {
+    let mut v = vec![ct, 3, 3];
+    v.extend_from_slice(&(body.len() as u16).to_be_bytes());
+    v.extend_from_slice(body);
+    v
+}
+
+fn hs(t: u8, body: &[u8]) -> Vec<u8> {
+    let mut v = vec![t];
+    let n = body.len();
+    v.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
+    v.extend_from_slice(body);
+    v
+}
+
+#[test]
+fn garbage_first_is_not_tls() {
+    let mut d = ConnectionDecoder::new(0, DecodeOptions::default());
+    d.feed(Side::Client, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", p(1));
+    assert_eq!(d.is_tls(), Some(false));
+    let f = d.finish();
+    assert!(f.messages.is_empty());
+}
+
+#[test]
+fn lying_record_length_is_an_anomaly_and_keeps_earlier_facts() {
+    let mut d = ConnectionDecoder::new(0, DecodeOptions::default());
+    // A valid alert record first, then a record claiming 60000 bytes.
+    let mut bytes = record(21, &[2, 40]);
+    bytes.extend_from_slice(&[22, 3, 3, 0xea, 0x60, 1, 2, 3]);
+    d.feed(Side::Server, &bytes, p(3));
+    let f = d.finish();
+    assert_eq!(f.alerts.len(), 1);
+    assert_eq!(f.alerts[0].description, "handshake_failure");
+    assert!(
+        f.anomalies.iter().any(|a| a.kind == "bad_record_length"),
+        "{:?}",
+        f.anomalies
+    );
+}
+
+#[test]
+fn handshake_claiming_16_mb_is_not_buffered() {
+    let mut d = ConnectionDecoder::new(0, DecodeOptions::default());
+    let bytes = record(22, &[11, 0xff, 0xff, 0xff, 0, 0, 0]);
+    d.feed(Side::Client, &bytes, p(4));
+    for i in 0..100 {
+        d.feed(Side::Client, &record(22, &[0u8; 1000]), p(5 + i));
+    }
+    let f = d.finish();
+    assert!(
+        f.anomalies.iter().any(|a| a.kind == "handshake_too_large"),
+        "{:?}",
+        f.anomalies
+    );
+}
+
+#[test]
+fn empty_client_certificate_across_tiny_chunks() {
+    // An empty TLS 1.2 Certificate message: list length 0.
+    let bytes = record(22, &hs(11, &[0, 0, 0]));
+    let mut d = ConnectionDecoder::new(0, DecodeOptions::default());
+    for (i, b) in bytes.iter().enumerate() {
+        d.feed(Side::Client, std::slice::from_ref(b), p(10 + i as u64));
+    }
+    let f = d.finish();
+    let cc = f.client_certificate.expect("client certificate");
+    assert_eq!(cc.count, 0);
+    assert_eq!(cc.certificates_length, 0);
+    // Cited at the frame where the message completed.
+    assert_eq!(cc.frame, 10 + bytes.len() as u64 - 1);
+}
+
+#[test]
+fn alert_after_ccs_is_encrypted() {
+    let mut d = ConnectionDecoder::new(0, DecodeOptions::default());
+    d.feed(Side::Server, &record(20, &[1]), p(1));
+    d.feed(Side::Server, &record(21, &[9; 26]), p(2));
+    let f = d.finish();
+    assert_eq!(f.alerts.len(), 1);
+    assert!(f.alerts[0].encrypted);
+    assert_eq!(f.alerts[0].code, None);
+    assert_eq!(f.outcome.status, OutcomeStatus::Failed);
+}
+
+proptest::proptest! {
+    #[test]
+    fn arbitrary_bytes_never_panic(a in proptest::collection::vec(proptest::num::u8::ANY, 0..600),
+                                   b in proptest::collection::vec(proptest::num::u8::ANY, 0..600)) {
+        let mut d = ConnectionDecoder::new(0, DecodeOptions::default());
+        d.feed(Side::Client, &a, p(1));
+        d.feed(Side::Server, &b, p(2));
+        let _ = d.snapshot();
+        let _ = d.finish();
+    }
+
+    #[test]
+    fn arbitrary_handshake_bodies_never_panic(t in 0u8..30, body in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
+        let mut d = ConnectionDecoder::new(0, DecodeOptions::default());
+        d.feed(Side::Server, &record(22, &hs(t, &body)), p(1));
+        d.feed(Side::Client, &record(22, &hs(t, &body)), p(2));
+        let _ = d.finish();
+    }
+}
