@@ -31,7 +31,6 @@ pub mod password;
 mod pem;
 mod pkcs12;
 pub mod select;
-mod x509tmp;
 
 #[cfg(test)]
 mod tests;
@@ -182,7 +181,7 @@ impl LoadedIdentity {
 
 /// Builds the model view of a certificate.
 pub(crate) fn cert_info(der: &[u8]) -> CertInfo {
-    x509tmp::cert_info(der)
+    crate::tls::x509::cert_info(der)
 }
 
 /// Upper bound on what we read: keystores are kilobytes; this keeps a wrong path (a disk
