@@ -774,11 +774,12 @@ impl ConnectionDecoder {
             .rev()
             .take_while(|m| m.from == flight_side)
             .collect();
+        // The message the other side most likely reacted to: a Certificate (the client's empty
+        // one, or the server's chain a client rejects), else the flight's last message.
         let pick = flight
             .iter()
-            .find(|m| m.name == "Certificate" && flight_side == Side::Client)
-            .or_else(|| flight.iter().find(|m| m.name == "CertificateRequest"))
-            .or_else(|| flight.last())
+            .find(|m| m.name == "Certificate")
+            .or_else(|| flight.first())
             .copied()?;
         let mut s = format!("{} {}", flight_side.as_str(), pick.name);
         if pick.name == "Certificate" && flight_side == Side::Client {
