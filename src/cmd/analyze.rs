@@ -33,6 +33,16 @@ pub struct AnalyzeArgs {
     /// Exit with status 1 when findings of at least this severity exist (for scripts and CI).
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
+    /// Check this client identity against each CertificateRequest: PEM, PKCS#12 or JKS keystore
+    /// (password: --password-file, TLSDIAG_PASSWORD, or a prompt).
+    #[arg(long, value_name = "FILE")]
+    pub identity: Option<PathBuf>,
+    /// The keystore alias to check (default: the only private-key entry).
+    #[arg(long, requires = "identity")]
+    pub alias: Option<String>,
+    /// Read the keystore password from the first line of this file.
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
     /// Colour the text report: auto (a terminal, and NO_COLOR unset), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -60,6 +70,8 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     };
     let mut analysis = tlsdiag::analyze::analyze_path(&args.file, &opts)
         .with_context(|| format!("cannot analyse {}", args.file.display()))?;
+    let ctx = diagnose_context(&args)?;
+    tlsdiag::diagnose::diagnose_analysis(&mut analysis, &ctx);
     if let Some(n) = args.conn {
         if !analysis.connections.iter().any(|c| c.id == n) {
             anyhow::bail!(
@@ -72,6 +84,25 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     }
     print(&analysis, &args)?;
     Ok(exit_code(&analysis, args.fail_on))
+}
+
+/// Loads `--identity` (and `--alias`) for the per-stack verdicts.
+pub fn diagnose_context(args: &AnalyzeArgs) -> anyhow::Result<tlsdiag::diagnose::Context> {
+    let Some(path) = &args.identity else {
+        return Ok(tlsdiag::diagnose::Context::default());
+    };
+    let pw_file = args.password_file.as_deref();
+    let loaded = tlsdiag::identity::password::with_password(pw_file, |pw| {
+        tlsdiag::identity::load(path, args.alias.as_deref(), pw)
+    })
+    .with_context(|| format!("cannot use identity {}", path.display()))?;
+    let source = format!("{} alias {}", path.display(), loaded.alias());
+    Ok(tlsdiag::diagnose::Context {
+        identity: Some(tlsdiag::diagnose::IdentityContext {
+            source,
+            entry: loaded.entry.clone(),
+        }),
+    })
 }
 
 fn print(analysis: &Analysis, args: &AnalyzeArgs) -> anyhow::Result<()> {

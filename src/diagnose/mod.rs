@@ -1,1 +1,115 @@
-//! diagnose room: see docs/architecture.md. (stub: being built)
+//! Diagnosis: pure rules over one decoded connection (and, when given, a loaded client identity)
+//! that name the root cause of a failure with its evidence and a fix. One rule per file, each
+//! citing the RFC section or the stack behaviour it encodes (docs/diagnosis.md lists them all).
+//! Must not read anything but the model and the identity it is handed.
+
+mod capture;
+mod client_abort;
+mod empty_certificate;
+mod no_common;
+mod renegotiation;
+mod server_cert;
+mod server_rejects;
+mod sni_version;
+mod tls13;
+
+#[cfg(test)]
+mod tests;
+
+use crate::identity::Entry;
+use crate::model::{Alert, Analysis, CodePoint, Connection, Evidence, Finding, Severity};
+
+/// What the rules may use besides the connection.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// The user's client identity (`--identity FILE [--alias A]`): enables per-stack verdicts.
+    pub identity: Option<IdentityContext>,
+}
+
+#[derive(Debug, Clone)]
+pub struct IdentityContext {
+    /// Where it came from, for messages (`ssos.jks alias ssos`).
+    pub source: String,
+    pub entry: Entry,
+}
+
+type Rule = fn(&Connection, &Context) -> Vec<Finding>;
+
+/// Every rule, most decisive first: the first finding is the one a table shows.
+const RULES: &[Rule] = &[
+    empty_certificate::check,
+    server_rejects::check,
+    server_cert::check_rejected,
+    client_abort::check,
+    no_common::check,
+    sni_version::check_protocol_version,
+    sni_version::check_unrecognized_name,
+    tls13::check_certificate_required,
+    tls13::check_not_visible,
+    renegotiation::check,
+    server_cert::check_properties,
+    sni_version::check_sni,
+    capture::check,
+];
+
+/// Runs every rule on one connection.
+pub fn diagnose(conn: &Connection, ctx: &Context) -> Vec<Finding> {
+    let mut out: Vec<Finding> = RULES.iter().flat_map(|r| r(conn, ctx)).collect();
+    // Keep rule order inside a severity, errors first.
+    out.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    out
+}
+
+/// Fills `diagnosis` of every connection.
+pub fn diagnose_analysis(analysis: &mut Analysis, ctx: &Context) {
+    for c in &mut analysis.connections {
+        c.diagnosis = diagnose(c, ctx);
+    }
+}
+
+// ---- helpers shared by the rules ----
+
+pub(crate) fn finding(code: &str, severity: Severity, message: String) -> Finding {
+    Finding {
+        code: code.to_owned(),
+        severity,
+        message,
+        evidence: Vec::new(),
+        details: Vec::new(),
+        fix: None,
+        stack_verdicts: Vec::new(),
+    }
+}
+
+pub(crate) fn ev(frame: Option<u64>, field: &str, value: impl Into<String>) -> Evidence {
+    Evidence {
+        frame,
+        field: field.to_owned(),
+        value: value.into(),
+    }
+}
+
+/// The first fatal (or unreadable) alert, if any.
+pub(crate) fn fatal_alert(c: &Connection) -> Option<&Alert> {
+    c.tls.alerts.iter().find(|a| a.level == "fatal")
+}
+
+pub(crate) fn alert_text(a: &Alert) -> String {
+    match a.code {
+        Some(code) => format!("{} {} ({code})", a.level, a.description),
+        None => "an encrypted alert".to_owned(),
+    }
+}
+
+pub(crate) fn names(v: &[CodePoint], max: usize) -> String {
+    let mut s: Vec<String> = v.iter().take(max).map(CodePoint::label).collect();
+    if v.len() > max {
+        s.push(format!("… ({} in all)", v.len()));
+    }
+    s.join(", ")
+}
+
+/// The Unix time of the connection (for validity checks), from the capture itself.
+pub(crate) fn capture_unix(c: &Connection) -> i64 {
+    i64::try_from(c.start_ts_ns / 1_000_000_000).unwrap_or(0)
+}

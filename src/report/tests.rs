@@ -19,3 +19,12 @@ fn wrap_long_word_stays_whole() {
     assert_eq!(lines[0], "CN=averyveryverylongcommonname,O=x");
     assert_eq!(lines[1], "short");
 }
+
+#[test]
+fn short_reason_keeps_first_clause_without_ca_list() {
+    let r = "no certificate in 'ssos''s chain is issued by a CA the server lists (CN=A,O=B; CN=C); the key manager returns no alias";
+    assert_eq!(
+        super::text::short_reason(r),
+        "no certificate in 'ssos''s chain is issued by a CA the server lists"
+    );
+}

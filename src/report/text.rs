@@ -336,11 +336,15 @@ fn write_finding(
         writeln!(out, "{indent}{line}")?;
     }
     for d in &f.details {
-        for (i, line) in wrap(d, width.saturating_sub(2)).into_iter().enumerate() {
+        let lead: String = d.chars().take_while(|c| *c == ' ').collect();
+        for (i, line) in wrap(d, width.saturating_sub(2 + lead.len()))
+            .into_iter()
+            .enumerate()
+        {
             if i == 0 {
-                writeln!(out, "{indent}{line}")?;
+                writeln!(out, "{indent}{lead}{line}")?;
             } else {
-                writeln!(out, "{indent}  {line}")?;
+                writeln!(out, "{indent}{lead}  {line}")?;
             }
         }
     }
@@ -375,24 +379,43 @@ fn write_verdicts(
     st: &Style,
 ) -> io::Result<()> {
     writeln!(out, "{indent}{}", st.dim("Would this identity be sent?"))?;
-    let w = v.iter().map(|s| s.label.chars().count()).max().unwrap_or(0);
     for s in v {
         let mark = match s.verdict.as_str() {
             "sent" => st.green("✓ sent    "),
             "not_sent" => st.red("✗ not sent"),
             _ => st.yellow("? depends "),
         };
-        let pad = w.saturating_sub(s.label.chars().count());
-        writeln!(
-            out,
-            "{indent}  {}{}  {}  {}",
-            s.label,
-            " ".repeat(pad),
-            mark,
-            s.reason
-        )?;
+        writeln!(out, "{indent}  {mark}  {}", s.label)?;
+        for line in wrap(&short_reason(&s.reason), 84) {
+            writeln!(out, "{indent}              {}", st.dim(&line))?;
+        }
     }
     Ok(())
+}
+
+/// The first clause of a verdict's reason (the JSON keeps it whole).
+/// The first clause of a verdict's reason without the parenthesised CA list (the JSON and the
+/// details keep it whole).
+pub fn short_reason(r: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    let mut prev = ' ';
+    for c in r.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ' ' if prev == ';' && depth == 0 => {
+                out.pop();
+                return out.trim_end().to_owned();
+            }
+            _ => {}
+        }
+        if depth == 0 && c != ')' {
+            out.push(c);
+        }
+        prev = c;
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// One line per message; frame and time only when they change; runs of application data are

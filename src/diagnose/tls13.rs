@@ -1,0 +1,69 @@
+//! TLS 1.3 client authentication. certificate_required(116) (RFC 8446 §4.4.2.4: "servers MAY
+//! abort the handshake with a certificate_required alert" when the client sends no
+//! certificate), or the legacy no_certificate(41). Without a key log the CertificateRequest,
+//! both Certificates and the alert are encrypted: the finding says what cannot be observed, what
+//! the record sizes suggest, and what would reveal it (--keylog, or `tlsdiag probe`).
+
+use super::{alert_text, ev, finding, Context};
+use crate::model::{Connection, DecryptionStatus, Finding, OutcomeStatus, Severity};
+
+pub fn check_certificate_required(c: &Connection, _ctx: &Context) -> Vec<Finding> {
+    let Some(a) = c
+        .tls
+        .alerts
+        .iter()
+        .find(|a| matches!(a.code, Some(116 | 41)))
+    else {
+        return vec![];
+    };
+    // The empty-certificate rule already explains a decrypted empty Certificate in full.
+    let already = c
+        .tls
+        .client_certificate
+        .as_ref()
+        .is_some_and(|cc| cc.count == 0)
+        && c.tls.certificate_request.is_some();
+    let mut f = finding(
+        "certificate-required",
+        if already { Severity::Info } else { Severity::Error },
+        format!(
+            "The server ended the handshake with {} (frame {}): it requires a client certificate and the client sent none.",
+            alert_text(a),
+            a.frame
+        ),
+    );
+    f.evidence.push(ev(Some(a.frame), "Alert", alert_text(a)));
+    f.fix = Some("Configure the client with a certificate issued by a CA the server accepts (see the CertificateRequest's certificate_authorities).".into());
+    vec![f]
+}
+
+pub fn check_not_visible(c: &Connection, _ctx: &Context) -> Vec<Finding> {
+    let tls13 = c.tls.tls_version.as_ref().is_some_and(|v| v.code == 0x0304);
+    if !tls13 || c.tls.decryption == DecryptionStatus::Decrypted {
+        return vec![];
+    }
+    let failed = c.tls.outcome.status == OutcomeStatus::Failed;
+    let mut f = finding(
+        "tls13-handshake-encrypted",
+        if failed { Severity::Warning } else { Severity::Info },
+        format!(
+            "This is TLS 1.3: the server's CertificateRequest (its accepted CAs), both Certificate messages and {}are encrypted in the capture, so they cannot be read without the session keys.",
+            if failed { "the alert that ended the handshake " } else { "any alert " }
+        ),
+    );
+    for inf in &c.tls.inferences {
+        f.details.push(format!(
+            "Inferred (not decrypted, confidence {}): {} — {}.",
+            inf.confidence, inf.what, inf.basis
+        ));
+        if let Some(fr) = inf.frames.first() {
+            f.evidence
+                .push(ev(Some(*fr), "client encrypted flight", inf.basis.clone()));
+        }
+    }
+    f.fix = Some(
+        "Capture again with the client's key log (SSLKEYLOGFILE for curl/OpenSSL-based clients, or -Djavax.net.debug=ssl:handshake for Java) and run `tlsdiag analyze <capture> --keylog <file>`, or run `tlsdiag probe <url> --identity <keystore>` to see the server's request in our own handshake."
+            .into(),
+    );
+    vec![f]
+}
