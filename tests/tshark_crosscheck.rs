@@ -81,6 +81,7 @@ fn tshark_facts(p: &Path) -> BTreeMap<u64, FrameFacts> {
         "-o",
         "tls.desegment_ssl_application_data:TRUE",
     ]);
+    cmd.args(["-o", "tcp.reassemble_out_of_order:TRUE"]);
     cmd.args(["-d", "tcp.port==1-65535,tls"]);
     cmd.args(["-Y", "tls", "-T", "pdml"]);
     let out = cmd.output().expect("run tshark");

@@ -116,5 +116,5 @@ run no-shared-cipher no_shared_cipher "$CAPDIR/no-shared-cipher.pcap" 8447
 run client-untrusts client_untrusts_server "$CAPDIR/client-untrusts-server.pcap" 8448
 run server-untrusts server_untrusts_client "$CAPDIR/server-untrusts-client.pcap" 8449
 run leaf-only leaf_only "$CAPDIR/leaf-only-server-has-root.pcap" 8450
-[ -x "$CAPDIR/scripts/more.sh" ] && . "$CAPDIR/scripts/more.sh"
+[ -f "$CAPDIR/scripts/more.sh" ] && . "$CAPDIR/scripts/more.sh"
 log "done"

@@ -92,7 +92,9 @@ cap_start() {
   local out=$1 filter=$2 iface=${3:-lo}
   shift 3 2>/dev/null || shift $#
   rm -f "$out"
-  tcpdump -i "$iface" -U -w "$out" "$@" "$filter" 2>"$out.tcpdump.log" &
+  # --immediate-mode: without it libpcap hands packets over in blocks (up to a second late) and
+  # the last packets before the stop would be lost.
+  tcpdump -i "$iface" --immediate-mode -U -w "$out" "$@" "$filter" 2>"$out.tcpdump.log" &
   CAP_PID=$!
   local i
   for i in $(seq 1 100); do

@@ -43,6 +43,8 @@ struct Flow {
     streams: [Stream; 2],
     decoder: ConnectionDecoder,
     syn_seen: bool,
+    /// Initial sequence number of each direction's SYN, when seen.
+    isn: [Option<u32>; 2],
     fin: [bool; 2],
     rst: bool,
     first_frame: u64,
@@ -154,15 +156,14 @@ impl Analyzer {
         let src = (seg.src, seg.sport);
         let dst = (seg.dst, seg.dport);
         let k = key(src, dst);
-        // A SYN (without ACK) on a flow that has ended, or that carries a different ISN, starts
-        // a new connection on the same 4-tuple.
+        // A SYN (without ACK) with a new initial sequence number on a known 4-tuple starts a new
+        // connection; the same SYN again (a retransmission, or the copy a multi-interface
+        // capture holds) does not.
         if seg.has(SYN) && !seg.has(ACK) {
             let restart = self.flows.get(&k).is_some_and(|f| {
-                f.done()
-                    || f.fin[0]
-                    || f.fin[1]
-                    || f.streams[0].has_started()
-                    || f.streams[1].has_started()
+                let dir = usize::from(f.ep[0] != src);
+                let same_isn = f.isn[dir] == Some(seg.seq);
+                !same_isn && (f.isn[dir].is_some() || f.done() || f.streams[dir].has_started())
             });
             if restart {
                 if let Some(old) = self.flows.remove(&k) {
@@ -180,6 +181,7 @@ impl Analyzer {
                 streams: [Stream::default(), Stream::default()],
                 decoder: ConnectionDecoder::new(prov.ts_ns, decode.clone()),
                 syn_seen: false,
+                isn: [None, None],
                 fin: [false, false],
                 rst: false,
                 first_frame: prov.frame,
@@ -195,6 +197,9 @@ impl Analyzer {
         let other = 1 - dir;
         if seg.has(SYN) {
             flow.syn_seen = true;
+            if let Some(i) = flow.isn.get_mut(dir) {
+                i.get_or_insert(seg.seq);
+            }
             if let Some(s) = flow.streams.get_mut(dir) {
                 s.syn(seg.seq);
             }

@@ -35,13 +35,24 @@ pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
 
     // Chain sent vs CA list: the leaf's issuer is not listed, but the list names a CA higher up.
+    // Chain sent vs CA list: only the leaf was sent, its issuer is not listed, but the list names
+    // a CA of the same organisation (typically the root above the leaf's intermediate). Without
+    // the issuer's own certificate this stays a likely explanation, and the message says so.
+    let org = |dn: &str| {
+        dn.split(',')
+            .find_map(|p| p.strip_prefix("O="))
+            .map(str::to_owned)
+    };
     let chain_incomplete = cc.count == 1
         && leaf.is_some_and(|l| {
             !l.self_signed
-                && !cas.is_empty()
                 && !cas
                     .iter()
                     .any(|ca| ca.der == l.issuer.der || ca.text == l.issuer.text)
+                && org(&l.issuer.text).is_some_and(|o| {
+                    cas.iter()
+                        .any(|ca| org(&ca.text).as_deref() == Some(o.as_str()))
+                })
         });
     let expired =
         leaf.filter(|l| l.not_after_unix != 0 && l.not_after_unix < super::capture_unix(c));
@@ -57,7 +68,7 @@ pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
         (
             "client-chain-incomplete",
             format!(
-                "The client sent only its own certificate ({subject}, issued by {issuer}) and the server rejected it with {} (frame {}); the server lists {} as accepted, so it needs the intermediate certificate(s) up to it.",
+                "The client sent only its own certificate ({subject}, issued by {issuer}) and the server rejected it with {} (frame {}); the server lists {} as accepted, so it most likely needs the intermediate certificate(s) up to it.",
                 alert_text(a),
                 a.frame,
                 cas.iter().map(|d| d.text.clone()).collect::<Vec<_>>().join("; ")

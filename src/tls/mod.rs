@@ -259,7 +259,9 @@ impl ConnectionDecoder {
     fn alert_record(&mut self, side: Side, body: &[u8], len: usize, prov: Provenance) {
         let encrypted = self.dir(side).encrypted;
         let time = self.time(prov);
-        if encrypted || body.len() % 2 != 0 {
+        // A plaintext alert is exactly two bytes; anything else is protected (including alerts
+        // after a ChangeCipherSpec this capture did not see).
+        if encrypted || body.len() != 2 {
             let mut m = self.msg(
                 side,
                 prov,
@@ -316,7 +318,9 @@ impl ConnectionDecoder {
     fn encrypted_handshake(&mut self, side: Side, len: usize, prov: Provenance) {
         let after_app = self.app_data_seen;
         let detail = if after_app {
-            self.facts.renegotiation_frames.push(prov.frame);
+            if self.facts.renegotiation_frames.last() != Some(&prov.frame) {
+                self.facts.renegotiation_frames.push(prov.frame);
+            }
             Some(format!(
                 "{len} bytes, encrypted, after application data: renegotiation"
             ))
@@ -672,7 +676,17 @@ impl ConnectionDecoder {
             .find(|a| a.level == "fatal" || (a.encrypted && !handshake_done && !self.tls13))
             .cloned();
         let mut o = Outcome::default();
-        if let (Some(a), false) = (&fatal, handshake_done) {
+        // A gap before completion makes an unreadable (encrypted) alert unexplainable: say
+        // "incomplete" rather than guess; a plaintext fatal alert still tells the story.
+        let gap = self.client.gap.or(self.server.gap);
+        let fatal = fatal.filter(|a| !(a.encrypted && gap.is_some()));
+        if f.client_hello.is_none() && !handshake_done && fatal.is_none() {
+            self.incomplete_or_closed(&mut o);
+        } else if f.client_hello.is_none() && handshake_done {
+            o.status = OutcomeStatus::CompletedEncrypted;
+            o.summary =
+                "the handshake is not in the capture; application data flowed both ways".into();
+        } else if let (Some(a), false) = (&fatal, handshake_done) {
             o.status = OutcomeStatus::Failed;
             o.alert_code = a.code;
             o.alert_description = Some(a.description.clone());

@@ -1,0 +1,438 @@
+//! The decoded facts of every real capture in captures/ (made by captures/scripts/generate.sh
+//! with JSSE, OpenSSL and curl): the CA names, the empty Certificate, the alert and who sent it,
+//! the outcome, the diagnosis code. Each test is named after what it guards.
+
+use std::path::PathBuf;
+use tlsdiag::analyze::{analyze_path, AnalyzeOptions};
+use tlsdiag::model::{Analysis, Connection, OutcomeStatus, Side};
+
+fn cap(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("captures")
+        .join(name)
+}
+
+fn analyze(name: &str) -> Analysis {
+    let mut a = analyze_path(&cap(name), &AnalyzeOptions::default()).expect(name);
+    tlsdiag::diagnose::diagnose_analysis(&mut a, &Default::default());
+    a
+}
+
+fn only(name: &str) -> Connection {
+    let a = analyze(name);
+    assert_eq!(
+        a.connections.len(),
+        1,
+        "{name}: {} connections",
+        a.connections.len()
+    );
+    a.connections.into_iter().next().unwrap()
+}
+
+fn codes(c: &Connection) -> Vec<&str> {
+    c.diagnosis.iter().map(|f| f.code.as_str()).collect()
+}
+
+const PARTNER_CAS: [&str; 2] = [
+    "CN=Partner Issuing CA,O=Partner Corp,C=DE",
+    "CN=Partner Root CA,O=Partner Corp,C=DE",
+];
+
+fn assert_seed(c: &Connection) {
+    let ch = c.tls.client_hello.as_ref().unwrap();
+    assert_eq!(ch.sni.as_deref(), Some("partner.test"));
+    assert_eq!(
+        c.tls.tls_version.as_ref().unwrap().name.as_deref(),
+        Some("TLS 1.2")
+    );
+    let req = c
+        .tls
+        .certificate_request
+        .as_ref()
+        .expect("CertificateRequest");
+    let cas: Vec<&str> = req
+        .certificate_authorities
+        .iter()
+        .map(|d| d.text.as_str())
+        .collect();
+    assert_eq!(cas, PARTNER_CAS);
+    let types: Vec<&str> = req
+        .certificate_types
+        .iter()
+        .filter_map(|t| t.name.as_deref())
+        .collect();
+    assert_eq!(types, ["rsa_sign", "dss_sign", "ecdsa_sign"]);
+    let cc = c
+        .tls
+        .client_certificate
+        .as_ref()
+        .expect("client Certificate");
+    assert_eq!((cc.count, cc.certificates_length), (0, 0));
+    let a = &c.tls.alerts[0];
+    assert_eq!(
+        (a.from, a.level.as_str(), a.description.as_str(), a.code),
+        (Side::Server, "fatal", "handshake_failure", Some(40))
+    );
+    assert!(a.frame > cc.frame);
+    assert_eq!(c.tls.outcome.status, OutcomeStatus::Failed);
+    assert_eq!(c.tls.outcome.alert_from, Some(Side::Server));
+    assert_eq!(
+        c.tls.outcome.failed_after.as_deref(),
+        Some("client Certificate (empty)")
+    );
+    assert_eq!(codes(c).first(), Some(&"client-sent-empty-certificate"));
+    assert_eq!(c.tls.server_certificates.len(), 2);
+    assert_eq!(
+        c.tls.server_certificates[0].subject.text,
+        "CN=partner.test,O=Partner Corp,C=DE"
+    );
+    assert_eq!(
+        c.tls.server_certificates[0].san_dns,
+        ["partner.test", "localhost"]
+    );
+}
+
+#[test]
+fn seed_jsse_empty_certificate_and_server_handshake_failure() {
+    let c = only("seed-jsse-empty-cert.pcap");
+    assert_seed(&c);
+    assert!(c.capture.syn_seen && !c.capture.roles_inferred);
+}
+
+#[test]
+fn seed_variants_sll2_and_nanosecond_decode_the_same() {
+    let a = analyze("seed-jsse-empty-cert-any.pcap");
+    assert_eq!(a.source.link_types, ["LINUX_SLL2"]);
+    assert_seed(&a.connections[0]);
+    let n = analyze("seed-jsse-empty-cert-nano.pcap");
+    assert_seed(&n.connections[0]);
+    // Nanosecond timestamps survive: the start time has sub-microsecond digits in ts_ns.
+    assert_ne!(
+        n.connections[0].start_ts_ns % 1000,
+        0,
+        "nanosecond precision lost"
+    );
+}
+
+#[test]
+fn jsse_mutual_tls_success_with_chain() {
+    let c = only("jsse-mtls-ok.pcap");
+    assert_eq!(c.tls.outcome.status, OutcomeStatus::Completed);
+    let cc = c.tls.client_certificate.as_ref().unwrap();
+    assert_eq!(cc.count, 2);
+    assert_eq!(
+        cc.chain[0].subject.text,
+        "CN=customer-client,O=Customer Inc,C=US"
+    );
+    assert_eq!(cc.chain[0].issuer.text, PARTNER_CAS[0]);
+    assert_eq!(cc.chain[0].extended_key_usage, ["clientAuth"]);
+    assert!(c
+        .tls
+        .client_certificate_verify
+        .as_ref()
+        .unwrap()
+        .algorithm
+        .is_some());
+    assert!(c.tls.application_data.client_records > 0 && c.tls.application_data.server_records > 0);
+    assert!(
+        c.diagnosis
+            .iter()
+            .all(|f| f.severity < tlsdiag::model::Severity::Warning),
+        "{:?}",
+        codes(&c)
+    );
+}
+
+#[test]
+fn tls13_without_keys_is_encrypted_and_inferred() {
+    let fail = only("tls13-no-client-cert.pcap");
+    assert_eq!(fail.tls.tls_version.as_ref().unwrap().code, 0x0304);
+    assert!(
+        fail.tls.certificate_request.is_none(),
+        "encrypted: must not be invented"
+    );
+    assert_eq!(fail.tls.outcome.status, OutcomeStatus::Failed);
+    assert!(
+        fail.tls.inferences[0].what.contains("no certificate"),
+        "{:?}",
+        fail.tls.inferences
+    );
+    assert!(codes(&fail).contains(&"tls13-handshake-encrypted"));
+    let ok = only("tls13-client-cert.pcap");
+    assert_eq!(ok.tls.outcome.status, OutcomeStatus::CompletedEncrypted);
+    assert!(
+        ok.tls.inferences[0].what.contains("sent a certificate"),
+        "{:?}",
+        ok.tls.inferences
+    );
+}
+
+#[test]
+fn no_shared_cipher_fails_right_after_client_hello() {
+    let c = only("no-shared-cipher.pcap");
+    assert!(c.tls.server_hello.is_none());
+    assert_eq!(c.tls.alerts[0].code, Some(40));
+    assert_eq!(c.tls.alerts[0].from, Side::Server);
+    assert_eq!(codes(&c), ["no-common-parameters"]);
+}
+
+#[test]
+fn client_that_does_not_trust_the_server_sends_the_alert() {
+    let c = only("client-untrusts-server.pcap");
+    let a = &c.tls.alerts[0];
+    assert_eq!(
+        (a.from, a.description.as_str()),
+        (Side::Client, "certificate_unknown")
+    );
+    assert_eq!(codes(&c)[0], "client-rejected-server-certificate");
+    assert!(c.diagnosis[0]
+        .details
+        .iter()
+        .any(|d| d.contains("The client must trust: CN=Partner Root CA")));
+}
+
+#[test]
+fn server_that_does_not_trust_the_client_issuer() {
+    let c = only("server-untrusts-client.pcap");
+    assert_eq!(
+        c.tls.client_certificate.as_ref().unwrap().chain[0]
+            .issuer
+            .text,
+        "CN=Other Root CA,O=Other Trust Services,C=US"
+    );
+    assert_eq!(
+        (c.tls.alerts[0].from, c.tls.alerts[0].code),
+        (Side::Server, Some(48))
+    );
+    assert_eq!(codes(&c)[0], "server-rejected-client-certificate");
+}
+
+#[test]
+fn client_sends_only_its_leaf_while_server_holds_only_the_root() {
+    let c = only("leaf-only-server-has-root.pcap");
+    let req = c.tls.certificate_request.as_ref().unwrap();
+    assert_eq!(
+        req.certificate_authorities
+            .iter()
+            .map(|d| d.text.as_str())
+            .collect::<Vec<_>>(),
+        [PARTNER_CAS[1]]
+    );
+    assert_eq!(c.tls.client_certificate.as_ref().unwrap().count, 1);
+    assert_eq!(codes(&c)[0], "client-chain-incomplete");
+}
+
+#[test]
+fn big_chain_and_long_ca_list_across_mtu_1500_segments() {
+    let c = only("big-chain-mtu1500.pcap");
+    assert_eq!(c.tls.server_certificates.len(), 5);
+    let req = c.tls.certificate_request.as_ref().unwrap();
+    assert_eq!(req.certificate_authorities.len(), 50);
+    assert_eq!(
+        req.certificate_authorities[0].text,
+        "CN=Partner Member CA 1,OU=Certification Services,O=Partner Group Member 1,C=DE"
+    );
+    assert!(
+        c.capture.server_frames > 5,
+        "the flight must really span many segments"
+    );
+    assert_eq!(c.tls.outcome.status, OutcomeStatus::Completed);
+}
+
+#[test]
+fn reordered_and_duplicated_segments_decode_like_the_original() {
+    let a = only("big-chain-mtu1500.pcap");
+    let b = only("derived-reordered-duplicated.pcap");
+    let names = |c: &Connection| {
+        c.tls
+            .messages
+            .iter()
+            .map(|m| (m.from, m.name.clone(), m.detail.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&a), names(&b));
+    assert_eq!(
+        a.tls.certificate_request.unwrap().certificate_authorities,
+        b.tls.certificate_request.unwrap().certificate_authorities
+    );
+    assert!(b.capture.gaps.is_empty());
+}
+
+#[test]
+fn gap_marks_capture_incomplete_and_nothing_after_is_decoded() {
+    let c = only("derived-gap.pcap");
+    assert_eq!(c.capture.gaps.len(), 1);
+    let g = &c.capture.gaps[0];
+    assert_eq!(g.side, Side::Server);
+    assert!(
+        c.tls
+            .messages
+            .iter()
+            .all(|m| !(m.from == Side::Server && m.frame > g.frame)),
+        "decoded past the gap"
+    );
+    assert_eq!(c.tls.outcome.status, OutcomeStatus::Incomplete);
+    assert!(codes(&c).contains(&"capture-gap"));
+}
+
+#[test]
+fn one_direction_and_missing_handshake_are_said() {
+    let c = only("derived-one-direction.pcap");
+    assert_eq!(c.capture.client_bytes, 0);
+    assert!(codes(&c).contains(&"capture-one-direction"));
+    let m = only("derived-handshake-missing.pcap");
+    assert!(m.tls.client_hello.is_none());
+    assert!(codes(&m).contains(&"capture-handshake-missing"));
+}
+
+#[test]
+fn many_connections_mixed_with_plain_http() {
+    let a = analyze("many-connections.pcap");
+    assert_eq!(
+        a.connections.len(),
+        9,
+        "plain HTTP flows must not be listed"
+    );
+    assert!(a.source.tcp_flows > 9);
+    let empty = a
+        .connections
+        .iter()
+        .filter(|c| {
+            c.tls
+                .client_certificate
+                .as_ref()
+                .is_some_and(|cc| cc.count == 0)
+        })
+        .count();
+    assert_eq!(empty, 2);
+    let ids: Vec<usize> = a.connections.iter().map(|c| c.id).collect();
+    assert_eq!(ids, (1..=9).collect::<Vec<_>>());
+    assert!(a
+        .connections
+        .windows(2)
+        .all(|w| w[0].first_frame < w[1].first_frame));
+}
+
+#[test]
+fn pcapng_with_two_link_types_and_ipv6() {
+    let a = analyze("two-interfaces-ipv6.pcapng");
+    assert_eq!(a.source.format, "pcapng");
+    assert_eq!(a.source.link_types, ["LINUX_SLL", "ETHERNET"]);
+    assert_eq!(a.connections.len(), 2);
+    assert_eq!(a.connections[0].client.ip.to_string(), "::1");
+    assert_eq!(
+        a.connections[0].tls.outcome.status,
+        OutcomeStatus::Completed
+    );
+    assert_eq!(
+        a.connections[1]
+            .tls
+            .client_certificate
+            .as_ref()
+            .unwrap()
+            .count,
+        0
+    );
+}
+
+#[test]
+fn connection_filters() {
+    let by_port = analyze_path(
+        &cap("many-connections.pcap"),
+        &AnalyzeOptions {
+            port: Some(8481),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(by_port.connections.len(), 1);
+    assert_eq!(by_port.connections[0].server.port, 8481);
+    let by_sni = analyze_path(
+        &cap("many-connections.pcap"),
+        &AnalyzeOptions {
+            sni: Some("PARTNER.TEST".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(by_sni
+        .connections
+        .iter()
+        .all(|c| c.tls.client_hello.as_ref().unwrap().sni.as_deref() == Some("partner.test")));
+    assert!(!by_sni.connections.is_empty() && by_sni.connections.len() < 9);
+}
+
+// ---- diagnosis rules, each shown by a real capture ----
+
+#[test]
+fn rule_empty_ca_list_means_no_key_loaded() {
+    let c = only("rule-empty-ca-list.pcap");
+    assert!(c
+        .tls
+        .certificate_request
+        .as_ref()
+        .unwrap()
+        .certificate_authorities
+        .is_empty());
+    assert_eq!(codes(&c)[0], "client-had-no-certificate");
+}
+
+#[test]
+fn rule_client_certificate_expired() {
+    let c = only("rule-client-cert-expired.pcap");
+    assert_eq!(c.tls.alerts[0].description, "certificate_expired");
+    assert_eq!(codes(&c)[0], "client-certificate-expired");
+}
+
+#[test]
+fn rule_hostname_mismatch_and_server_expired() {
+    let c = only("rule-hostname-mismatch.pcap");
+    assert_eq!(
+        c.tls.client_hello.as_ref().unwrap().sni.as_deref(),
+        Some("wrong-name.test")
+    );
+    assert_eq!(
+        codes(&c),
+        ["client-rejected-server-certificate", "server-name-mismatch"]
+    );
+    let e = only("rule-server-cert-expired.pcap");
+    assert_eq!(
+        (e.tls.alerts[0].from, e.tls.alerts[0].code),
+        (Side::Client, Some(45))
+    );
+    assert!(codes(&e).contains(&"server-certificate-expired"));
+}
+
+#[test]
+fn rule_jsse_aborts_itself_without_a_common_signature_algorithm() {
+    let c = only("rule-jsse-no-sigalg.pcap");
+    assert_eq!(
+        (c.tls.alerts[0].from, c.tls.alerts[0].code),
+        (Side::Client, Some(40))
+    );
+    assert!(c.tls.client_certificate.is_none());
+    assert_eq!(codes(&c)[0], "client-aborted-after-certificate-request");
+}
+
+#[test]
+fn rule_protocol_version_unrecognized_name_and_missing_sni() {
+    assert_eq!(
+        codes(&only("rule-protocol-version.pcap"))[0],
+        "protocol-version-mismatch"
+    );
+    let u = only("rule-unrecognized-name.pcap");
+    assert_eq!(u.tls.alerts[0].code, Some(112));
+    assert_eq!(codes(&u)[0], "unrecognized-name");
+    let n = only("rule-no-sni.pcap");
+    assert!(n.tls.client_hello.as_ref().unwrap().sni.is_none());
+    assert_eq!(codes(&n), ["client-sent-empty-certificate", "sni-missing"]);
+}
+
+#[test]
+fn rule_renegotiation_after_application_data() {
+    let c = only("rule-renegotiation.pcap");
+    assert!(!c.tls.renegotiation_frames.is_empty());
+    let first_app = c.tls.application_data.first_frame.unwrap();
+    assert!(c.tls.renegotiation_frames[0] > first_app);
+    assert!(codes(&c).contains(&"renegotiation-after-request"));
+}

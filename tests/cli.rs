@@ -1,0 +1,267 @@
+//! The `tlsdiag analyze` command as a user and a script see it: the seed report, the JSON
+//! contract, exit codes, and hostile input (empty, not a capture, cut mid-packet, lying TLS
+//! lengths) giving one-line errors or anomalies — never a panic — while keeping what was decoded.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn cap(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("captures")
+        .join(name)
+}
+
+fn tlsdiag(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tlsdiag"))
+        .args(args)
+        .env_remove("TLSDIAG_PASSWORD")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn seed_report_answers_first() {
+    let o = tlsdiag(&[
+        "analyze",
+        cap("seed-jsse-empty-cert.pcap").to_str().unwrap(),
+        "--color",
+        "never",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = stdout(&o);
+    let dx = s.find("DIAGNOSIS").expect("diagnosis block");
+    let ladder = s.find("HANDSHAKE").expect("ladder");
+    let facts = s.find("FACTS").expect("facts");
+    assert!(
+        dx < ladder && ladder < facts,
+        "answer first, evidence, then raw facts"
+    );
+    assert!(s.contains("client-sent-empty-certificate"));
+    assert!(s.contains("CN=Partner Issuing CA,O=Partner Corp,C=DE"));
+    assert!(s.contains("CN=Partner Root CA,O=Partner Corp,C=DE"));
+    assert!(
+        s.contains("Certificate  0 certificates (length 0)  ⚠ EMPTY"),
+        "{s}"
+    );
+    assert!(s.contains("Alert  fatal handshake_failure (40)"));
+    assert!(s.contains("server sent fatal handshake_failure (40)"));
+}
+
+#[test]
+fn seed_with_keystore_names_jsse_and_openssl_verdicts() {
+    let o = tlsdiag(&[
+        "analyze",
+        cap("seed-jsse-empty-cert.pcap").to_str().unwrap(),
+        "--identity",
+        cap("keystores/ssos.jks").to_str().unwrap(),
+        "--alias",
+        "ssos",
+        "--password-file",
+        cap("keystores/password.txt").to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f = &v["connections"][0]["diagnosis"][0];
+    assert_eq!(f["code"], "client-sent-empty-certificate");
+    let msg = f["message"].as_str().unwrap();
+    assert!(
+        msg.contains("JSSE sends no certificate because no certificate in 'ssos'"),
+        "{msg}"
+    );
+    let verdict = |stack: &str| {
+        f["stack_verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["stack"] == stack)
+            .unwrap()["verdict"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(verdict("jsse-sunx509"), "not_sent");
+    assert_eq!(verdict("openssl"), "sent");
+    assert_eq!(verdict("go"), "not_sent");
+    assert!(f["fix"].as_str().unwrap().contains("Partner Issuing CA"));
+    // The password never appears in the output.
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("changeit"));
+}
+
+#[test]
+fn json_contract_fields() {
+    let o = tlsdiag(&[
+        "analyze",
+        cap("seed-jsse-empty-cert.pcap").to_str().unwrap(),
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["schema_version"], tlsdiag::report::json::SCHEMA_VERSION);
+    let c = &v["connections"][0];
+    for k in [
+        "client",
+        "server",
+        "start_time",
+        "tls_version",
+        "client_hello",
+        "server_hello",
+        "server_certificates",
+        "certificate_request",
+        "client_certificate",
+        "alerts",
+        "outcome",
+        "anomalies",
+        "diagnosis",
+    ] {
+        assert!(c.get(k).is_some(), "missing {k}");
+    }
+    for k in [
+        "sni",
+        "alpn",
+        "cipher_suites",
+        "signature_algorithms",
+        "supported_groups",
+        "extensions",
+        "ja3",
+        "ja4",
+    ] {
+        assert!(c["client_hello"].get(k).is_some(), "client_hello.{k}");
+    }
+    assert_eq!(c["server_hello"]["cipher_suite"]["code"], 0xc030);
+    assert_eq!(
+        c["server_hello"]["cipher_suite"]["name"],
+        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"
+    );
+    assert_eq!(
+        c["certificate_request"]["certificate_authorities"][1],
+        "CN=Partner Root CA,O=Partner Corp,C=DE"
+    );
+    assert_eq!(c["client_certificate"]["count"], 0);
+    assert_eq!(c["client_certificate"]["certificates_length"], 0);
+    assert_eq!(c["alerts"][0]["from"], "server");
+    assert_eq!(c["alerts"][0]["description"], "handshake_failure");
+    assert_eq!(c["alerts"][0]["code"], 40);
+    assert_eq!(c["outcome"]["status"], "failed");
+    assert_eq!(v["summary"]["empty_client_certificates"], 1);
+}
+
+#[test]
+fn fail_on_error_exits_1_for_scripts() {
+    let failing = tlsdiag(&[
+        "analyze",
+        cap("seed-jsse-empty-cert.pcap").to_str().unwrap(),
+        "--fail-on",
+        "error",
+        "--json",
+    ]);
+    assert_eq!(failing.status.code(), Some(1));
+    let ok = tlsdiag(&[
+        "analyze",
+        cap("jsse-mtls-ok.pcap").to_str().unwrap(),
+        "--fail-on",
+        "error",
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+}
+
+fn one_line_error(o: &Output, needle: &str) {
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(o);
+    assert_eq!(e.trim_end().lines().count(), 1, "one line: {e:?}");
+    assert!(e.contains(needle), "{e}");
+    assert!(!e.contains("panicked"));
+}
+
+#[test]
+fn unreadable_inputs_give_one_line_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.pcap");
+    std::fs::write(&empty, b"").unwrap();
+    one_line_error(&tlsdiag(&["analyze", empty.to_str().unwrap()]), "is empty");
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, b"this is not a capture, just some text\n".repeat(10)).unwrap();
+    one_line_error(
+        &tlsdiag(&["analyze", text.to_str().unwrap()]),
+        "not a pcap or pcapng",
+    );
+    one_line_error(&tlsdiag(&["analyze", "/nonexistent/x.pcap"]), "cannot open");
+}
+
+#[test]
+fn truncated_capture_keeps_what_was_decoded() {
+    let bytes = std::fs::read(cap("seed-jsse-empty-cert.pcap")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // Cut in the middle of the last packet.
+    let cut = dir.path().join("cut.pcap");
+    std::fs::write(&cut, &bytes[..bytes.len() - 30]).unwrap();
+    let o = tlsdiag(&["analyze", cut.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["anomalies"][0]["kind"], "truncated_file");
+    assert_eq!(
+        v["connections"][0]["client_certificate"]["count"], 0,
+        "facts before the cut are kept"
+    );
+    assert_eq!(v["connections"][0]["alerts"][0]["code"], 40);
+}
+
+/// Rewrites the server's first record length in a real capture to a lie (0xffff), as a hostile
+/// or corrupt capture would have it.
+#[test]
+fn lying_record_length_is_an_anomaly_not_a_panic() {
+    let mut bytes = std::fs::read(cap("seed-jsse-empty-cert.pcap")).unwrap();
+    // Find the ServerHello record header: 16 03 03 xx xx 02.
+    let pos = bytes
+        .windows(6)
+        .position(|w| w[0] == 0x16 && w[1] == 3 && w[2] == 3 && w[5] == 2)
+        .unwrap();
+    bytes[pos + 3] = 0xff;
+    bytes[pos + 4] = 0xff;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("lie.pcap");
+    std::fs::write(&p, &bytes).unwrap();
+    let o = tlsdiag(&["analyze", p.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let c = &v["connections"][0];
+    assert_eq!(c["anomalies"][0]["kind"], "bad_record_length");
+    assert_eq!(c["anomalies"][0]["side"], "server");
+    assert_eq!(
+        c["client_hello"]["sni"], "partner.test",
+        "what came before the damage is kept"
+    );
+}
+
+#[test]
+fn garbage_tcp_payload_on_a_tls_port_is_not_a_connection() {
+    // The plain HTTP flows of many-connections.pcap run on a port inside the TLS port range.
+    let o = tlsdiag(&[
+        "analyze",
+        cap("many-connections.pcap").to_str().unwrap(),
+        "--port",
+        "8489",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["connections"].as_array().unwrap().len(), 0);
+    assert!(v["source"]["tcp_flows"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn unknown_connection_number_is_an_error() {
+    let o = tlsdiag(&[
+        "analyze",
+        cap("seed-jsse-empty-cert.pcap").to_str().unwrap(),
+        "--conn",
+        "7",
+    ]);
+    one_line_error(&o, "no connection #7");
+}
