@@ -17,7 +17,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         (Some(Command::Compare(a)), _) => compare::run(a),
         (Some(Command::Tui(a)), _) => tui::run(a),
         (Some(Command::Live(a)), _) => tui::run_live(a),
-        (None, Some(file)) => tui::run(tui::TuiArgs::for_file(file)),
+        (None, Some(file)) => tui::run_or_report(file),
         (None, None) => {
             use clap::CommandFactory;
             let _ = crate::cli::Cli::command().print_help();
