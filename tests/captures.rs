@@ -436,3 +436,159 @@ fn rule_renegotiation_after_application_data() {
     assert!(c.tls.renegotiation_frames[0] > first_app);
     assert!(codes(&c).contains(&"renegotiation-after-request"));
 }
+
+// ---- TLS 1.3 / renegotiation with key logs (issue 6) ----
+
+fn with_keylog(name: &str, keylog: &str) -> Connection {
+    let kl = tlsdiag::tls::keylog::KeyLog::from_file(&cap(keylog)).unwrap();
+    let opts = AnalyzeOptions {
+        decode: tlsdiag::tls::DecodeOptions {
+            keylog: Some(std::sync::Arc::new(kl)),
+        },
+        ..Default::default()
+    };
+    let mut a = analyze_path(&cap(name), &opts).unwrap();
+    tlsdiag::diagnose::diagnose_analysis(&mut a, &Default::default());
+    a.connections.into_iter().next().unwrap()
+}
+
+#[test]
+fn tls13_keylog_reveals_ca_list_empty_certificate_and_certificate_required() {
+    let c = with_keylog("tls13-no-client-cert.pcap", "tls13-no-client-cert.keylog");
+    assert_eq!(
+        c.tls.decryption,
+        tlsdiag::model::DecryptionStatus::Decrypted
+    );
+    let req = c.tls.certificate_request.as_ref().unwrap();
+    assert!(req.tls13 && req.decrypted);
+    assert_eq!(
+        req.certificate_authorities
+            .iter()
+            .map(|d| d.text.as_str())
+            .collect::<Vec<_>>(),
+        PARTNER_CAS
+    );
+    let cc = c.tls.client_certificate.as_ref().unwrap();
+    assert_eq!(
+        (cc.count, cc.certificates_length, cc.decrypted),
+        (0, 0, true)
+    );
+    let a = c.tls.alerts.iter().find(|a| a.level == "fatal").unwrap();
+    assert_eq!(
+        (a.from, a.description.as_str(), a.code, a.decrypted),
+        (Side::Server, "certificate_required", Some(116), true)
+    );
+    assert_eq!(c.tls.outcome.status, OutcomeStatus::Failed);
+    assert_eq!(codes(&c)[0], "client-sent-empty-certificate");
+    assert!(codes(&c).contains(&"certificate-required"));
+    assert!(!codes(&c).contains(&"tls13-handshake-encrypted"));
+}
+
+#[test]
+fn tls13_inference_agrees_with_the_decrypted_truth() {
+    for (pcap, keylog) in [
+        ("tls13-no-client-cert.pcap", "tls13-no-client-cert.keylog"),
+        ("tls13-client-cert.pcap", "tls13-client-cert.keylog"),
+        ("rule-tls13-pha.pcap", "rule-tls13-pha.keylog"),
+    ] {
+        let inferred = only(pcap);
+        let truth = with_keylog(pcap, keylog);
+        let sent = truth
+            .tls
+            .client_certificate
+            .as_ref()
+            .is_some_and(|cc| cc.count > 0);
+        let inf = &inferred.tls.inferences[0];
+        let says_sent = inf.what.contains("sent a certificate");
+        assert_eq!(
+            says_sent, sent,
+            "{pcap}: inferred {:?} but the decrypted Certificate says sent={sent}",
+            inf.what
+        );
+        assert_ne!(inf.confidence, "low", "{pcap}");
+        // Outcome agrees too.
+        let ok = |s: OutcomeStatus| {
+            matches!(
+                s,
+                OutcomeStatus::Completed | OutcomeStatus::CompletedEncrypted
+            )
+        };
+        assert_eq!(
+            ok(inferred.tls.outcome.status),
+            ok(truth.tls.outcome.status),
+            "{pcap}"
+        );
+    }
+}
+
+#[test]
+fn wrong_key_log_says_no_matching_key_never_garbage() {
+    // Another connection's key log: no entry for this client random.
+    let c = with_keylog("tls13-no-client-cert.pcap", "tls13-client-cert.keylog");
+    assert_eq!(c.tls.decryption, tlsdiag::model::DecryptionStatus::NoKey);
+    assert!(c.tls.certificate_request.is_none() && c.tls.client_certificate.is_none());
+    // The right client random with wrong secrets: the AEAD tag fails, reported as such.
+    let text = std::fs::read_to_string(cap("tls13-no-client-cert.keylog")).unwrap();
+    let broken: String = text
+        .lines()
+        .map(|l| {
+            let mut p: Vec<String> = l.split(' ').map(str::to_owned).collect();
+            if p.len() == 3 {
+                p[2] = p[2].chars().rev().collect();
+            }
+            p.join(" ") + "\n"
+        })
+        .collect();
+    let kl = tlsdiag::tls::keylog::KeyLog::parse(&broken);
+    let opts = AnalyzeOptions {
+        decode: tlsdiag::tls::DecodeOptions {
+            keylog: Some(std::sync::Arc::new(kl)),
+        },
+        ..Default::default()
+    };
+    let a = analyze_path(&cap("tls13-no-client-cert.pcap"), &opts).unwrap();
+    let c = &a.connections[0];
+    assert_eq!(c.tls.decryption, tlsdiag::model::DecryptionStatus::Failed);
+    assert!(c
+        .tls
+        .anomalies
+        .iter()
+        .any(|x| x.kind == "decryption_failed" && x.detail.contains("no matching key")));
+    assert!(
+        c.tls.certificate_request.is_none(),
+        "no garbage facts from a wrong key"
+    );
+}
+
+#[test]
+fn renegotiation_request_read_with_tls12_key_log() {
+    let c = with_keylog("rule-renegotiation.pcap", "rule-renegotiation.keylog");
+    let req = c
+        .tls
+        .certificate_request
+        .as_ref()
+        .expect("renegotiated CertificateRequest");
+    assert!(req.post_handshake && req.decrypted);
+    assert_eq!(req.certificate_authorities.len(), 2);
+    assert_eq!(c.tls.client_certificate.as_ref().unwrap().count, 2);
+    let f = c
+        .diagnosis
+        .iter()
+        .find(|f| f.code == "renegotiation-after-request")
+        .unwrap();
+    assert!(
+        f.message.contains("decrypted with the key log"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn post_handshake_auth_request_read_with_key_log() {
+    let c = with_keylog("rule-tls13-pha.pcap", "rule-tls13-pha.keylog");
+    assert!(c.tls.client_hello.as_ref().unwrap().post_handshake_auth);
+    let later = &c.tls.post_handshake_certificate_requests;
+    assert_eq!(later.len(), 1);
+    assert!(later[0].post_handshake && later[0].tls13);
+    assert!(codes(&c).contains(&"post-handshake-auth"));
+}

@@ -121,7 +121,9 @@ renegotiation() { # IIS style: the server asks for the client certificate by ren
   cap_start "$out" "tcp port $port"
   local feed; feed=$(mktemp)
   printf 'R\n' > "$feed"
-  srv_feed 8 2 "$feed" "${OSSL_SRV[@]}" -accept "$port" -tls1_2 -verify 2 -CAfile "$PKI/partner-cas.pem" -naccept 1
+  # No client certificate in the first handshake; the "R" command renegotiates and requests one
+  # (no session cache or tickets, so the renegotiation is a full handshake).
+  srv_feed 8 2 "$feed" "${OSSL_SRV[@]}" -accept "$port" -tls1_2 -CAfile "$PKI/partner-cas.pem" -no_cache -no_ticket -naccept 1
   wait_port "$port"
   ossl_client "$port" -tls1_2 -servername partner.test -CAfile "$PKI/partner-root.pem" \
     -cert "$PKI/client.pem" -key "$PKI/client.key" -cert_chain "$PKI/partner-issuing.pem" -keylogfile "$keylog"

@@ -5,6 +5,7 @@
 
 pub mod file;
 pub mod live;
+pub mod synth;
 
 pub use file::{read_file, read_reader, CaptureError, FileSummary};
 

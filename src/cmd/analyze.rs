@@ -33,6 +33,10 @@ pub struct AnalyzeArgs {
     /// Exit with status 1 when findings of at least this severity exist (for scripts and CI).
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
+    /// Decrypt TLS 1.3 handshakes with this NSS key log (SSLKEYLOGFILE format); default: the
+    /// SSLKEYLOGFILE environment variable when it names an existing file.
+    #[arg(long, value_name = "FILE")]
+    pub keylog: Option<PathBuf>,
     /// Check this client identity against each CertificateRequest: PEM, PKCS#12 or JKS keystore
     /// (password: --password-file, TLSDIAG_PASSWORD, or a prompt).
     #[arg(long, value_name = "FILE")]
@@ -62,11 +66,14 @@ pub enum ColorChoice {
 }
 
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
+    let keylog = tlsdiag::tls::keylog::KeyLog::from_arg_or_env(args.keylog.as_deref())?;
     let opts = tlsdiag::analyze::AnalyzeOptions {
         host: args.host,
         port: args.port,
         sni: args.sni.clone(),
-        ..Default::default()
+        decode: tlsdiag::tls::DecodeOptions {
+            keylog: keylog.map(std::sync::Arc::new),
+        },
     };
     let mut analysis = tlsdiag::analyze::analyze_path(&args.file, &opts)
         .with_context(|| format!("cannot analyse {}", args.file.display()))?;

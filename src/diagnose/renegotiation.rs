@@ -24,16 +24,46 @@ pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
                 "renegotiation",
             ));
         }
+        let later = c
+            .tls
+            .certificate_request
+            .iter()
+            .chain(c.tls.post_handshake_certificate_requests.iter());
+        if let Some(req) = later.clone().find(|r| r.post_handshake && r.decrypted) {
+            f.message = format!(
+                "The server renegotiated after application data had flowed (from frame {first}) and asked for a client certificate in the renegotiation (CertificateRequest, frame {}, decrypted with the key log): this is how servers such as IIS ask for a client certificate only after reading the request.",
+                req.frame
+            );
+            f.details
+                .push("Accepted issuers (renegotiated CertificateRequest):".into());
+            f.details.extend(
+                req.certificate_authorities
+                    .iter()
+                    .map(|d| format!("  {}", d.text)),
+            );
+            if let Some(cc) = &c.tls.client_certificate {
+                f.details.push(format!(
+                    "The client answered with {} certificate(s) (frame {}).",
+                    cc.count, cc.frame
+                ));
+            }
+        }
         f.details.push("Clients that cannot renegotiate (rustls, HTTP/2, anything on TLS 1.3) fail here; JSSE and OpenSSL can.".into());
-        f.fix = Some("Give the key log (--keylog) to read the renegotiated CertificateRequest, or ask the partner to require the client certificate in the initial handshake (IIS: SslNegotiateCert / \"negotiate client certificate\").".into());
+        f.fix = Some(
+            if c.tls.decryption == crate::model::DecryptionStatus::Decrypted {
+                "Make sure the client can renegotiate (HTTP/1.1 over TLS 1.2; JSSE and OpenSSL can, rustls and HTTP/2 cannot), or ask the partner to require the client certificate in the initial handshake (IIS: SslNegotiateCert / \"negotiate client certificate\").".into()
+            } else {
+                "Give the key log (--keylog) to read the renegotiated CertificateRequest, or ask the partner to require the client certificate in the initial handshake (IIS: SslNegotiateCert / \"negotiate client certificate\").".into()
+            },
+        );
         out.push(f);
     }
-    if let Some(req) = c
+    let mut requests = c
         .tls
         .certificate_request
-        .as_ref()
-        .filter(|r| r.post_handshake && r.tls13)
-    {
+        .iter()
+        .chain(c.tls.post_handshake_certificate_requests.iter());
+    if let Some(req) = requests.find(|r| r.post_handshake && r.tls13) {
         let offered = c
             .tls
             .client_hello

@@ -170,7 +170,12 @@ pub struct TlsFacts {
     pub server_certificates: Vec<CertInfo>,
     /// Frame of the server's Certificate message, when seen.
     pub server_certificate_frame: Option<u64>,
+    /// The first CertificateRequest of the connection.
     pub certificate_request: Option<CertificateRequest>,
+    /// Later requests: by renegotiation (TLS <= 1.2) or post-handshake authentication (TLS 1.3).
+    #[serde(default)]
+    pub post_handshake_certificate_requests: Vec<CertificateRequest>,
+    /// The client's first Certificate message.
     pub client_certificate: Option<ClientCertificate>,
     pub client_certificate_verify: Option<CertificateVerify>,
     pub alerts: Vec<Alert>,

@@ -678,6 +678,26 @@ fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()
         let l = if i == 0 { "Alerts" } else { "" };
         writeln!(out, "{}{}", label(l), alert_text(a))?;
     }
+    match t.decryption {
+        crate::model::DecryptionStatus::Decrypted => {
+            writeln!(out, "{}decrypted with the key log", label("Decryption"))?
+        }
+        crate::model::DecryptionStatus::NoKey
+            if t.tls_version.as_ref().is_some_and(|v| v.code == 0x0304) =>
+        {
+            writeln!(
+                out,
+                "{}encrypted; no matching key in the key log (or none given)",
+                label("Decryption")
+            )?
+        }
+        crate::model::DecryptionStatus::Failed => writeln!(
+            out,
+            "{}failed: the key log's secrets do not decrypt this connection",
+            label("Decryption")
+        )?,
+        _ => {}
+    }
     for inf in &t.inferences {
         writeln!(
             out,

@@ -9,6 +9,8 @@
 //! record length and never buffered.
 
 pub mod codec;
+pub mod decrypt;
+pub mod keylog;
 pub mod messages;
 pub mod names;
 pub mod x509;
@@ -27,7 +29,10 @@ const LADDER_APPDATA: u64 = 3;
 
 /// Options for decoding one connection.
 #[derive(Debug, Clone, Default)]
-pub struct DecodeOptions {}
+pub struct DecodeOptions {
+    /// Secrets to decrypt TLS 1.3 handshakes (`--keylog`, SSLKEYLOGFILE, or the probe's own).
+    pub keylog: Option<std::sync::Arc<keylog::KeyLog>>,
+}
 
 #[derive(Debug, Default)]
 struct Dir {
@@ -52,6 +57,16 @@ struct Dir {
     protected: Vec<(u64, usize)>,
     closed: Option<(u64, bool)>,
     gap: Option<u64>,
+    /// TLS 1.3 with a key log: this direction's record protection, and the application
+    /// traffic secret to switch to after its Finished.
+    dec: Option<decrypt::Decrypter>,
+    next_secret: Option<Vec<u8>>,
+    in_app_epoch: bool,
+    app_epoch_records: u64,
+    rec_hdr: [u8; 5],
+    finished: bool,
+    /// TLS ≤1.2 with a CLIENT_RANDOM key-log line: protection after this side's CCS.
+    dec12: Option<decrypt::Decrypter12>,
 }
 
 /// Decodes one TCP connection's two byte streams into [`TlsFacts`].
@@ -73,12 +88,27 @@ pub struct ConnectionDecoder {
     app_data_seen: bool,
     /// Order of TLS 1.3 protected records across both sides: (side, frame, length).
     protected_order: Vec<(Side, u64, usize)>,
+    opts: DecodeOptions,
+    suite: Option<decrypt::Suite>,
+    /// Messages decoded now come from decrypted records.
+    decrypting: bool,
+    /// The latest hello randoms (a renegotiation brings new ones) for TLS 1.2 key derivation.
+    client_random: Vec<u8>,
+    server_random: Vec<u8>,
+    suite_code: u16,
 }
 
+/// Application-data records decrypted per direction after the handshake (post-handshake
+/// messages and alerts live there); beyond this only small records are decrypted (alerts,
+/// KeyUpdate, tickets), so bulk data is never buffered.
+const APP_RECORDS_DECRYPTED: u64 = 32;
+const SMALL_RECORD: usize = 1024;
+
 impl ConnectionDecoder {
-    pub fn new(start_ts_ns: u64, _opts: DecodeOptions) -> Self {
+    pub fn new(start_ts_ns: u64, opts: DecodeOptions) -> Self {
         ConnectionDecoder {
             start_ts_ns,
+            opts,
             tls12_fields: true,
             ..ConnectionDecoder::default()
         }
@@ -151,11 +181,17 @@ impl ConnectionDecoder {
                 d.in_record = true;
                 d.rec_type = ct;
                 d.rec_len = len;
+                d.rec_hdr = hdr;
                 d.need = len;
                 d.records += 1;
                 d.body.clear();
-                // Application data (and TLS 1.3 protected records) are counted, not kept.
-                d.skip = ct == 23;
+                // Application data (and TLS 1.3 protected records) are counted, not kept —
+                // unless a key log lets us read the handshake and post-handshake messages.
+                let want = d.dec.is_some()
+                    && (!d.in_app_epoch
+                        || d.app_epoch_records < APP_RECORDS_DECRYPTED
+                        || len <= SMALL_RECORD);
+                d.skip = ct == 23 && !want;
                 if len == 0 {
                     d.in_record = false;
                     self.record(side, ct, 0, prov);
@@ -221,7 +257,7 @@ impl ConnectionDecoder {
             detail,
             length: u32::try_from(length).unwrap_or(u32::MAX),
             encrypted: false,
-            decrypted: false,
+            decrypted: self.decrypting,
         }
     }
 
@@ -234,21 +270,59 @@ impl ConnectionDecoder {
                 let m = self.msg(side, prov, "ChangeCipherSpec", Some(20), None, len);
                 self.push_message(m);
                 let tls13 = self.tls13;
+                let dec12 = if tls13 {
+                    None
+                } else {
+                    self.tls12_decrypter(side, prov)
+                };
                 let d = self.dir(side);
                 d.ccs = true;
                 if !tls13 {
                     d.encrypted = true;
+                    d.dec12 = dec12;
+                }
+            }
+            21 if self.dir(side).dec12.is_some() => {
+                if let Some(plain) = self.open12(side, 21, &body, prov) {
+                    self.decrypting = true;
+                    self.alert_record(side, &plain, plain.len(), prov);
+                    self.decrypting = false;
+                } else {
+                    self.alert_record(side, &body, len, prov);
                 }
             }
             21 => self.alert_record(side, &body, len, prov),
             22 => {
                 if self.dir(side).encrypted {
+                    if self.dir(side).dec12.is_some() {
+                        self.note_renegotiation(side, prov);
+                        if let Some(plain) = self.open12(side, 22, &body, prov) {
+                            self.dir(side).enc_handshake = true;
+                            self.decrypting = true;
+                            self.handshake_bytes(side, &plain, prov);
+                            self.decrypting = false;
+                            return;
+                        }
+                    }
                     self.encrypted_handshake(side, len, prov);
                 } else {
                     self.handshake_bytes(side, &body, prov);
                 }
             }
-            23 => self.protected_record(side, len, prov),
+            23 if self.dir(side).dec12.is_some() => {
+                // Application data is not read; its sequence number still counts.
+                if let Some(d) = self.dir(side).dec12.as_mut() {
+                    d.seq = d.seq.wrapping_add(1);
+                }
+                self.protected_record(side, len, prov);
+            }
+            23 => {
+                if self.dir(side).dec.is_some() {
+                    self.decrypt_record(side, &body, len, prov);
+                } else {
+                    self.protected_record(side, len, prov);
+                }
+            }
             _ => {
                 let m = self.msg(side, prov, "Heartbeat", Some(24), None, len);
                 self.push_message(m);
@@ -257,7 +331,7 @@ impl ConnectionDecoder {
     }
 
     fn alert_record(&mut self, side: Side, body: &[u8], len: usize, prov: Provenance) {
-        let encrypted = self.dir(side).encrypted;
+        let encrypted = self.dir(side).encrypted && !self.decrypting;
         let time = self.time(prov);
         // A plaintext alert is exactly two bytes; anything else is protected (including alerts
         // after a ChangeCipherSpec this capture did not see).
@@ -302,6 +376,7 @@ impl ConnectionDecoder {
                 2,
             );
             self.push_message(m);
+            let decrypted = self.decrypting;
             self.facts.alerts.push(Alert {
                 from: side,
                 level: lvl,
@@ -309,14 +384,79 @@ impl ConnectionDecoder {
                 code: Some(desc),
                 frame: prov.frame,
                 time,
-                encrypted: false,
-                decrypted: false,
+                encrypted: decrypted,
+                decrypted,
             });
         }
     }
 
+    fn tls12_decrypter(&mut self, side: Side, prov: Provenance) -> Option<decrypt::Decrypter12> {
+        let kl = self.opts.keylog.clone()?;
+        let master = kl.get(&self.client_random).and_then(|s| s.master.clone());
+        let Some(master) = master else {
+            if self.facts.decryption == DecryptionStatus::NotNeeded {
+                self.facts.decryption = DecryptionStatus::NoKey;
+            }
+            return None;
+        };
+        match decrypt::tls12_decrypters(
+            self.suite_code,
+            &master,
+            &self.client_random,
+            &self.server_random,
+        ) {
+            Ok((c, s)) => {
+                self.facts.decryption = DecryptionStatus::Decrypted;
+                Some(match side {
+                    Side::Client => c,
+                    Side::Server => s,
+                })
+            }
+            Err(e) => {
+                self.anomaly("decryption_unsupported", side, prov, e.to_string());
+                self.facts.decryption = DecryptionStatus::Failed;
+                None
+            }
+        }
+    }
+
+    fn open12(&mut self, side: Side, ct: u8, body: &[u8], prov: Provenance) -> Option<Vec<u8>> {
+        let d = self.dir(side);
+        let version = [d.rec_hdr[1], d.rec_hdr[2]];
+        let dec = d.dec12.as_mut()?;
+        match dec.open(ct, version, body) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.anomaly(
+                    "decryption_failed",
+                    side,
+                    prov,
+                    format!("{e}: encrypted; no matching key in the key log for this record"),
+                );
+                self.facts.decryption = DecryptionStatus::Failed;
+                self.client.dec12 = None;
+                self.server.dec12 = None;
+                None
+            }
+        }
+    }
+
+    /// A renegotiation: this side already finished its handshake and application data has
+    /// flowed since.
+    fn note_renegotiation(&mut self, side: Side, prov: Provenance) {
+        if self.app_data_seen
+            && self.dir(side).enc_handshake
+            && self.facts.renegotiation_frames.last() != Some(&prov.frame)
+        {
+            self.facts.renegotiation_frames.push(prov.frame);
+        }
+    }
+
     fn encrypted_handshake(&mut self, side: Side, len: usize, prov: Provenance) {
-        let after_app = self.app_data_seen;
+        // A renegotiation: this side already finished its handshake (its Finished was an
+        // earlier encrypted handshake record) and application data has flowed since. A
+        // Finished that merely arrives after the peer's first data (False Start) is not one.
+        let after_app = self.app_data_seen && self.dir(side).enc_handshake;
         let detail = if after_app {
             if self.facts.renegotiation_frames.last() != Some(&prov.frame) {
                 self.facts.renegotiation_frames.push(prov.frame);
@@ -331,6 +471,80 @@ impl ConnectionDecoder {
         let mut m = self.msg(side, prov, "EncryptedHandshake", Some(22), detail, len);
         m.encrypted = true;
         self.push_message(m);
+    }
+
+    /// Sets up TLS 1.3 decryption after the ServerHello when the key log has this connection.
+    fn setup_decryption(&mut self, suite_code: u16, prov: Provenance) {
+        let Some(kl) = self.opts.keylog.clone() else {
+            return;
+        };
+        let random = self
+            .facts
+            .client_hello
+            .as_ref()
+            .and_then(|h| hex::decode(&h.random_hex).ok())
+            .unwrap_or_default();
+        let Some(sec) = kl.get(&random) else {
+            self.facts.decryption = DecryptionStatus::NoKey;
+            return;
+        };
+        let (Some(chs), Some(shs)) = (&sec.client_handshake, &sec.server_handshake) else {
+            self.facts.decryption = DecryptionStatus::NoKey;
+            return;
+        };
+        let suite = match decrypt::Suite::tls13(suite_code) {
+            Ok(s) => s,
+            Err(e) => {
+                self.anomaly("decryption_unsupported", Side::Server, prov, e.to_string());
+                self.facts.decryption = DecryptionStatus::Failed;
+                return;
+            }
+        };
+        self.suite = Some(suite);
+        self.client.dec = decrypt::Decrypter::new(suite, chs);
+        self.server.dec = decrypt::Decrypter::new(suite, shs);
+        self.client.next_secret = sec.client_traffic_0.clone();
+        self.server.next_secret = sec.server_traffic_0.clone();
+        self.facts.decryption = DecryptionStatus::Decrypted;
+    }
+
+    fn decrypt_record(&mut self, side: Side, body: &[u8], len: usize, prov: Provenance) {
+        let d = self.dir(side);
+        if d.in_app_epoch {
+            d.app_epoch_records += 1;
+        }
+        let hdr = d.rec_hdr;
+        let Some(dec) = d.dec.as_mut() else { return };
+        if d.skip {
+            // Counted, not read: the sequence number still advances (RFC 8446 §5.3).
+            dec.seq = dec.seq.wrapping_add(1);
+            self.app_data_counted(side, len, prov);
+            return;
+        }
+        match dec.open(hdr, body) {
+            Ok((inner, plain)) => {
+                self.decrypting = true;
+                match inner {
+                    22 => self.handshake_bytes(side, &plain, prov),
+                    21 => self.alert_record(side, &plain, plain.len(), prov),
+                    23 => self.app_data_counted(side, len, prov),
+                    _ => {}
+                }
+                self.decrypting = false;
+            }
+            Err(e) => {
+                self.anomaly(
+                    "decryption_failed",
+                    side,
+                    prov,
+                    format!("{e}: encrypted; no matching key in the key log for this record"),
+                );
+                self.facts.decryption = DecryptionStatus::Failed;
+                self.client.dec = None;
+                self.server.dec = None;
+                self.protected_record(side, len, prov);
+            }
+        }
     }
 
     fn protected_record(&mut self, side: Side, len: usize, prov: Provenance) {
@@ -350,7 +564,12 @@ impl ConnectionDecoder {
             self.push_message(m);
             return;
         }
+        self.app_data_counted(side, len, prov);
+    }
+
+    fn app_data_counted(&mut self, side: Side, len: usize, prov: Provenance) {
         self.app_data_seen = true;
+        let decrypting = self.dir(side).dec.is_some();
         let stats = &mut self.facts.application_data;
         if stats.first_frame.is_none() {
             stats.first_frame = Some(prov.frame);
@@ -371,6 +590,7 @@ impl ConnectionDecoder {
         if count <= LADDER_APPDATA {
             let mut m = self.msg(side, prov, "ApplicationData", Some(23), None, len);
             m.encrypted = true;
+            m.decrypted = decrypting;
             self.push_message(m);
         }
     }
@@ -460,6 +680,7 @@ impl ConnectionDecoder {
         match t {
             1 => match messages::client_hello(body, prov.frame, time) {
                 Some(h) => {
+                    self.client_random = hex::decode(&h.random_hex).unwrap_or_default();
                     detail = Some(format!(
                         "SNI {} · offers up to {} · {} cipher suites",
                         h.sni.as_deref().unwrap_or("–"),
@@ -475,6 +696,10 @@ impl ConnectionDecoder {
             2 => match messages::server_hello(body, prov.frame, time) {
                 Some(h) => {
                     let hrr = h.is_hello_retry_request;
+                    if !hrr {
+                        self.server_random = hex::decode(&h.random_hex).unwrap_or_default();
+                        self.suite_code = u16::try_from(h.cipher_suite.code).unwrap_or(0);
+                    }
                     detail = Some(format!(
                         "{} · {}{}",
                         h.version.label(),
@@ -491,9 +716,18 @@ impl ConnectionDecoder {
                             self.client.encrypted = true;
                             self.server.encrypted = true;
                             self.facts.decryption = DecryptionStatus::NoKey;
+                            let suite = u16::try_from(h.cipher_suite.code).unwrap_or(0);
+                            self.facts.tls_version = Some(h.version.clone());
+                            self.facts.server_hello = Some(h);
+                            self.setup_decryption(suite, prov);
+                            let m = self.msg(side, prov, &name, Some(t), detail, body.len());
+                            self.push_message(m);
+                            return;
                         }
-                        self.facts.tls_version = Some(h.version.clone());
-                        self.facts.server_hello = Some(h);
+                        if self.facts.server_hello.is_none() {
+                            self.facts.tls_version = Some(h.version.clone());
+                            self.facts.server_hello = Some(h);
+                        }
                     }
                 }
                 None => malformed(self, "ServerHello"),
@@ -506,16 +740,17 @@ impl ConnectionDecoder {
                             self.facts.server_certificates = certs;
                             self.facts.server_certificate_frame = Some(prov.frame);
                         }
-                        Side::Client => {
+                        Side::Client if self.facts.client_certificate.is_none() => {
                             self.facts.client_certificate = Some(ClientCertificate {
                                 frame: prov.frame,
                                 time,
                                 count: certs.len(),
                                 certificates_length: list_len,
                                 chain: certs,
-                                decrypted: false,
+                                decrypted: self.decrypting,
                             });
                         }
+                        Side::Client => {}
                     }
                 }
                 None => malformed(self, "Certificate"),
@@ -529,6 +764,7 @@ impl ConnectionDecoder {
                 match req {
                     Some(mut r) => {
                         r.post_handshake = self.app_data_seen;
+                        r.decrypted = self.decrypting;
                         detail = Some(format!(
                             "{} CA names · {} signature algorithms{}",
                             r.certificate_authorities.len(),
@@ -546,7 +782,11 @@ impl ConnectionDecoder {
                                 )
                             }
                         ));
-                        self.facts.certificate_request = Some(r);
+                        if self.facts.certificate_request.is_none() {
+                            self.facts.certificate_request = Some(r);
+                        } else if self.facts.post_handshake_certificate_requests.len() < 16 {
+                            self.facts.post_handshake_certificate_requests.push(r);
+                        }
                     }
                     None => malformed(self, "CertificateRequest"),
                 }
@@ -570,10 +810,27 @@ impl ConnectionDecoder {
                     self.facts.encrypted_extensions = Some(ee);
                 }
             }
+            20 if self.decrypting => {
+                // RFC 8446 §7.2/§4.4.4: after its Finished a side protects records with its
+                // application traffic secret.
+                let suite = self.suite;
+                let d = self.dir(side);
+                d.finished = true;
+                if !d.in_app_epoch {
+                    d.in_app_epoch = true;
+                    d.dec = match (suite, d.next_secret.take()) {
+                        (Some(su), Some(sec)) => decrypt::Decrypter::new(su, &sec),
+                        _ => None,
+                    };
+                }
+            }
+            24 if self.decrypting => {
+                let d = self.dir(side);
+                d.dec = d.dec.as_ref().and_then(|x| x.next_generation());
+            }
             _ => {}
         }
-        let mut m = self.msg(side, prov, &name, Some(t), detail, body.len());
-        m.decrypted = false;
+        let m = self.msg(side, prov, &name, Some(t), detail, body.len());
         self.push_message(m);
     }
 
@@ -630,6 +887,12 @@ impl ConnectionDecoder {
             tls12_fields: self.tls12_fields,
             app_data_seen: self.app_data_seen,
             protected_order: self.protected_order.clone(),
+            opts: DecodeOptions::default(),
+            suite: None,
+            decrypting: false,
+            client_random: Vec::new(),
+            server_random: Vec::new(),
+            suite_code: 0,
             client: Dir {
                 ccs: self.client.ccs,
                 enc_handshake: self.client.enc_handshake,
@@ -638,6 +901,7 @@ impl ConnectionDecoder {
                 protected: self.client.protected.clone(),
                 appdata_records: self.client.appdata_records,
                 records: self.client.records,
+                finished: self.client.finished,
                 ..Dir::default()
             },
             server: Dir {
@@ -648,6 +912,7 @@ impl ConnectionDecoder {
                 protected: self.server.protected.clone(),
                 appdata_records: self.server.appdata_records,
                 records: self.server.records,
+                finished: self.server.finished,
                 ..Dir::default()
             },
         };
@@ -660,8 +925,14 @@ impl ConnectionDecoder {
             self.infer_tls13();
         }
         let f = &self.facts;
+        let decrypted13 = self.tls13 && f.decryption == DecryptionStatus::Decrypted;
         let handshake_done = if self.tls13 {
-            false
+            // TLS 1.3: the server's Finished precedes its check of the client's flight, so only
+            // both Finished and no fatal alert mean success.
+            decrypted13
+                && self.client.finished
+                && self.server.finished
+                && !f.alerts.iter().any(|a| a.level == "fatal")
         } else {
             (self.client.ccs
                 && self.client.enc_handshake
@@ -673,13 +944,13 @@ impl ConnectionDecoder {
         let fatal = f
             .alerts
             .iter()
-            .find(|a| a.level == "fatal" || (a.encrypted && !handshake_done && !self.tls13))
+            .find(|a| a.level == "fatal" || (a.code.is_none() && !handshake_done && !self.tls13))
             .cloned();
         let mut o = Outcome::default();
         // A gap before completion makes an unreadable (encrypted) alert unexplainable: say
         // "incomplete" rather than guess; a plaintext fatal alert still tells the story.
         let gap = self.client.gap.or(self.server.gap);
-        let fatal = fatal.filter(|a| !(a.encrypted && gap.is_some()));
+        let fatal = fatal.filter(|a| !(a.code.is_none() && gap.is_some()));
         if f.client_hello.is_none() && !handshake_done && fatal.is_none() {
             self.incomplete_or_closed(&mut o);
         } else if f.client_hello.is_none() && handshake_done {
@@ -693,7 +964,7 @@ impl ConnectionDecoder {
             o.alert_from = Some(a.from);
             o.frame = Some(a.frame);
             o.failed_after = self.failed_after(a.frame, a.from);
-            let what = if a.encrypted {
+            let what = if a.code.is_none() {
                 "an encrypted alert".to_owned()
             } else {
                 format!(
@@ -714,7 +985,7 @@ impl ConnectionDecoder {
         } else if handshake_done {
             o.status = OutcomeStatus::Completed;
             o.summary = "completed".into();
-        } else if self.tls13 {
+        } else if self.tls13 && !decrypted13 {
             self.tls13_outcome(&mut o);
         } else {
             self.incomplete_or_closed(&mut o);
@@ -916,3 +1187,6 @@ pub fn starts_with_server_hello(bytes: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod decrypt_tests;

@@ -1,0 +1,51 @@
+use super::decrypt::*;
+
+fn h(s: &str) -> Vec<u8> {
+    hex::decode(s.replace(' ', "")).unwrap()
+}
+
+/// RFC 8448 §3 (Simple 1-RTT Handshake): the server handshake traffic secret expands to the
+/// published write key and IV.
+#[test]
+fn rfc8448_server_handshake_key_and_iv() {
+    let secret = h("b6 7b 7d 69 0c c1 6c 4e 75 e5 42 13 cb 2d 37 b4 e9 c9 12 bc de d9 10 5d 42 be fd 59 d3 91 ad 38");
+    let key = expand_label(ring::hkdf::HKDF_SHA256, &secret, "key", &[], 16).unwrap();
+    let iv = expand_label(ring::hkdf::HKDF_SHA256, &secret, "iv", &[], 12).unwrap();
+    assert_eq!(key, h("3f ce 51 60 09 c2 17 27 d0 f2 e4 e8 6e e4 03 bc"));
+    assert_eq!(iv, h("5d 31 3e b2 67 12 76 ee 13 00 0b 30"));
+}
+
+#[test]
+fn garbage_records_never_panic_and_fail_authentication() {
+    let suite = Suite::tls13(0x1301).unwrap();
+    let mut d = Decrypter::new(suite, &[7u8; 32]).unwrap();
+    for n in [0usize, 1, 15, 16, 17, 100] {
+        assert_eq!(
+            d.open([23, 3, 3, 0, n as u8], &vec![0xab; n]).unwrap_err(),
+            DecryptError::BadTag
+        );
+    }
+    assert_eq!(d.seq, 6, "the sequence number advances per record");
+    assert!(matches!(
+        Suite::tls13(0x1304),
+        Err(DecryptError::UnsupportedSuite(0x1304))
+    ));
+    let (mut c, _) = tls12_decrypters(0xc030, &[1u8; 48], &[2u8; 32], &[3u8; 32]).unwrap();
+    assert!(c.open(22, [3, 3], &[0u8; 5]).is_err());
+    assert!(
+        tls12_decrypters(0x002f, &[1u8; 48], &[2u8; 32], &[3u8; 32]).is_err(),
+        "CBC is reported unsupported"
+    );
+}
+
+#[test]
+fn keylog_parsing_skips_bad_lines() {
+    let r = "ab".repeat(32);
+    let text = format!("# comment\nCLIENT_HANDSHAKE_TRAFFIC_SECRET {r} 0011\nCLIENT_RANDOM {r} 2233\nGARBAGE\nSERVER_HANDSHAKE_TRAFFIC_SECRET zz 11\n");
+    let kl = super::keylog::KeyLog::parse(&text);
+    assert_eq!(kl.len(), 1);
+    assert_eq!(kl.skipped_lines, 2);
+    let s = kl.get(&h(&r)).unwrap();
+    assert_eq!(s.client_handshake.as_deref(), Some(&[0x00, 0x11][..]));
+    assert_eq!(s.master.as_deref(), Some(&[0x22, 0x33][..]));
+}
