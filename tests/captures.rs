@@ -444,6 +444,7 @@ fn with_keylog(name: &str, keylog: &str) -> Connection {
     let opts = AnalyzeOptions {
         decode: tlsdiag::tls::DecodeOptions {
             keylog: Some(std::sync::Arc::new(kl)),
+            ..Default::default()
         },
         ..Default::default()
     };
@@ -543,6 +544,7 @@ fn wrong_key_log_says_no_matching_key_never_garbage() {
     let opts = AnalyzeOptions {
         decode: tlsdiag::tls::DecodeOptions {
             keylog: Some(std::sync::Arc::new(kl)),
+            ..Default::default()
         },
         ..Default::default()
     };

@@ -73,6 +73,7 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
         sni: args.sni.clone(),
         decode: tlsdiag::tls::DecodeOptions {
             keylog: keylog.map(std::sync::Arc::new),
+            ..Default::default()
         },
     };
     let mut analysis = tlsdiag::analyze::analyze_path(&args.file, &opts)

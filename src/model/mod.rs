@@ -49,20 +49,28 @@ pub struct Provenance {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct CodePoint {
     pub code: u32,
-    pub name: Option<String>,
+    /// Borrowed from the name tables (no allocation per code point on the hot path).
+    pub name: Option<std::borrow::Cow<'static, str>>,
 }
 
 impl CodePoint {
     pub fn new(code: u32, name: Option<&str>) -> Self {
         CodePoint {
             code,
-            name: name.map(str::to_owned),
+            name: name.map(|n| std::borrow::Cow::Owned(n.to_owned())),
+        }
+    }
+    /// A code point whose name comes from a static table.
+    pub fn known(code: u32, name: Option<&'static str>) -> Self {
+        CodePoint {
+            code,
+            name: name.map(std::borrow::Cow::Borrowed),
         }
     }
     /// The name, or the number in hex (`0x1a2b`) when the value is unknown.
     pub fn label(&self) -> String {
         match &self.name {
-            Some(n) => n.clone(),
+            Some(n) => n.to_string(),
             None => format!("0x{:04x}", self.code),
         }
     }
@@ -167,7 +175,8 @@ pub struct TlsFacts {
     pub hello_retry_request: Option<ServerHello>,
     /// TLS 1.3 EncryptedExtensions when decrypted (ALPN etc.).
     pub encrypted_extensions: Option<EncryptedExtensions>,
-    pub server_certificates: Vec<CertInfo>,
+    /// Shared (`Arc`): the same certificate seen on many connections is parsed and held once.
+    pub server_certificates: Vec<std::sync::Arc<CertInfo>>,
     /// Frame of the server's Certificate message, when seen.
     pub server_certificate_frame: Option<u64>,
     /// The first CertificateRequest of the connection.
@@ -355,7 +364,7 @@ pub struct ClientCertificate {
     pub count: usize,
     /// The certificate_list length field in bytes ("Certificates Length" in Wireshark).
     pub certificates_length: u32,
-    pub chain: Vec<CertInfo>,
+    pub chain: Vec<std::sync::Arc<CertInfo>>,
     pub decrypted: bool,
 }
 

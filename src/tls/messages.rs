@@ -338,7 +338,11 @@ pub fn encrypted_extensions(body: &[u8], frame: u64) -> Option<EncryptedExtensio
 }
 
 /// A Certificate message: (certificates, certificate_list length in bytes).
-pub fn certificate(body: &[u8], tls13: bool) -> Option<(Vec<CertInfo>, u32)> {
+pub fn certificate(
+    body: &[u8],
+    tls13: bool,
+    cache: &super::x509::CertCache,
+) -> Option<(Vec<std::sync::Arc<CertInfo>>, u32)> {
     let mut r = Reader::new(body);
     if tls13 {
         let _context = r.vec8()?;
@@ -354,7 +358,7 @@ pub fn certificate(body: &[u8], tls13: bool) -> Option<(Vec<CertInfo>, u32)> {
         if tls13 {
             let _exts = list.vec16()?;
         }
-        certs.push(super::x509::cert_info(der));
+        certs.push(cache.get_or_parse(der));
     }
     Some((certs, u32::try_from(list_len).unwrap_or(u32::MAX)))
 }

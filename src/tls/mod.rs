@@ -32,6 +32,8 @@ const LADDER_APPDATA: u64 = 3;
 pub struct DecodeOptions {
     /// Secrets to decrypt TLS 1.3 handshakes (`--keylog`, SSLKEYLOGFILE, or the probe's own).
     pub keylog: Option<std::sync::Arc<keylog::KeyLog>>,
+    /// Shared by all connections of one analysis (the analyzer sets it).
+    pub cert_cache: std::sync::Arc<x509::CertCache>,
 }
 
 #[derive(Debug, Default)]
@@ -732,7 +734,7 @@ impl ConnectionDecoder {
                 }
                 None => malformed(self, "ServerHello"),
             },
-            11 => match messages::certificate(body, self.tls13) {
+            11 => match messages::certificate(body, self.tls13, &self.opts.cert_cache) {
                 Some((certs, list_len)) => {
                     detail = Some(format!("{} certificates (length {list_len})", certs.len()));
                     match side {

@@ -7,13 +7,13 @@ pub fn is_grease(v: u16) -> bool {
     (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff)
 }
 
-fn cp(code: u16, name: Option<&str>) -> CodePoint {
+fn cp(code: u16, name: Option<&'static str>) -> CodePoint {
     let name = if name.is_none() && is_grease(code) {
         Some("GREASE")
     } else {
         name
     };
-    CodePoint::new(u32::from(code), name)
+    CodePoint::known(u32::from(code), name)
 }
 
 pub fn cipher_suite(v: u16) -> CodePoint {
@@ -251,7 +251,7 @@ pub fn certificate_type(v: u8) -> CodePoint {
         68 => Some("gost_sign512"),
         _ => None,
     };
-    CodePoint::new(u32::from(v), name)
+    CodePoint::known(u32::from(v), name)
 }
 
 /// Handshake message names (RFC 8446 §4, RFC 5246 §7.4).

@@ -7,6 +7,34 @@ use crate::model::{CertInfo, DistinguishedName, PublicKeyInfo};
 use sha2::{Digest, Sha256};
 use x509_parser::prelude::*;
 
+/// Parsed certificates by SHA-256 of their DER: a capture with thousands of connections to one
+/// server parses (and holds) its chain once. Bounded: cleared when full.
+#[derive(Debug, Default)]
+pub struct CertCache {
+    map: std::sync::Mutex<std::collections::HashMap<[u8; 32], std::sync::Arc<CertInfo>>>,
+}
+
+const CERT_CACHE_MAX: usize = 4096;
+
+impl CertCache {
+    pub fn get_or_parse(&self, der: &[u8]) -> std::sync::Arc<CertInfo> {
+        let key: [u8; 32] = Sha256::digest(der).into();
+        if let Ok(m) = self.map.lock() {
+            if let Some(c) = m.get(&key) {
+                return c.clone();
+            }
+        }
+        let info = std::sync::Arc::new(cert_info(der));
+        if let Ok(mut m) = self.map.lock() {
+            if m.len() >= CERT_CACHE_MAX {
+                m.clear();
+            }
+            m.insert(key, info.clone());
+        }
+        info
+    }
+}
+
 /// Builds the model view of a DER certificate. A certificate that does not parse still yields a
 /// `CertInfo` (length, fingerprint, `parse_error`), never an error: it came from the wire.
 pub fn cert_info(der: &[u8]) -> CertInfo {
