@@ -29,7 +29,7 @@ pub enum Command {
     #[command(subcommand)]
     Identity(cmd::identity::IdentityCommand),
     /// Make our own HTTPS/SOAP call with a chosen client identity and decode its handshake.
-    Probe(cmd::probe::ProbeArgs),
+    Probe(cmd::probe::ProbeCli),
     /// Put a captured handshake and a probe side by side and name the decisive difference.
     Compare(cmd::compare::CompareArgs),
     /// Open a capture file in the terminal UI.

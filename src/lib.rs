@@ -17,6 +17,7 @@
 
 pub mod analyze;
 pub mod capture;
+pub mod compare;
 pub mod diagnose;
 pub mod identity;
 pub mod model;

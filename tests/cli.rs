@@ -265,3 +265,12 @@ fn unknown_connection_number_is_an_error() {
     ]);
     one_line_error(&o, "no connection #7");
 }
+
+#[test]
+fn every_subcommand_has_valid_help() {
+    for sub in ["analyze", "probe", "compare", "identity", "tui", "live"] {
+        let o = tlsdiag(&[sub, "--help"]);
+        assert!(o.status.success(), "{sub} --help: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"));
+    }
+}

@@ -1,13 +1,120 @@
-//! `tlsdiag compare` (stub: being built).
+//! `tlsdiag compare FILE`: a captured connection beside a probe — a saved probe pcap
+//! (`--probe-pcap`, with `--probe-keylog` for TLS 1.3) or a live probe (`--url` and the probe's
+//! options) — with the decisive difference named.
 
+use anyhow::Context as _;
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use tlsdiag::analyze::{analyze_path, AnalyzeOptions};
+use tlsdiag::model::{Connection, OutcomeStatus};
 
 #[derive(Debug, clap::Args)]
 pub struct CompareArgs {
-    /// Input.
-    pub input: Option<String>,
+    /// The capture with the failing call.
+    pub file: PathBuf,
+    /// The captured connection to compare (default: the first failed one).
+    #[arg(long)]
+    pub conn: Option<usize>,
+    /// Key log for the capture (TLS 1.3).
+    #[arg(long = "capture-keylog", value_name = "FILE")]
+    pub capture_keylog: Option<PathBuf>,
+    /// A pcap saved by `tlsdiag probe --save` (or any capture: its first connection).
+    #[arg(long, value_name = "FILE", conflicts_with = "url")]
+    pub probe_pcap: Option<PathBuf>,
+    /// Key log of that pcap (`tlsdiag probe --keylog`).
+    #[arg(long, value_name = "FILE", requires = "probe_pcap")]
+    pub probe_keylog: Option<PathBuf>,
+    /// Run a probe now against this URL (with the options below).
+    #[arg(long)]
+    pub url: Option<String>,
+    #[command(flatten)]
+    pub probe: super::probe::ProbeFlags,
+    /// Print one JSON document.
+    #[arg(long)]
+    pub json: bool,
 }
 
-pub fn run(_args: CompareArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`compare` is not implemented yet")
+fn load(
+    path: &std::path::Path,
+    keylog: Option<&std::path::Path>,
+) -> anyhow::Result<tlsdiag::model::Analysis> {
+    let mut opts = AnalyzeOptions::default();
+    if let Some(k) = keylog {
+        opts.decode.keylog = Some(std::sync::Arc::new(
+            tlsdiag::tls::keylog::KeyLog::from_file(k)?,
+        ));
+    }
+    let mut a =
+        analyze_path(path, &opts).with_context(|| format!("cannot analyse {}", path.display()))?;
+    tlsdiag::diagnose::diagnose_analysis(&mut a, &Default::default());
+    Ok(a)
+}
+
+pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
+    let captured = load(&args.file, args.capture_keylog.as_deref())?;
+    let left: Connection = match args.conn {
+        Some(n) => captured
+            .connections
+            .iter()
+            .find(|c| c.id == n)
+            .cloned()
+            .with_context(|| format!("no connection #{n} in {}", args.file.display()))?,
+        None => captured
+            .connections
+            .iter()
+            .find(|c| c.tls.outcome.status == OutcomeStatus::Failed)
+            .or(captured.connections.first())
+            .cloned()
+            .with_context(|| format!("no TLS connection in {}", args.file.display()))?,
+    };
+    let (right, probe_report) = if let Some(p) = &args.probe_pcap {
+        let a = load(p, args.probe_keylog.as_deref())?;
+        (
+            a.connections
+                .into_iter()
+                .next()
+                .with_context(|| format!("no TLS connection in {}", p.display()))?,
+            None,
+        )
+    } else if let Some(url) = &args.url {
+        let r = super::probe::execute(url, &args.probe)?;
+        let c = r
+            .connection
+            .clone()
+            .context("the probe recorded no TLS connection")?;
+        (c, Some(r))
+    } else {
+        anyhow::bail!(
+            "give --probe-pcap FILE (from `tlsdiag probe --save`) or --url URL to run a probe"
+        );
+    };
+    let left_label = format!("captured #{}", left.id);
+    let cmp = tlsdiag::compare::compare(&left, &left_label, &right, "probe");
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    if args.json {
+        #[derive(serde::Serialize)]
+        struct Doc<'a> {
+            schema_version: &'static str,
+            comparison: &'a tlsdiag::compare::Comparison,
+            captured: &'a Connection,
+            probe: &'a Connection,
+            http: Option<&'a tlsdiag::probe::http::HttpResult>,
+        }
+        let doc = Doc {
+            schema_version: tlsdiag::report::json::SCHEMA_VERSION,
+            comparison: &cmp,
+            captured: &left,
+            probe: &right,
+            http: probe_report.as_ref().and_then(|r| r.http.as_ref()),
+        };
+        serde_json::to_writer_pretty(&mut out, &doc)?;
+        writeln!(out)?;
+    } else {
+        tlsdiag::report::text::write_comparison(&mut out, &cmp)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }

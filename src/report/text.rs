@@ -780,3 +780,136 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
     }
     lines
 }
+
+/// The probe's report: the answer (succeeded / failed and why), what the server asked for and
+/// what we sent, the HTTP answer, then the handshake as decoded from our own recording.
+pub fn write_probe(
+    out: &mut dyn Write,
+    r: &crate::probe::ProbeReport,
+    opts: &TextOptions,
+) -> io::Result<()> {
+    let st = Style { on: opts.color };
+    let t = &r.timings;
+    let head = match (&r.error, &r.http) {
+        (None, Some(h)) => st.green(&format!("✓ HTTP {} {}", h.status, h.reason)),
+        (Some(e), _) => st.red(&format!("✗ {e}")),
+        (None, None) => st.red("✗ no response"),
+    };
+    writeln!(
+        out,
+        "{} {} → {}",
+        st.bold("probe"),
+        r.url,
+        r.server_addr.as_deref().unwrap_or("?")
+    )?;
+    writeln!(
+        out,
+        "{head}   {}",
+        st.dim(&format!(
+            "dns {:.1} ms · connect {:.1} ms · TLS {} · first byte {} · total {:.1} ms",
+            t.dns_ms,
+            t.connect_ms,
+            t.tls_handshake_ms
+                .map(|v| format!("{v:.1} ms"))
+                .unwrap_or_else(|| "–".into()),
+            t.first_byte_ms
+                .map(|v| format!("{v:.1} ms"))
+                .unwrap_or_else(|| "–".into()),
+            t.total_ms
+        ))
+    )?;
+    let mut findings: Vec<&Finding> = r.findings.iter().collect();
+    if let Some(c) = &r.connection {
+        findings.extend(c.diagnosis.iter());
+    }
+    if !findings.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "  {}", st.bold("DIAGNOSIS"))?;
+        for f in findings {
+            write_finding(out, f, opts, &st)?;
+        }
+    }
+    if let Some(h) = &r.http {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "  {}   HTTP {} {} · {} body bytes",
+            st.bold("HTTP"),
+            h.status,
+            h.reason,
+            h.body_bytes
+        )?;
+        for (k, v) in &h.headers {
+            writeln!(out, "    {k}: {v}")?;
+        }
+        if let Some(f) = &h.soap_fault {
+            writeln!(
+                out,
+                "    SOAP {} Fault: code {} · {}{}",
+                f.soap_version,
+                f.code.as_deref().unwrap_or("?"),
+                f.reason.as_deref().unwrap_or(""),
+                f.detail
+                    .as_deref()
+                    .map(|d| format!(" · detail: {d}"))
+                    .unwrap_or_default()
+            )?;
+        }
+        let preview: String = h.body_preview.chars().take(300).collect();
+        if !preview.is_empty() {
+            writeln!(out, "    {}", st.dim(&preview.replace('\n', " ")))?;
+        }
+    }
+    if let Some(c) = &r.connection {
+        writeln!(out)?;
+        let mut c = c.clone();
+        c.diagnosis.clear();
+        write_connection(out, &c, opts)?;
+    }
+    Ok(())
+}
+
+/// The compare view: one row per fact, `≠` on differing rows, the decisive one named.
+pub fn write_comparison(out: &mut dyn Write, c: &crate::compare::Comparison) -> io::Result<()> {
+    let w = 26;
+    let col = 44;
+    let cut = |s: &str| -> String {
+        if s.chars().count() > col - 1 {
+            let mut t: String = s.chars().take(col - 2).collect();
+            t.push('…');
+            t
+        } else {
+            s.to_owned()
+        }
+    };
+    writeln!(
+        out,
+        "{:<w$}{:<col$}{:<col$}",
+        "", c.left_label, c.right_label
+    )?;
+    for r in &c.rows {
+        let m = if r.decisive {
+            "≠ decisive"
+        } else if r.differs {
+            "≠"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "{:<w$}{:<col$}{:<col$}{m}",
+            r.fact,
+            cut(&r.left),
+            cut(&r.right)
+        )?;
+    }
+    writeln!(out)?;
+    match &c.decisive_difference {
+        Some(d) => writeln!(out, "Decisive difference: {d}")?,
+        None => writeln!(
+            out,
+            "No decisive difference: both handshakes ended the same way."
+        )?,
+    }
+    Ok(())
+}

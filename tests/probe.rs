@@ -1,0 +1,430 @@
+//! The probe against real servers on 127.0.0.1 started by the tests: an in-process rustls server
+//! that requires a client certificate (its CA hint: Partner Root CA), answering HTTP 200 or a SOAP
+//! Fault. Certificates and keystores are the committed test PKI of captures/.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use tlsdiag::probe::{self, ProbeOptions};
+
+fn pki(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("captures")
+        .join(name)
+}
+
+fn certs(name: &str) -> Vec<CertificateDer<'static>> {
+    CertificateDer::pem_file_iter(pki(name))
+        .unwrap()
+        .map(|c| c.unwrap())
+        .collect()
+}
+
+#[derive(Clone, Copy)]
+enum Answer {
+    Ok,
+    SoapFault,
+}
+
+/// A one-connection HTTPS server requiring a client certificate from Partner Root CA's tree.
+fn server(
+    versions: &[&'static rustls::SupportedProtocolVersion],
+    answer: Answer,
+) -> (u16, std::thread::JoinHandle<()>) {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = rustls::RootCertStore::empty();
+    for c in certs("pki/partner-root.pem") {
+        roots.add(c).unwrap();
+    }
+    let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+        Arc::new(roots),
+        provider.clone(),
+    )
+    .build()
+    .unwrap();
+    let mut chain = certs("pki/server.pem");
+    chain.extend(certs("pki/partner-issuing.pem"));
+    let key = PrivateKeyDer::from_pem_file(pki("pki/server.key")).unwrap();
+    let cfg = rustls::ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(versions)
+        .unwrap()
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(chain, key)
+        .unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let h = std::thread::spawn(move || {
+        let Ok((tcp, _)) = listener.accept() else {
+            return;
+        };
+        tcp.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let conn = rustls::ServerConnection::new(Arc::new(cfg)).unwrap();
+        let mut s = rustls::StreamOwned::new(conn, tcp);
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 4096];
+        // Read the request head and body (bounded); a failed handshake ends here.
+        for _ in 0..50 {
+            match s.read(&mut chunk) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+            let text = String::from_utf8_lossy(&buf);
+            if let Some(i) = text.find("\r\n\r\n") {
+                let len: usize = text
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().parse().unwrap_or(0))
+                    })
+                    .unwrap_or(0);
+                if buf.len() >= i + 4 + len {
+                    break;
+                }
+            }
+        }
+        let (status, body) = match answer {
+            Answer::Ok => ("200 OK", "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body><ok/></soapenv:Body></soapenv:Envelope>"),
+            Answer::SoapFault => (
+                "500 Internal Server Error",
+                "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body><soapenv:Fault><faultcode>soapenv:Client</faultcode><faultstring>Order 4711 unknown</faultstring><detail><code>E42</code></detail></soapenv:Fault></soapenv:Body></soapenv:Envelope>",
+            ),
+        };
+        let resp = format!("HTTP/1.1 {status}\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+        let _ = s.write_all(resp.as_bytes());
+        s.conn.send_close_notify();
+        let _ = s.flush();
+    });
+    (port, h)
+}
+
+fn identity(jks: &str, alias: &str) -> tlsdiag::identity::LoadedIdentity {
+    let pw = tlsdiag::identity::SecretString::new("changeit".into());
+    tlsdiag::identity::load(&pki(jks), Some(alias), Some(&pw)).unwrap()
+}
+
+fn opts(port: u16, id: Option<tlsdiag::identity::LoadedIdentity>) -> ProbeOptions {
+    ProbeOptions {
+        url: format!("https://127.0.0.1:{port}/orders"),
+        identity: id,
+        trust: Some(certs("pki/partner-root.pem")),
+        sni: Some("partner.test".into()),
+        timeout: Duration::from_secs(5),
+        soap_action: Some("urn:partner:orders/submit".into()),
+        ..Default::default()
+    }
+}
+
+fn matching_identity_succeeds(versions: &[&'static rustls::SupportedProtocolVersion], expect: u32) {
+    let (port, h) = server(versions, Answer::Ok);
+    let r = probe::run(&opts(
+        port,
+        Some(identity("keystores/client.jks", "client")),
+    ))
+    .unwrap();
+    h.join().unwrap();
+    assert!(r.succeeded, "{:?}", r.error);
+    assert_eq!(r.http.as_ref().unwrap().status, 200);
+    let d = r.client_certificate_decision.as_ref().unwrap();
+    assert!(d.sent);
+    assert_eq!(d.ca_hints, ["CN=Partner Root CA,O=Partner Corp,C=DE"]);
+    let c = r.connection.as_ref().unwrap();
+    assert_eq!(c.tls.tls_version.as_ref().unwrap().code, expect);
+    // Our own handshake, decoded like a capture (TLS 1.3 through our own key log).
+    let cc = c
+        .tls
+        .client_certificate
+        .as_ref()
+        .expect("the recorded handshake shows our certificate");
+    assert_eq!(cc.count, 2);
+    assert_eq!(
+        cc.chain[0].subject.text,
+        "CN=customer-client,O=Customer Inc,C=US"
+    );
+    assert_eq!(
+        c.tls
+            .certificate_request
+            .as_ref()
+            .unwrap()
+            .certificate_authorities[0]
+            .text,
+        "CN=Partner Root CA,O=Partner Corp,C=DE"
+    );
+}
+
+#[test]
+fn matching_identity_succeeds_tls12() {
+    matching_identity_succeeds(&[&rustls::version::TLS12], 0x0303);
+}
+
+#[test]
+fn matching_identity_succeeds_tls13() {
+    matching_identity_succeeds(&[&rustls::version::TLS13], 0x0304);
+}
+
+#[test]
+fn identity_from_another_ca_sends_nothing_and_says_why() {
+    let (port, h) = server(&[&rustls::version::TLS13], Answer::Ok);
+    let r = probe::run(&opts(port, Some(identity("keystores/ssos.jks", "ssos")))).unwrap();
+    h.join().unwrap();
+    assert!(!r.succeeded);
+    let d = r.client_certificate_decision.as_ref().unwrap();
+    assert!(!d.sent);
+    assert_eq!(d.issuer_in_hints, Some(false));
+    assert!(
+        d.reason
+            .contains("no certificate in the identity's chain was issued by a CA the server lists"),
+        "{}",
+        d.reason
+    );
+    let c = r.connection.as_ref().unwrap();
+    assert_eq!(c.tls.client_certificate.as_ref().unwrap().count, 0);
+    assert_eq!(
+        c.tls
+            .certificate_request
+            .as_ref()
+            .unwrap()
+            .certificate_authorities
+            .len(),
+        1
+    );
+    assert!(
+        c.tls
+            .alerts
+            .iter()
+            .any(|a| a.from == tlsdiag::model::Side::Server && a.level == "fatal"),
+        "{:?}",
+        c.tls.alerts
+    );
+    assert_eq!(c.diagnosis[0].code, "client-sent-empty-certificate");
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.code == "probe-sent-no-certificate"));
+}
+
+#[test]
+fn soap_fault_is_parsed() {
+    let (port, h) = server(
+        &[&rustls::version::TLS12, &rustls::version::TLS13],
+        Answer::SoapFault,
+    );
+    let r = probe::run(&opts(
+        port,
+        Some(identity("keystores/client.jks", "client")),
+    ))
+    .unwrap();
+    h.join().unwrap();
+    let http = r.http.as_ref().unwrap();
+    assert_eq!(http.status, 500);
+    let f = http.soap_fault.as_ref().unwrap();
+    assert_eq!(
+        (
+            f.code.as_deref(),
+            f.reason.as_deref(),
+            f.soap_version.as_str()
+        ),
+        (Some("soapenv:Client"), Some("Order 4711 unknown"), "1.1")
+    );
+    assert!(r.findings.iter().any(|f| f.code == "soap-fault"));
+}
+
+#[test]
+fn refused_timeout_and_untrusted_server_are_clear() {
+    // Refused: a port nobody listens on.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let e = probe::run(&opts(port, None)).unwrap_err();
+    assert!(e.to_string().contains("refused"), "{e}");
+    // Timeout: a server that accepts and never answers.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let sp = silent.local_addr().unwrap().port();
+    let h = std::thread::spawn(move || {
+        let c = silent.accept();
+        std::thread::sleep(Duration::from_secs(3));
+        drop(c);
+    });
+    let mut o = opts(sp, None);
+    o.timeout = Duration::from_secs(1);
+    let r = probe::run(&o).unwrap();
+    h.join().unwrap();
+    assert!(!r.succeeded);
+    let msg = r.error.unwrap();
+    assert!(
+        msg.contains("did not finish")
+            || msg.contains("timed out")
+            || msg.contains("connection error"),
+        "{msg}"
+    );
+    // Untrusted: we trust only Other Root CA.
+    let (port, h) = server(&[&rustls::version::TLS13], Answer::Ok);
+    let mut o = opts(port, None);
+    o.trust = Some(certs("pki/other-root.pem"));
+    let r = probe::run(&o).unwrap();
+    h.join().unwrap();
+    let msg = r.error.unwrap();
+    assert!(
+        msg.contains("not trusted") && msg.contains("--trust"),
+        "{msg}"
+    );
+    // The chain is still recorded and decoded.
+    assert_eq!(r.connection.unwrap().tls.server_certificates.len(), 2);
+}
+
+#[test]
+fn wrong_password_is_one_clear_line() {
+    let o = Command::new(env!("CARGO_BIN_EXE_tlsdiag"))
+        .args([
+            "probe",
+            "https://127.0.0.1:9/x",
+            "--identity",
+            pki("keystores/client.jks").to_str().unwrap(),
+        ])
+        .env("TLSDIAG_PASSWORD", "not-the-password")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("wrong password"), "{e}");
+    assert!(
+        !e.contains("not-the-password"),
+        "the password must never be printed"
+    );
+}
+
+#[test]
+fn saved_pcap_and_keylog_agree_with_tshark_and_compare_names_the_certificate() {
+    let (port, h) = server(&[&rustls::version::TLS13], Answer::Ok);
+    let dir = tempfile::tempdir().unwrap();
+    let pcap = dir.path().join("probe.pcap");
+    let keylog = dir.path().join("probe.keylog");
+    let out = Command::new(env!("CARGO_BIN_EXE_tlsdiag"))
+        .args([
+            "probe",
+            &format!("https://127.0.0.1:{port}/orders"),
+            "--sni",
+            "partner.test",
+            "--identity",
+            pki("keystores/client.jks").to_str().unwrap(),
+            "--password-file",
+            pki("keystores/password.txt").to_str().unwrap(),
+            "--trust",
+            pki("pki/partner-root.pem").to_str().unwrap(),
+            "--save",
+            pcap.to_str().unwrap(),
+            "--keylog",
+            keylog.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    h.join().unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&keylog).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    // Our decoding of the saved pcap with the key log …
+    let kl = tlsdiag::tls::keylog::KeyLog::from_file(&keylog).unwrap();
+    let o = tlsdiag::analyze::AnalyzeOptions {
+        decode: tlsdiag::tls::DecodeOptions {
+            keylog: Some(Arc::new(kl)),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let a = tlsdiag::analyze::analyze_path(&pcap, &o).unwrap();
+    let ours: Vec<(u64, u8)> = a.connections[0]
+        .tls
+        .messages
+        .iter()
+        .filter(|m| {
+            m.code.is_some()
+                && !matches!(
+                    m.name.as_str(),
+                    "ChangeCipherSpec" | "Alert" | "ApplicationData" | "EncryptedRecord"
+                )
+        })
+        .map(|m| (m.frame, m.code.unwrap()))
+        .collect();
+    assert!(
+        ours.iter().any(|(_, t)| *t == 13),
+        "CertificateRequest decrypted"
+    );
+    // … equals tshark's.
+    if let Ok(t) = Command::new("tshark")
+        .args([
+            "-r",
+            pcap.to_str().unwrap(),
+            "-o",
+            &format!("tls.keylog_file:{}", keylog.display()),
+            "-d",
+            &format!("tcp.port=={port},tls"),
+            "-Y",
+            "tls.handshake.type",
+            "-T",
+            "fields",
+            "-e",
+            "frame.number",
+            "-e",
+            "tls.handshake.type",
+        ])
+        .output()
+    {
+        let text = String::from_utf8_lossy(&t.stdout);
+        let mut theirs: Vec<(u64, u8)> = Vec::new();
+        for line in text.lines() {
+            let mut it = line.split('\t');
+            let f: u64 = it.next().unwrap().parse().unwrap();
+            for ty in it.next().unwrap_or("").split(',').filter(|s| !s.is_empty()) {
+                theirs.push((f, ty.parse().unwrap()));
+            }
+        }
+        let mut a = ours.clone();
+        a.sort();
+        theirs.sort();
+        assert_eq!(a, theirs, "tlsdiag vs tshark on the probe's own pcap");
+    }
+    // compare: the seed capture vs this successful probe names the client certificate.
+    let cmp = Command::new(env!("CARGO_BIN_EXE_tlsdiag"))
+        .args([
+            "compare",
+            pki("seed-jsse-empty-cert.pcap").to_str().unwrap(),
+            "--probe-pcap",
+            pcap.to_str().unwrap(),
+            "--probe-keylog",
+            keylog.to_str().unwrap(),
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        cmp.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cmp.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&cmp.stdout).unwrap();
+    let decisive = v["comparison"]["decisive_difference"].as_str().unwrap();
+    assert!(decisive.starts_with("the client certificate"), "{decisive}");
+    let row = v["comparison"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["fact"] == "client certificate")
+        .unwrap();
+    assert_eq!(row["decisive"], true);
+}
