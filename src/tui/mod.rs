@@ -1,1 +1,11 @@
-//! tui room: see docs/architecture.md. (stub: being built)
+//! The terminal UI (ratatui + crossterm): connections, handshake ladder, details, diagnosis,
+//! compare, probe form, help. `App` is owned by the UI thread and changed only by
+//! `App::update(Msg)`; views are pure `render(&App, &mut Frame)`; `run` is the only crossterm
+//! user. No state shared behind mutexes; every channel bounded.
+
+pub mod app;
+pub mod run;
+pub mod views;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,479 @@
+//! The UI state. Owned by the UI thread and changed only by [`App::update`]; views read it. No
+//! I/O here: what must happen outside (run a probe, quit) is returned as an [`Effect`].
+
+use crate::compare::Comparison;
+use crate::model::{Analysis, Connection, OutcomeStatus};
+use crate::probe::ProbeReport;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Connections,
+    Ladder,
+    Details,
+    Diagnosis,
+}
+
+impl Pane {
+    fn next(self) -> Pane {
+        match self {
+            Pane::Connections => Pane::Ladder,
+            Pane::Ladder => Pane::Diagnosis,
+            Pane::Diagnosis => Pane::Details,
+            Pane::Details => Pane::Connections,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Main,
+    Compare,
+    ProbeForm,
+    Help,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Frame,
+    Outcome,
+    Server,
+}
+
+/// The probe form's fields, in order.
+pub const FORM_FIELDS: [&str; 6] = [
+    "URL",
+    "Identity file",
+    "Alias",
+    "Password",
+    "SOAP action",
+    "Trust (CA file)",
+];
+
+#[derive(Debug, Clone, Default)]
+pub struct ProbeForm {
+    pub values: [String; 6],
+    pub field: usize,
+}
+
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// A new (partial or final) analysis from the loader or the live capture.
+    Analysis(Box<Analysis>),
+    Progress {
+        done: u64,
+        total: u64,
+    },
+    LoadFinished,
+    LoadFailed(String),
+    Live {
+        frames: u64,
+        our_drops: u64,
+        pcap_drops: u64,
+    },
+    ProbeDone(Box<Result<ProbeReport, String>>),
+    Tick,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Quit,
+    /// Run the probe in the background with the form's values.
+    RunProbe {
+        url: String,
+        identity: Option<String>,
+        alias: Option<String>,
+        password: Option<String>,
+        soap_action: Option<String>,
+        trust: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub title: String,
+    pub analysis: Analysis,
+    pub selected: usize,
+    pub pane: Pane,
+    pub view: View,
+    pub sort: Sort,
+    pub filter: String,
+    pub editing_filter: bool,
+    pub ladder_scroll: u16,
+    pub details_scroll: u16,
+    pub diagnosis_scroll: u16,
+    /// Highlighted ladder frame (jump to evidence).
+    pub mark_frame: Option<u64>,
+    pub progress: Option<(u64, u64)>,
+    pub loading: bool,
+    pub live: Option<(u64, u64, u64)>,
+    pub status: String,
+    pub form: ProbeForm,
+    pub probe_running: bool,
+    pub probe: Option<ProbeReport>,
+    pub comparison: Option<Comparison>,
+    pub color: bool,
+}
+
+impl App {
+    pub fn new(title: &str, color: bool) -> App {
+        App {
+            title: title.to_owned(),
+            analysis: Analysis::default(),
+            selected: 0,
+            pane: Pane::Connections,
+            view: View::Main,
+            sort: Sort::Frame,
+            filter: String::new(),
+            editing_filter: false,
+            ladder_scroll: 0,
+            details_scroll: 0,
+            diagnosis_scroll: 0,
+            mark_frame: None,
+            progress: None,
+            loading: false,
+            live: None,
+            status: String::new(),
+            form: ProbeForm::default(),
+            probe_running: false,
+            probe: None,
+            comparison: None,
+            color,
+        }
+    }
+
+    /// Connections as shown: filtered and sorted. Indices into `analysis.connections`.
+    pub fn visible(&self) -> Vec<usize> {
+        let f = self.filter.to_lowercase();
+        let mut v: Vec<usize> = self
+            .analysis
+            .connections
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| f.is_empty() || haystack(c).contains(&f))
+            .map(|(i, _)| i)
+            .collect();
+        let conns = &self.analysis.connections;
+        match self.sort {
+            Sort::Frame => {}
+            Sort::Outcome => v.sort_by_key(|i| {
+                conns
+                    .get(*i)
+                    .map(|c| rank(c.tls.outcome.status))
+                    .unwrap_or(9)
+            }),
+            Sort::Server => v.sort_by_key(|i| {
+                conns
+                    .get(*i)
+                    .map(|c| c.server.to_string())
+                    .unwrap_or_default()
+            }),
+        }
+        v
+    }
+
+    pub fn current(&self) -> Option<&Connection> {
+        let v = self.visible();
+        v.get(self.selected)
+            .and_then(|i| self.analysis.connections.get(*i))
+    }
+
+    fn select_first_failed(&mut self) {
+        let v = self.visible();
+        if let Some(pos) = v.iter().position(|i| {
+            self.analysis
+                .connections
+                .get(*i)
+                .is_some_and(|c| c.tls.outcome.status == OutcomeStatus::Failed)
+        }) {
+            self.selected = pos;
+        }
+    }
+
+    fn clamp(&mut self) {
+        let n = self.visible().len();
+        if n == 0 {
+            self.selected = 0;
+        } else if self.selected >= n {
+            self.selected = n - 1;
+        }
+    }
+
+    fn reset_scroll(&mut self) {
+        self.ladder_scroll = 0;
+        self.details_scroll = 0;
+        self.diagnosis_scroll = 0;
+        self.mark_frame = None;
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Analysis(a) => {
+                let first = self.analysis.connections.is_empty();
+                let keep_id = self.current().map(|c| c.id);
+                self.analysis = *a;
+                crate::diagnose::diagnose_analysis(
+                    &mut self.analysis,
+                    &crate::diagnose::Context::default(),
+                );
+                if first {
+                    self.select_first_failed();
+                } else if let Some(id) = keep_id {
+                    if let Some(pos) = self.visible().iter().position(|i| {
+                        self.analysis
+                            .connections
+                            .get(*i)
+                            .is_some_and(|c| c.id == id)
+                    }) {
+                        self.selected = pos;
+                    }
+                }
+                self.clamp();
+                vec![]
+            }
+            Msg::Progress { done, total } => {
+                self.progress = Some((done, total));
+                vec![]
+            }
+            Msg::LoadFinished => {
+                self.loading = false;
+                self.progress = None;
+                vec![]
+            }
+            Msg::LoadFailed(e) => {
+                self.loading = false;
+                self.status = e;
+                vec![]
+            }
+            Msg::Live {
+                frames,
+                our_drops,
+                pcap_drops,
+            } => {
+                self.live = Some((frames, our_drops, pcap_drops));
+                vec![]
+            }
+            Msg::ProbeDone(r) => {
+                self.probe_running = false;
+                match *r {
+                    Ok(rep) => {
+                        self.status = match (&rep.error, &rep.http) {
+                            (None, Some(h)) => format!("probe: HTTP {} {}", h.status, h.reason),
+                            (Some(e), _) => format!("probe: {e}"),
+                            _ => "probe finished".into(),
+                        };
+                        if let (Some(cur), Some(pc)) =
+                            (self.current().cloned(), rep.connection.clone())
+                        {
+                            self.comparison = Some(crate::compare::compare(
+                                &cur,
+                                &format!("captured #{}", cur.id),
+                                &pc,
+                                "probe",
+                            ));
+                        }
+                        self.probe = Some(rep);
+                        self.view = View::Compare;
+                    }
+                    Err(e) => {
+                        self.status = format!("probe failed: {e}");
+                        self.view = View::ProbeForm;
+                    }
+                }
+                vec![]
+            }
+            Msg::Tick => vec![],
+            Msg::Key(k) => self.key(k),
+        }
+    }
+
+    fn key(&mut self, k: KeyEvent) -> Vec<Effect> {
+        if k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char('c') {
+            return vec![Effect::Quit];
+        }
+        match self.view {
+            View::Help => {
+                self.view = View::Main;
+                return vec![];
+            }
+            View::ProbeForm => return self.form_key(k),
+            View::Compare => {
+                match k.code {
+                    KeyCode::Esc | KeyCode::Char('c') | KeyCode::Char('q') => {
+                        self.view = View::Main
+                    }
+                    KeyCode::Char('p') => self.view = View::ProbeForm,
+                    _ => {}
+                }
+                return vec![];
+            }
+            View::Main => {}
+        }
+        if self.editing_filter {
+            match k.code {
+                KeyCode::Enter | KeyCode::Esc => self.editing_filter = false,
+                KeyCode::Backspace => {
+                    self.filter.pop();
+                }
+                KeyCode::Char(c) => self.filter.push(c),
+                _ => {}
+            }
+            self.selected = 0;
+            self.clamp();
+            return vec![];
+        }
+        match k.code {
+            KeyCode::Char('q') => return vec![Effect::Quit],
+            KeyCode::Char('?') | KeyCode::F(1) => self.view = View::Help,
+            KeyCode::Tab => self.pane = self.pane.next(),
+            KeyCode::BackTab => {
+                for _ in 0..3 {
+                    self.pane = self.pane.next();
+                }
+            }
+            KeyCode::Char('/') => {
+                self.editing_filter = true;
+                self.filter.clear();
+            }
+            KeyCode::Char('s') => {
+                self.sort = match self.sort {
+                    Sort::Frame => Sort::Outcome,
+                    Sort::Outcome => Sort::Server,
+                    Sort::Server => Sort::Frame,
+                };
+                self.status = format!("sorted by {:?}", self.sort).to_lowercase();
+            }
+            KeyCode::Char('p') => {
+                if self.form.values[0].is_empty() {
+                    if let Some(c) = self.current() {
+                        let host = c
+                            .tls
+                            .client_hello
+                            .as_ref()
+                            .and_then(|h| h.sni.clone())
+                            .unwrap_or_else(|| c.server.ip.to_string());
+                        self.form.values[0] = format!("https://{host}:{}/", c.server.port);
+                    }
+                }
+                self.view = View::ProbeForm;
+            }
+            KeyCode::Char('c') => {
+                if self.comparison.is_some() {
+                    self.view = View::Compare;
+                } else {
+                    self.status = "no probe yet: press p to run one".into();
+                }
+            }
+            KeyCode::Char('e') | KeyCode::Enter if self.pane == Pane::Diagnosis => {
+                // Jump to the first evidence frame of the first finding, on the ladder.
+                let frame = self
+                    .current()
+                    .and_then(|c| c.diagnosis.first())
+                    .and_then(|f| f.evidence.iter().find_map(|e| e.frame));
+                if let Some(fr) = frame {
+                    self.mark_frame = Some(fr);
+                    self.pane = Pane::Ladder;
+                    let line = self
+                        .current()
+                        .and_then(|c| c.tls.messages.iter().position(|m| m.frame == fr))
+                        .unwrap_or(0);
+                    self.ladder_scroll = u16::try_from(line.saturating_sub(2)).unwrap_or(0);
+                }
+            }
+            KeyCode::Enter if self.pane == Pane::Connections => self.pane = Pane::Details,
+            KeyCode::Esc => self.pane = Pane::Connections,
+            KeyCode::Down | KeyCode::Char('j') => self.scroll(1),
+            KeyCode::Up | KeyCode::Char('k') => self.scroll(-1),
+            KeyCode::PageDown => self.scroll(10),
+            KeyCode::PageUp => self.scroll(-10),
+            KeyCode::Home | KeyCode::Char('g') => self.scroll(-100_000),
+            KeyCode::End | KeyCode::Char('G') => self.scroll(100_000),
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn scroll(&mut self, by: i64) {
+        let apply =
+            |v: u16| -> u16 { u16::try_from((i64::from(v) + by).clamp(0, 10_000)).unwrap_or(0) };
+        match self.pane {
+            Pane::Connections => {
+                let n = self.visible().len();
+                let s = i64::try_from(self.selected).unwrap_or(0) + by;
+                let max = i64::try_from(n.saturating_sub(1)).unwrap_or(0);
+                self.selected = usize::try_from(s.clamp(0, max)).unwrap_or(0);
+                self.reset_scroll();
+            }
+            Pane::Ladder => self.ladder_scroll = apply(self.ladder_scroll),
+            Pane::Details => self.details_scroll = apply(self.details_scroll),
+            Pane::Diagnosis => self.diagnosis_scroll = apply(self.diagnosis_scroll),
+        }
+    }
+
+    fn form_key(&mut self, k: KeyEvent) -> Vec<Effect> {
+        let f = &mut self.form;
+        match k.code {
+            KeyCode::Esc => self.view = View::Main,
+            KeyCode::Tab | KeyCode::Down => f.field = (f.field + 1) % FORM_FIELDS.len(),
+            KeyCode::BackTab | KeyCode::Up => {
+                f.field = (f.field + FORM_FIELDS.len() - 1) % FORM_FIELDS.len()
+            }
+            KeyCode::Backspace => {
+                if let Some(v) = f.values.get_mut(f.field) {
+                    v.pop();
+                }
+            }
+            KeyCode::Char(c) => {
+                if let Some(v) = f.values.get_mut(f.field) {
+                    v.push(c);
+                }
+            }
+            KeyCode::Enter => {
+                if self.probe_running {
+                    return vec![];
+                }
+                let opt = |i: usize| f.values.get(i).filter(|s| !s.is_empty()).cloned();
+                let Some(url) = opt(0) else {
+                    self.status = "the probe needs a URL".into();
+                    return vec![];
+                };
+                self.probe_running = true;
+                self.status = format!("probing {url} …");
+                return vec![Effect::RunProbe {
+                    url,
+                    identity: opt(1),
+                    alias: opt(2),
+                    password: opt(3),
+                    soap_action: opt(4),
+                    trust: opt(5),
+                }];
+            }
+            _ => {}
+        }
+        vec![]
+    }
+}
+
+fn rank(s: OutcomeStatus) -> u8 {
+    match s {
+        OutcomeStatus::Failed => 0,
+        OutcomeStatus::Incomplete => 1,
+        OutcomeStatus::CompletedEncrypted => 2,
+        OutcomeStatus::Completed => 3,
+    }
+}
+
+fn haystack(c: &Connection) -> String {
+    let mut s = format!("{} {} ", c.client, c.server);
+    if let Some(h) = &c.tls.client_hello {
+        s.push_str(h.sni.as_deref().unwrap_or(""));
+    }
+    s.push(' ');
+    s.push_str(&c.tls.outcome.summary);
+    for f in &c.diagnosis {
+        s.push(' ');
+        s.push_str(&f.code);
+    }
+    s.to_lowercase()
+}

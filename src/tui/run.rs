@@ -1,0 +1,282 @@
+//! The only crossterm user: terminal set-up and restore (also on panic), the event loop, and the
+//! worker threads — the file loader, the live capture (capture thread → bounded channel →
+//! analysis thread), the probe. Every channel is bounded; a full UI channel drops a snapshot
+//! (the next one supersedes it), never blocks the workers.
+
+use super::app::{App, Effect, Msg};
+use crate::analyze::{AnalyzeOptions, Analyzer};
+use crate::capture::live::LiveCapture;
+use crate::capture::Frame as CapFrame;
+use crossbeam_channel::{bounded, select, Receiver, Sender};
+use crossterm::event::{self, Event, KeyEventKind};
+use crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use crossterm::ExecutableCommand;
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TuiError {
+    #[error("terminal: {0}")]
+    Terminal(#[from] std::io::Error),
+    #[error(transparent)]
+    Live(#[from] crate::capture::live::LiveError),
+}
+
+/// What to show.
+pub enum Source {
+    File(PathBuf),
+    Live {
+        iface: String,
+        filter: Option<String>,
+        write: Option<PathBuf>,
+    },
+}
+
+/// Restores the terminal when dropped (normal exit, error, or unwinding panic).
+struct Restore;
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+fn restore() {
+    let _ = disable_raw_mode();
+    let _ = std::io::stdout().execute(LeaveAlternateScreen);
+    let _ = std::io::stdout().execute(crossterm::cursor::Show);
+}
+
+/// Loads a capture in a thread, sending snapshots while it reads (large files open
+/// progressively) and the final analysis at the end.
+pub fn spawn_loader(path: PathBuf, opts: AnalyzeOptions, tx: Sender<Msg>, stop: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        let total = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let mut an = Analyzer::new(opts);
+        let mut last = Instant::now();
+        let mut bytes: u64 = 0;
+        let res = crate::capture::read_file(&path, &mut |f: CapFrame<'_>| {
+            if stop.load(Ordering::Relaxed) {
+                return;
+            }
+            bytes += f.data.len() as u64 + 16;
+            an.push_frame(&f);
+            if last.elapsed() > Duration::from_millis(300) {
+                last = Instant::now();
+                let _ = tx.try_send(Msg::Progress { done: bytes, total });
+                let _ = tx.try_send(Msg::Analysis(Box::new(an.snapshot())));
+            }
+        });
+        match res {
+            Ok(sum) => {
+                an.set_source(&path.display().to_string(), &sum.format);
+                let a = an.finish();
+                let _ = tx.send(Msg::Analysis(Box::new(a)));
+                let _ = tx.send(Msg::LoadFinished);
+            }
+            Err(e) => {
+                let _ = tx.send(Msg::LoadFailed(e.to_string()));
+            }
+        }
+    });
+}
+
+/// Live capture: a capture thread owning the libpcap handle feeds a bounded channel; an analysis
+/// thread owns the analyzer and sends snapshots. Drops on the full channel are counted.
+pub fn spawn_live(mut cap: LiveCapture, tx: Sender<Msg>, stop: Arc<AtomicBool>) {
+    let (ftx, frx) = bounded::<crate::capture::live::LiveFrame>(4096);
+    let drops = Arc::new(AtomicU64::new(0));
+    let pcap_drops = Arc::new(AtomicU64::new(0));
+    let (d1, p1, s1) = (drops.clone(), pcap_drops.clone(), stop.clone());
+    std::thread::spawn(move || {
+        let mut n = 0u64;
+        while !s1.load(Ordering::Relaxed) {
+            match cap.next_frame() {
+                Ok(Some(f)) => {
+                    if ftx.try_send(f).is_err() {
+                        d1.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+                Ok(None) => {}
+                Err(_) => break,
+            }
+            n += 1;
+            if n % 64 == 0 {
+                cap.flush();
+                p1.store(cap.stats().dropped, Ordering::Relaxed);
+            }
+        }
+        cap.flush();
+    });
+    std::thread::spawn(move || live_analysis(frx, tx, drops, pcap_drops, stop));
+}
+
+fn live_analysis(
+    frx: Receiver<crate::capture::live::LiveFrame>,
+    tx: Sender<Msg>,
+    drops: Arc<AtomicU64>,
+    pcap_drops: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
+) {
+    let mut an = Analyzer::new(AnalyzeOptions::default());
+    an.set_source("live", "live");
+    let mut frames = 0u64;
+    let mut last = Instant::now();
+    while !stop.load(Ordering::Relaxed) {
+        if let Ok(f) = frx.recv_timeout(Duration::from_millis(100)) {
+            frames += 1;
+            an.push_frame(&CapFrame {
+                index: frames,
+                ts_ns: f.ts_ns,
+                linktype: f.linktype,
+                data: &f.data,
+                orig_len: f.orig_len,
+            });
+        }
+        if last.elapsed() > Duration::from_millis(250) {
+            last = Instant::now();
+            let _ = tx.try_send(Msg::Live {
+                frames,
+                our_drops: drops.load(Ordering::Relaxed),
+                pcap_drops: pcap_drops.load(Ordering::Relaxed),
+            });
+            let _ = tx.try_send(Msg::Analysis(Box::new(an.snapshot())));
+        }
+    }
+}
+
+/// Starts a live capture and its analysis without a terminal (for scripts and tests): returns
+/// the channel of snapshots.
+pub fn live_headless(
+    iface: &str,
+    filter: Option<&str>,
+    write: Option<&std::path::Path>,
+    stop: Arc<AtomicBool>,
+) -> Result<Receiver<Msg>, TuiError> {
+    let cap = LiveCapture::open(iface, filter, write)?;
+    let (tx, rx) = bounded(16);
+    spawn_live(cap, tx, stop);
+    Ok(rx)
+}
+
+fn spawn_probe(e: Effect, tx: Sender<Msg>) {
+    let Effect::RunProbe {
+        url,
+        identity,
+        alias,
+        password,
+        soap_action,
+        trust,
+    } = e
+    else {
+        return;
+    };
+    std::thread::spawn(move || {
+        let result = (|| -> Result<crate::probe::ProbeReport, String> {
+            let pw = password.map(crate::identity::SecretString::new);
+            let id = match identity {
+                Some(p) => Some(
+                    crate::identity::load(std::path::Path::new(&p), alias.as_deref(), pw.as_ref())
+                        .map_err(|e| e.to_string())?,
+                ),
+                None => None,
+            };
+            let trust = match trust {
+                Some(p) => Some(
+                    crate::probe::load_trust(std::path::Path::new(&p), pw.as_ref())
+                        .map_err(|e| e.to_string())?,
+                ),
+                None => None,
+            };
+            let opts = crate::probe::ProbeOptions {
+                url,
+                identity: id,
+                trust,
+                soap_action,
+                timeout: Duration::from_secs(10),
+                ..Default::default()
+            };
+            crate::probe::run(&opts).map_err(|e| e.to_string())
+        })();
+        let _ = tx.send(Msg::ProbeDone(Box::new(result)));
+    });
+}
+
+/// Runs the UI until the user quits.
+pub fn run(source: Source, color: bool) -> Result<(), TuiError> {
+    let (title, live) = match &source {
+        Source::File(p) => (p.display().to_string(), false),
+        Source::Live { iface, .. } => (format!("live on {iface}"), true),
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let (data_tx, data_rx) = bounded::<Msg>(16);
+    match source {
+        Source::File(p) => {
+            spawn_loader(p, AnalyzeOptions::default(), data_tx.clone(), stop.clone())
+        }
+        Source::Live {
+            iface,
+            filter,
+            write,
+        } => {
+            // Open before touching the terminal: permission errors print as plain lines.
+            let cap = LiveCapture::open(&iface, filter.as_deref(), write.as_deref())?;
+            spawn_live(cap, data_tx.clone(), stop.clone());
+        }
+    }
+    let prev = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        prev(info);
+    }));
+    enable_raw_mode()?;
+    std::io::stdout().execute(EnterAlternateScreen)?;
+    let _guard = Restore;
+    let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    let mut app = App::new(&title, std::env::var_os("NO_COLOR").is_none());
+    if !color {
+        app.color = false;
+    }
+    app.loading = !live;
+    let (key_tx, key_rx) = bounded::<Msg>(64);
+    let s2 = stop.clone();
+    std::thread::spawn(move || {
+        while !s2.load(Ordering::Relaxed) {
+            if event::poll(Duration::from_millis(100)).unwrap_or(false) {
+                if let Ok(Event::Key(k)) = event::read() {
+                    if k.kind == KeyEventKind::Press && key_tx.send(Msg::Key(k)).is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    });
+    let (probe_tx, probe_rx) = bounded::<Msg>(2);
+    let tick = crossbeam_channel::tick(Duration::from_millis(250));
+    loop {
+        term.draw(|f| super::views::render(&app, f))?;
+        let msg = select! {
+            recv(key_rx) -> m => m.ok(),
+            recv(data_rx) -> m => m.ok(),
+            recv(probe_rx) -> m => m.ok(),
+            recv(tick) -> _ => Some(Msg::Tick),
+        };
+        let Some(msg) = msg else { continue };
+        for e in app.update(msg) {
+            match e {
+                Effect::Quit => {
+                    stop.store(true, Ordering::Relaxed);
+                    return Ok(());
+                }
+                e @ Effect::RunProbe { .. } => spawn_probe(e, probe_tx.clone()),
+            }
+        }
+    }
+}

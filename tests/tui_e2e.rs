@@ -1,0 +1,204 @@
+//! The terminal UI for real: the built binary in a tmux pseudo-terminal on the seed capture,
+//! driven with keys; and live capture on the loopback interface of a handshake made during the
+//! test (needs root or CAP_NET_RAW, as CI has).
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn cap(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("captures")
+        .join(name)
+}
+
+struct Tmux {
+    sock: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let o = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.sock)
+            .args(args)
+            .output()
+            .expect("tmux");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "t"])
+    }
+    fn wait_for(&self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(needle) || start.elapsed() > Duration::from_secs(15) {
+                return s;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        // Our own tmux server on its own socket: stopping it stops only what this test started.
+        let _ = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.sock)
+            .arg("kill-server")
+            .output();
+    }
+}
+
+#[test]
+fn seed_capture_in_a_real_terminal() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "tmux is required in CI (scripts/setup.sh installs it)"
+        );
+        eprintln!("SKIPPED: tmux not installed");
+        return;
+    }
+    let t = Tmux {
+        sock: format!("tlsdiag-e2e-{}", std::process::id()),
+    };
+    let cmd = format!(
+        "{} tui {} --no-color",
+        env!("CARGO_BIN_EXE_tlsdiag"),
+        cap("seed-jsse-empty-cert.pcap").display()
+    );
+    t.run(&[
+        "-u",
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        "140",
+        "-y",
+        "40",
+        &cmd,
+    ]);
+    let s = t.wait_for("client-sent-empty-certificate");
+    assert!(s.contains("Connections"), "{s}");
+    assert!(
+        s.contains("⚠ EMPTY"),
+        "the empty Certificate must be visible:\n{s}"
+    );
+    assert!(s.contains("client-sent-empty-certificate"), "{s}");
+    assert!(
+        s.contains("CN=Partner Issuing CA,O=Partner Corp,C=DE"),
+        "{s}"
+    );
+    // Diagnosis pane (Tab twice), jump to the evidence frame, then the help overlay.
+    t.run(&["send-keys", "-t", "t", "Tab", "Tab", "e"]);
+    std::thread::sleep(Duration::from_millis(300));
+    t.run(&["send-keys", "-t", "t", "?"]);
+    let s = t.wait_for("Keys (any key closes)");
+    assert!(
+        s.contains("jump to the first finding's evidence frame"),
+        "{s}"
+    );
+    // Escape alone (followed at once by "q" a terminal would read Alt-q).
+    t.run(&["send-keys", "-t", "t", "Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+    t.run(&["send-keys", "-t", "t", "q"]);
+    let start = Instant::now();
+    while t.run(&["list-sessions"]).contains("t:") && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!t.run(&["list-sessions"]).contains("t:"), "q quits");
+}
+
+struct Killed(Child);
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn live_capture_on_loopback_sees_a_handshake_made_now() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let stop = Arc::new(AtomicBool::new(false));
+    let rx = match tlsdiag::tui::run::live_headless(
+        "lo",
+        Some(&format!("tcp port {port}")),
+        None,
+        stop.clone(),
+    ) {
+        Ok(rx) => rx,
+        Err(e) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI runs as root and must capture: {e}"
+            );
+            eprintln!("SKIPPED: cannot capture on lo here: {e}");
+            return;
+        }
+    };
+    let pki = cap("pki");
+    let _server = Killed(
+        Command::new("openssl")
+            .args(["s_server", "-accept", &format!("127.0.0.1:{port}"), "-cert"])
+            .arg(pki.join("server.pem"))
+            .arg("-key")
+            .arg(pki.join("server.key"))
+            .args(["-tls1_2", "-naccept", "1"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let _client = Command::new("timeout")
+        .args([
+            "5",
+            "openssl",
+            "s_client",
+            "-connect",
+            &format!("127.0.0.1:{port}"),
+            "-servername",
+            "partner.test",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    let start = Instant::now();
+    let mut seen = None;
+    while start.elapsed() < Duration::from_secs(10) {
+        if let Ok(tlsdiag::tui::app::Msg::Analysis(a)) = rx.recv_timeout(Duration::from_millis(200))
+        {
+            if let Some(c) = a
+                .connections
+                .iter()
+                .find(|c| c.server.port == port && c.tls.server_hello.is_some())
+            {
+                seen = Some(c.clone());
+                break;
+            }
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let c = seen.expect("the live capture shows the handshake made during the test");
+    assert_eq!(
+        c.tls.client_hello.as_ref().unwrap().sni.as_deref(),
+        Some("partner.test")
+    );
+    assert_eq!(
+        c.tls.server_certificates[0].subject.text,
+        "CN=partner.test,O=Partner Corp,C=DE"
+    );
+}
