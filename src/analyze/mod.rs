@@ -162,8 +162,9 @@ impl Analyzer {
         if seg.has(SYN) && !seg.has(ACK) {
             let restart = self.flows.get(&k).is_some_and(|f| {
                 let dir = usize::from(f.ep[0] != src);
-                let same_isn = f.isn[dir] == Some(seg.seq);
-                !same_isn && (f.isn[dir].is_some() || f.done() || f.streams[dir].has_started())
+                let isn = f.isn.get(dir).copied().flatten();
+                let started = f.streams.get(dir).is_some_and(Stream::has_started);
+                isn != Some(seg.seq) && (isn.is_some() || f.done() || started)
             });
             if restart {
                 if let Some(old) = self.flows.remove(&k) {

@@ -130,7 +130,7 @@ fn name_matches(c: &CertInfo, host: &str) -> bool {
             pat == host
         }
     };
-    if c.san_dns.iter().any(|d| dns_match(d)) || c.san_ip.iter().any(|ip| *ip == host) {
+    if c.san_dns.iter().any(|d| dns_match(d)) || c.san_ip.contains(&host) {
         return true;
     }
     if c.san_dns.is_empty() && c.san_ip.is_empty() {

@@ -92,11 +92,10 @@ fn title_line(app: &App, th: &Theme) -> Line<'static> {
         spans.push(Span::styled(format!(", {failed} failed"), th.red()));
     }
     if let Some((done, total)) = app.progress {
-        let pct = if total > 0 {
-            done.saturating_mul(100) / total
-        } else {
-            0
-        };
+        let pct = done
+            .saturating_mul(100)
+            .checked_div(total)
+            .unwrap_or_default();
         spans.push(Span::raw(format!("  loading {pct}%")));
     }
     if let Some((frames, ours, pcap)) = app.live {
