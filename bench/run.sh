@@ -22,10 +22,11 @@ measure() { # label, command...
   local secs
   secs=$(echo "$wall" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
   awk -v l="$label" -v b="$BYTES" -v s="$secs" -v r="$rss" \
-    'BEGIN { printf "%-10s %8.1f MB  %8.2f s  %9.1f MB/s  peak RSS %7.1f MB\n", l, b/1e6, s, (s>0? b/1e6/s : 0), r/1024 }'
+    'BEGIN { printf "%-18s %8.1f MB  %8.2f s  %9.1f MB/s  peak RSS %7.1f MB\n", l, b/1e6, s, (s>0? b/1e6/s : 0), r/1024 }'
 }
 echo "capture: $CAP ($(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB)"
-measure tlsdiag target/release/tlsdiag analyze "$CAP" --json
+measure "tlsdiag --json" target/release/tlsdiag analyze "$CAP" --json
+measure "tlsdiag --stream" target/release/tlsdiag analyze "$CAP" --stream
 if [ "${2:-}" != "--no-tshark" ]; then
   measure tshark tshark -r "$CAP" -o tcp.reassemble_out_of_order:TRUE -Y 'tls.handshake or tls.alert_message' -T fields \
     -e frame.number -e tls.handshake.type -e tls.handshake.certificates_length -e tls.alert_message.desc \

@@ -274,3 +274,42 @@ fn every_subcommand_has_valid_help() {
         assert!(!stderr(&o).contains("panicked"));
     }
 }
+
+#[test]
+fn stream_mode_gives_the_same_facts_as_the_document() {
+    let f = cap("many-connections.pcap");
+    let doc = tlsdiag(&["analyze", f.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&doc.stdout).unwrap();
+    let st = tlsdiag(&["analyze", f.to_str().unwrap(), "--stream"]);
+    assert!(st.status.success());
+    let lines: Vec<serde_json::Value> = stdout(&st)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let (end, conns) = lines.split_last().unwrap();
+    assert_eq!(end["type"], "end");
+    assert_eq!(end["summary"], v["summary"]);
+    let key = |c: &serde_json::Value| {
+        (
+            c["server"]["port"].as_u64().unwrap(),
+            c["outcome"]["summary"].as_str().unwrap().to_owned(),
+            c["diagnosis"].as_array().unwrap().len(),
+        )
+    };
+    let mut a: Vec<_> = v["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(key)
+        .collect();
+    let mut b: Vec<_> = conns
+        .iter()
+        .map(|l| {
+            assert_eq!(l["type"], "connection");
+            key(&l["connection"])
+        })
+        .collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+}

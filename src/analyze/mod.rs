@@ -78,6 +78,10 @@ pub struct Analyzer {
     finished: Vec<Connection>,
     source: SourceInfo,
     anomalies: Vec<Anomaly>,
+    /// Streaming: finished connections go here (numbered in the order they end) instead of
+    /// being kept, so memory holds only open connections.
+    sink: Option<Box<dyn FnMut(Connection)>>,
+    streamed: usize,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -105,7 +109,14 @@ impl Analyzer {
             finished: Vec::new(),
             source: SourceInfo::default(),
             anomalies: Vec::new(),
+            sink: None,
+            streamed: 0,
         }
+    }
+
+    /// Hands every finished connection to `sink` instead of keeping it (see [`analyze_path_streaming`]).
+    pub fn set_sink(&mut self, sink: Box<dyn FnMut(Connection)>) {
+        self.sink = Some(sink);
     }
 
     /// Names the source (`path`, `pcapng`) for the report.
@@ -313,7 +324,7 @@ impl Analyzer {
             let (ip, port) = flow.ep.get(i).copied().unwrap_or(flow.ep[0]);
             Endpoint { ip, port }
         };
-        self.finished.push(Connection {
+        let conn = Connection {
             id: 0,
             client: ep(client),
             server: ep(server),
@@ -325,7 +336,18 @@ impl Analyzer {
             capture: coverage,
             tls: facts,
             diagnosis: Vec::new(),
-        });
+        };
+        match self.sink.as_mut() {
+            Some(sink) => {
+                self.streamed += 1;
+                let first = self.source.first_ts_ns.unwrap_or(0);
+                let mut c = conn;
+                c.id = self.streamed;
+                c.start_offset = c.start_ts_ns.saturating_sub(first) as f64 / 1e9;
+                sink(c);
+            }
+            None => self.finished.push(conn),
+        }
     }
 
     /// The analysis so far, without ending open connections (for live and progressive views).
@@ -449,6 +471,20 @@ pub fn rfc3339(ts_ns: u64) -> String {
 /// Analyses a capture file.
 pub fn analyze_path(path: &Path, opts: &AnalyzeOptions) -> Result<Analysis, AnalyzeError> {
     let mut an = Analyzer::new(opts.clone());
+    let summary = capture::read_file(path, &mut |f| an.push_frame(&f))?;
+    finish_with(an, &path.display().to_string(), summary)
+}
+
+/// Analyses a capture file, handing each connection to `sink` as soon as it ends (numbered in
+/// that order). The returned analysis has the source, the counters and the anomalies, and no
+/// connections. Memory grows with the connections open at one time, not with the file.
+pub fn analyze_path_streaming(
+    path: &Path,
+    opts: &AnalyzeOptions,
+    sink: Box<dyn FnMut(Connection)>,
+) -> Result<Analysis, AnalyzeError> {
+    let mut an = Analyzer::new(opts.clone());
+    an.set_sink(sink);
     let summary = capture::read_file(path, &mut |f| an.push_frame(&f))?;
     finish_with(an, &path.display().to_string(), summary)
 }

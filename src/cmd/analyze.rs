@@ -47,6 +47,11 @@ pub struct AnalyzeArgs {
     /// Read the keystore password from the first line of this file.
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
+    /// Stream JSON Lines: one `{"type":"connection"}` object per connection as soon as it ends
+    /// (numbered in that order), then one `{"type":"end"}` object with the summary. Memory then
+    /// grows with open connections, not with the file (for captures of gigabytes).
+    #[arg(long, conflicts_with_all = ["json", "conn"])]
+    pub stream: bool,
     /// Colour the text report: auto (a terminal, and NO_COLOR unset), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -66,16 +71,10 @@ pub enum ColorChoice {
 }
 
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
-    let keylog = tlsdiag::tls::keylog::KeyLog::from_arg_or_env(args.keylog.as_deref())?;
-    let opts = tlsdiag::analyze::AnalyzeOptions {
-        host: args.host,
-        port: args.port,
-        sni: args.sni.clone(),
-        decode: tlsdiag::tls::DecodeOptions {
-            keylog: keylog.map(std::sync::Arc::new),
-            ..Default::default()
-        },
-    };
+    if args.stream {
+        return run_stream(args);
+    }
+    let opts = decode_options(&args)?;
     let mut analysis = tlsdiag::analyze::analyze_path(&args.file, &opts)
         .with_context(|| format!("cannot analyse {}", args.file.display()))?;
     let ctx = diagnose_context(&args)?;
@@ -92,6 +91,69 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     }
     print(&analysis, &args)?;
     Ok(exit_code(&analysis, args.fail_on))
+}
+
+fn decode_options(args: &AnalyzeArgs) -> anyhow::Result<tlsdiag::analyze::AnalyzeOptions> {
+    let keylog = tlsdiag::tls::keylog::KeyLog::from_arg_or_env(args.keylog.as_deref())?;
+    Ok(tlsdiag::analyze::AnalyzeOptions {
+        host: args.host,
+        port: args.port,
+        sni: args.sni.clone(),
+        decode: tlsdiag::tls::DecodeOptions {
+            keylog: keylog.map(std::sync::Arc::new),
+            ..Default::default()
+        },
+    })
+}
+
+fn run_stream(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let opts = decode_options(&args)?;
+    let ctx = diagnose_context(&args)?;
+    let out = Rc::new(RefCell::new(std::io::BufWriter::new(std::io::stdout())));
+    let summary = Rc::new(RefCell::new(json::Summary::default()));
+    let failure: Rc<RefCell<Option<std::io::Error>>> = Rc::new(RefCell::new(None));
+    let (o2, s2, f2) = (out.clone(), summary.clone(), failure.clone());
+    let sink = Box::new(move |mut c: tlsdiag::model::Connection| {
+        if f2.borrow().is_some() {
+            return;
+        }
+        c.diagnosis = tlsdiag::diagnose::diagnose(&c, &ctx);
+        s2.borrow_mut().add(&c);
+        let line = json::StreamLine::Connection {
+            schema_version: json::SCHEMA_VERSION,
+            connection: &c,
+        };
+        if let Err(e) = json::write_line(&mut *o2.borrow_mut(), &line) {
+            *f2.borrow_mut() = Some(e);
+        }
+    });
+    let analysis = tlsdiag::analyze::analyze_path_streaming(&args.file, &opts, sink)
+        .with_context(|| format!("cannot analyse {}", args.file.display()))?;
+    if let Some(e) = failure.borrow_mut().take() {
+        return Err(e.into());
+    }
+    let s = summary.borrow();
+    let end = json::StreamLine::End {
+        schema_version: json::SCHEMA_VERSION,
+        tool: json::Tool::this(),
+        source: &analysis.source,
+        summary: &s,
+        anomalies: &analysis.anomalies,
+    };
+    json::write_line(&mut *out.borrow_mut(), &end)?;
+    out.borrow_mut().flush()?;
+    let hit = match args.fail_on {
+        Some(FailOn::Error) => s.findings_error > 0,
+        Some(FailOn::Warning) => s.findings_error + s.findings_warning > 0,
+        None => false,
+    };
+    Ok(if hit {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Loads `--identity` (and `--alias`) for the per-stack verdicts.

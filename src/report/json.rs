@@ -39,32 +39,35 @@ pub struct Summary {
 
 impl Summary {
     pub fn of(analysis: &Analysis) -> Summary {
-        let mut s = Summary {
-            connections: analysis.connections.len(),
-            ..Summary::default()
-        };
+        let mut s = Summary::default();
         for c in &analysis.connections {
-            match c.tls.outcome.status {
-                OutcomeStatus::Completed | OutcomeStatus::CompletedEncrypted => s.completed += 1,
-                OutcomeStatus::Failed => s.failed += 1,
-                OutcomeStatus::Incomplete => s.incomplete += 1,
-            }
-            if c.tls
-                .client_certificate
-                .as_ref()
-                .is_some_and(|cc| cc.count == 0)
-            {
-                s.empty_client_certificates += 1;
-            }
-            for f in &c.diagnosis {
-                match f.severity {
-                    Severity::Error => s.findings_error += 1,
-                    Severity::Warning => s.findings_warning += 1,
-                    Severity::Info => {}
-                }
-            }
+            s.add(c);
         }
         s
+    }
+
+    /// Counts one more connection (the streaming output keeps only these counters).
+    pub fn add(&mut self, c: &Connection) {
+        self.connections += 1;
+        match c.tls.outcome.status {
+            OutcomeStatus::Completed | OutcomeStatus::CompletedEncrypted => self.completed += 1,
+            OutcomeStatus::Failed => self.failed += 1,
+            OutcomeStatus::Incomplete => self.incomplete += 1,
+        }
+        if c.tls
+            .client_certificate
+            .as_ref()
+            .is_some_and(|cc| cc.count == 0)
+        {
+            self.empty_client_certificates += 1;
+        }
+        for f in &c.diagnosis {
+            match f.severity {
+                Severity::Error => self.findings_error += 1,
+                Severity::Warning => self.findings_warning += 1,
+                Severity::Info => {}
+            }
+        }
     }
 }
 
@@ -80,6 +83,38 @@ pub fn document(analysis: &Analysis) -> Document<'_> {
         connections: &analysis.connections,
         anomalies: &analysis.anomalies,
     }
+}
+
+/// One line of the streaming output (`--stream`, JSON Lines).
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StreamLine<'a> {
+    Connection {
+        schema_version: &'static str,
+        connection: &'a Connection,
+    },
+    End {
+        schema_version: &'static str,
+        tool: Tool,
+        source: &'a SourceInfo,
+        summary: &'a Summary,
+        anomalies: &'a [Anomaly],
+    },
+}
+
+impl Tool {
+    pub fn this() -> Tool {
+        Tool {
+            name: "tlsdiag",
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
+/// Writes one JSON Lines record.
+pub fn write_line(out: &mut dyn Write, line: &StreamLine<'_>) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, line).map_err(std::io::Error::from)?;
+    writeln!(out)
 }
 
 /// Writes the document, pretty-printed, followed by a newline.
