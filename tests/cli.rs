@@ -313,3 +313,16 @@ fn stream_mode_gives_the_same_facts_as_the_document() {
     b.sort();
     assert_eq!(a, b);
 }
+
+#[test]
+fn live_capture_on_an_unknown_interface_is_a_clear_error() {
+    let o = tlsdiag(&["live", "-i", "nosuch-if0"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("nosuch-if0")
+            && (e.contains("no interface named") || e.contains("cannot capture")),
+        "{e}"
+    );
+    assert!(!e.contains("panicked"));
+}

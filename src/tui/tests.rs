@@ -162,3 +162,16 @@ fn screen_shows_the_empty_certificate_and_the_diagnosis() {
     assert!(s.contains("client-sent-empty-certificate"));
     assert!(s.contains("CN=Partner Issuing CA,O=Partner Corp,C=DE"));
 }
+
+#[test]
+fn progress_bar_while_loading() {
+    let mut app = seed_app();
+    app.update(Msg::Progress {
+        done: 50,
+        total: 100,
+    });
+    let s = draw(&app, 120, 30);
+    assert!(s.contains("loading [██████████··········] 50%"), "{s}");
+    app.update(Msg::LoadFinished);
+    assert!(!draw(&app, 120, 30).contains("loading"));
+}

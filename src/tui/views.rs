@@ -96,7 +96,12 @@ fn title_line(app: &App, th: &Theme) -> Line<'static> {
             .saturating_mul(100)
             .checked_div(total)
             .unwrap_or_default();
-        spans.push(Span::raw(format!("  loading {pct}%")));
+        let filled = usize::try_from(pct / 5).unwrap_or(0).min(20);
+        spans.push(Span::raw(format!(
+            "  loading [{}{}] {pct}%",
+            "█".repeat(filled),
+            "·".repeat(20 - filled)
+        )));
     }
     if let Some((frames, ours, pcap)) = app.live {
         spans.push(Span::raw(format!(
