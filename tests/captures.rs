@@ -594,3 +594,33 @@ fn post_handshake_auth_request_read_with_key_log() {
     assert!(later[0].post_handshake && later[0].tls13);
     assert!(codes(&c).contains(&"post-handshake-auth"));
 }
+
+#[test]
+fn link_types_vlan_and_byte_order_variants_of_the_seed() {
+    for (name, link) in [
+        ("derived-seed-null.pcap", "NULL"),
+        ("derived-seed-raw.pcap", "RAW"),
+        ("derived-seed-qinq.pcap", "ETHERNET"),
+        ("derived-seed-bigendian.pcap", "ETHERNET"),
+    ] {
+        let a = analyze(name);
+        assert_eq!(a.source.link_types, [link], "{name}");
+        assert_eq!(a.connections.len(), 1, "{name}");
+        assert_seed(&a.connections[0]);
+    }
+}
+
+#[test]
+fn a_reused_four_tuple_is_two_connections() {
+    let a = analyze("derived-port-reuse.pcap");
+    assert_eq!(a.connections.len(), 2);
+    let (x, y) = (&a.connections[0], &a.connections[1]);
+    assert_eq!(
+        (x.client.port, x.server.port),
+        (y.client.port, y.server.port)
+    );
+    assert_eq!(x.tls.client_certificate.as_ref().unwrap().count, 0);
+    assert_eq!(x.tls.outcome.status, OutcomeStatus::Failed);
+    assert_eq!(y.tls.client_certificate.as_ref().unwrap().count, 2);
+    assert_eq!(y.tls.outcome.status, OutcomeStatus::Completed);
+}

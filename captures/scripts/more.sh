@@ -244,6 +244,7 @@ derived() { # rewrites of real captures: one direction only, handshake missing, 
   local f; f=$(tshark -r "$CAPDIR/big-chain-mtu1500.pcap" -Y 'tcp.srcport==8460 && tcp.len>0' -T fields -e frame.number 2>/dev/null | sed -n 2p)
   [ -n "$f" ] && editcap -F pcap "$CAPDIR/big-chain-mtu1500.pcap" "$CAPDIR/derived-gap.pcap" "$f" 2>/dev/null
   python3 "$CAPDIR/scripts/reorder.py" "$CAPDIR/big-chain-mtu1500.pcap" "$CAPDIR/derived-reordered-duplicated.pcap"
+  python3 "$CAPDIR/scripts/relink.py" "$CAPDIR"
 }
 
 expired_certs
