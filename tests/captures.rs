@@ -624,3 +624,14 @@ fn a_reused_four_tuple_is_two_connections() {
     assert_eq!(y.tls.client_certificate.as_ref().unwrap().count, 2);
     assert_eq!(y.tls.outcome.status, OutcomeStatus::Completed);
 }
+
+#[test]
+fn rule_certificate_verify_failed_with_a_mismatched_key() {
+    let c = only("rule-key-mismatch.pcap");
+    assert!(c.tls.client_certificate_verify.is_some());
+    assert_eq!(
+        (c.tls.alerts[0].from, c.tls.alerts[0].code),
+        (Side::Server, Some(51))
+    );
+    assert_eq!(codes(&c)[0], "client-certificate-verify-failed");
+}

@@ -235,6 +235,18 @@ big_chain_mtu() { # a 5-certificate chain and 50 acceptable CA names over a real
   ip netns del "$ns1"; ip netns del "$ns2"
 }
 
+key_mismatch() { # rustls (our probe) signs CertificateVerify with a key that is not the certificate's
+  local out=$1 port=$2 bin=${TLSDIAG:-$CAPDIR/../target/debug/tlsdiag}
+  [ -x "$bin" ] || { log "build tlsdiag first (cargo build) or set TLSDIAG"; return 0; }
+  cat "$PKI/client.pem" "$PKI/client-other.key" > "$PKI/client-mismatch.pem"
+  cap_start "$out" "tcp port $port"
+  srv_start 8 "${OSSL_SRV[@]}" -accept "$port" -tls1_2 -Verify 2 -CAfile "$PKI/partner-cas.pem" -naccept 1
+  wait_port "$port"
+  timeout 10 "$bin" probe "https://127.0.0.1:$port/orders" --sni partner.test --identity "$PKI/client-mismatch.pem" \
+    --trust "$PKI/partner-root.pem" --tls12 >/dev/null 2>&1
+  srv_stop; cap_stop "$out"
+}
+
 derived() { # rewrites of real captures: one direction only, handshake missing, a gap, reordered
   editcap -F pcap "$CAPDIR/seed-jsse-empty-cert.pcap" /dev/null 2>/dev/null || true
   tshark -r "$CAPDIR/seed-jsse-empty-cert.pcap" -w "$CAPDIR/derived-one-direction.pcap" -F pcap -Y 'tcp.srcport==8443' 2>/dev/null
@@ -261,4 +273,5 @@ run pha pha "$CAPDIR/rule-tls13-pha.pcap" 8470
 run ipv6-pcapng ipv6_mtls "$CAPDIR/two-interfaces-ipv6.pcapng" 8471
 run many many_connections "$CAPDIR/many-connections.pcap" 8480
 run big-chain big_chain_mtu "$CAPDIR/big-chain-mtu1500.pcap" 8460
+run key-mismatch key_mismatch "$CAPDIR/rule-key-mismatch.pcap" 8472
 run derived derived

@@ -369,6 +369,23 @@ pub fn run(opts: &ProbeOptions) -> Result<ProbeReport, ProbeError> {
         findings.extend(limit_findings(e, before_server_hello));
     }
     let decision = resolver.decision();
+    if let Some(id) = &opts.identity {
+        if id.entry.key_match == Some(crate::identity::KeyMatch::No) {
+            findings.push(Finding {
+                code: "probe-key-mismatch".into(),
+                severity: Severity::Error,
+                message: format!(
+                    "The private key in {} (alias {}) does not belong to its certificate: a server verifying the CertificateVerify signature rejects it (decrypt_error).",
+                    id.path.display(),
+                    id.alias()
+                ),
+                evidence: vec![],
+                details: vec![],
+                fix: Some("Pair the certificate with its own private key (`tlsdiag identity inspect` shows which entries match).".into()),
+                stack_verdicts: vec![],
+            });
+        }
+    }
     if let Some(f) = decision_finding(&decision, connection.as_ref()) {
         findings.insert(0, f);
     }
