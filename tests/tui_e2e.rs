@@ -202,3 +202,104 @@ fn live_capture_on_loopback_sees_a_handshake_made_now() {
         "CN=partner.test,O=Partner Corp,C=DE"
     );
 }
+
+#[test]
+fn probe_from_the_ui_lands_in_the_comparison() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "tmux is required in CI");
+        eprintln!("SKIPPED: tmux not installed");
+        return;
+    }
+    // A local partner server: OpenSSL requiring a client certificate from the Partner CAs and
+    // answering the first request with a canned HTTP 200 fed on its standard input.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let pki = cap("pki");
+    let mut child = Command::new("openssl")
+        .args(["s_server", "-accept", &format!("127.0.0.1:{port}"), "-cert"])
+        .arg(pki.join("server.pem"))
+        .arg("-key")
+        .arg(pki.join("server.key"))
+        .arg("-cert_chain")
+        .arg(pki.join("partner-issuing.pem"))
+        .args(["-Verify", "2", "-CAfile"])
+        .arg(pki.join("partner-cas.pem"))
+        .args(["-naccept", "1"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let body = "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body/></soapenv:Envelope>";
+        let resp = format!("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+        child
+            .stdin
+            .as_mut()
+            .unwrap()
+            .write_all(resp.as_bytes())
+            .unwrap();
+    }
+    let _server = Killed(child);
+    std::thread::sleep(Duration::from_millis(500));
+
+    let t = Tmux {
+        sock: format!("tlsdiag-e2e-probe-{}", std::process::id()),
+    };
+    let cmd = format!(
+        "{} tui {} --no-color",
+        env!("CARGO_BIN_EXE_tlsdiag"),
+        cap("seed-jsse-empty-cert.pcap").display()
+    );
+    t.run(&[
+        "-u",
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        "140",
+        "-y",
+        "40",
+        &cmd,
+    ]);
+    t.wait_for("client-sent-empty-certificate");
+    t.run(&["send-keys", "-t", "t", "p"]);
+    t.wait_for("Probe: our own SOAP call");
+    // URL (replace the prefilled one), identity, alias, password, SOAP action, trust.
+    let bs: Vec<&str> = std::iter::repeat("BSpace").take(60).collect();
+    let mut args = vec!["send-keys", "-t", "t"];
+    args.extend(bs);
+    t.run(&args);
+    let fields = [
+        format!("https://127.0.0.1:{port}/orders"),
+        cap("keystores/client.jks").display().to_string(),
+        "client".to_owned(),
+        "changeit".to_owned(),
+        "urn:partner:orders/submit".to_owned(),
+        cap("pki/partner-root.pem").display().to_string(),
+    ];
+    for (i, v) in fields.iter().enumerate() {
+        t.run(&["send-keys", "-t", "t", "-l", v]);
+        if i + 1 < fields.len() {
+            t.run(&["send-keys", "-t", "t", "Tab"]);
+        }
+    }
+    let form = t.screen();
+    assert!(
+        !form.contains("changeit"),
+        "the password is masked:\n{form}"
+    );
+    t.run(&["send-keys", "-t", "t", "Enter"]);
+    let s = t.wait_for("Decisive difference");
+    assert!(
+        s.contains("Decisive difference: the client certificate"),
+        "{s}"
+    );
+    assert!(s.contains("≠ decisive"), "{s}");
+    assert!(s.contains("CN=customer-client"), "{s}");
+}
