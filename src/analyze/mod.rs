@@ -313,30 +313,14 @@ impl Analyzer {
             gaps: std::mem::take(&mut flow.gaps),
             roles_inferred: flow.roles_inferred,
         };
-        let facts = flow.decoder.finish();
+        let facts = std::mem::take(&mut flow.decoder).finish();
         if let Some(want) = &self.opts.sni {
             let sni = facts.client_hello.as_ref().and_then(|h| h.sni.as_deref());
             if !sni.is_some_and(|s| s.eq_ignore_ascii_case(want)) {
                 return;
             }
         }
-        let ep = |i: usize| {
-            let (ip, port) = flow.ep.get(i).copied().unwrap_or(flow.ep[0]);
-            Endpoint { ip, port }
-        };
-        let conn = Connection {
-            id: 0,
-            client: ep(client),
-            server: ep(server),
-            start_time: rfc3339(flow.start_ts_ns),
-            start_ts_ns: flow.start_ts_ns,
-            start_offset: 0.0,
-            first_frame: flow.first_frame,
-            last_frame: flow.last_frame,
-            capture: coverage,
-            tls: facts,
-            diagnosis: Vec::new(),
-        };
+        let conn = connection_of(&flow, client, coverage, facts);
         match self.sink.as_mut() {
             Some(sink) => {
                 self.streamed += 1;
@@ -366,31 +350,15 @@ impl Analyzer {
         if flow.not_tls || flow.decoder.is_tls() == Some(false) {
             return None;
         }
-        let server = 1 - client;
         let facts = flow.decoder.snapshot();
         facts.client_hello.as_ref()?;
-        let ep = |i: usize| {
-            let (ip, port) = flow.ep.get(i).copied().unwrap_or(flow.ep[0]);
-            Endpoint { ip, port }
+        let coverage = Coverage {
+            syn_seen: flow.syn_seen,
+            roles_inferred: flow.roles_inferred,
+            gaps: flow.gaps.clone(),
+            ..Coverage::default()
         };
-        Some(Connection {
-            id: 0,
-            client: ep(client),
-            server: ep(server),
-            start_time: rfc3339(flow.start_ts_ns),
-            start_ts_ns: flow.start_ts_ns,
-            start_offset: 0.0,
-            first_frame: flow.first_frame,
-            last_frame: flow.last_frame,
-            capture: Coverage {
-                syn_seen: flow.syn_seen,
-                roles_inferred: flow.roles_inferred,
-                gaps: flow.gaps.clone(),
-                ..Coverage::default()
-            },
-            tls: facts,
-            diagnosis: Vec::new(),
-        })
+        Some(connection_of(flow, client, coverage, facts))
     }
 
     fn assemble(&self, mut conns: Vec<Connection>) -> Analysis {
@@ -421,6 +389,32 @@ impl Analyzer {
 
     pub fn open_flows(&self) -> usize {
         self.flows.len()
+    }
+}
+
+/// The model view of a flow whose client is endpoint `client` (0 or 1).
+fn connection_of(
+    flow: &Flow,
+    client: usize,
+    capture: Coverage,
+    tls: crate::model::TlsFacts,
+) -> Connection {
+    let ep = |i: usize| {
+        let (ip, port) = flow.ep.get(i).copied().unwrap_or(flow.ep[0]);
+        Endpoint { ip, port }
+    };
+    Connection {
+        id: 0,
+        client: ep(client),
+        server: ep(1 - client),
+        start_time: rfc3339(flow.start_ts_ns),
+        start_ts_ns: flow.start_ts_ns,
+        start_offset: 0.0,
+        first_frame: flow.first_frame,
+        last_frame: flow.last_frame,
+        capture,
+        tls,
+        diagnosis: Vec::new(),
     }
 }
 

@@ -429,17 +429,25 @@ impl ConnectionDecoder {
         match dec.open(ct, version, body) {
             Ok(p) => Some(p),
             Err(e) => {
-                self.anomaly(
-                    "decryption_failed",
-                    side,
-                    prov,
-                    format!("{e}: encrypted; no matching key in the key log for this record"),
-                );
-                self.facts.decryption = DecryptionStatus::Failed;
-                self.client.dec12 = None;
-                self.server.dec12 = None;
+                self.decryption_failed(side, prov, e);
                 None
             }
+        }
+    }
+
+    /// A record that does not authenticate: the key log's secrets are wrong for this
+    /// connection. Say so once and stop decrypting (never decode garbage).
+    fn decryption_failed(&mut self, side: Side, prov: Provenance, e: decrypt::DecryptError) {
+        self.anomaly(
+            "decryption_failed",
+            side,
+            prov,
+            format!("{e}: encrypted; no matching key in the key log for this record"),
+        );
+        self.facts.decryption = DecryptionStatus::Failed;
+        for d in [&mut self.client, &mut self.server] {
+            d.dec = None;
+            d.dec12 = None;
         }
     }
 
@@ -535,15 +543,7 @@ impl ConnectionDecoder {
                 self.decrypting = false;
             }
             Err(e) => {
-                self.anomaly(
-                    "decryption_failed",
-                    side,
-                    prov,
-                    format!("{e}: encrypted; no matching key in the key log for this record"),
-                );
-                self.facts.decryption = DecryptionStatus::Failed;
-                self.client.dec = None;
-                self.server.dec = None;
+                self.decryption_failed(side, prov, e);
                 self.protected_record(side, len, prov);
             }
         }
