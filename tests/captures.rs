@@ -635,3 +635,13 @@ fn rule_certificate_verify_failed_with_a_mismatched_key() {
     );
     assert_eq!(codes(&c)[0], "client-certificate-verify-failed");
 }
+
+#[test]
+fn rule_ip_literal_as_sni() {
+    let c = only("rule-sni-ip-literal.pcap");
+    assert_eq!(
+        c.tls.client_hello.as_ref().unwrap().sni.as_deref(),
+        Some("127.0.0.1")
+    );
+    assert!(codes(&c).contains(&"sni-ip-literal"));
+}

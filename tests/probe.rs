@@ -428,3 +428,51 @@ fn saved_pcap_and_keylog_agree_with_tshark_and_compare_names_the_certificate() {
         .unwrap();
     assert_eq!(row["decisive"], true);
 }
+
+struct Killed(std::process::Child);
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// rustls speaks no TLS ≤ 1.1: against a TLS 1.1-only OpenSSL server the probe says so plainly.
+#[test]
+fn server_that_needs_tls_1_1_is_a_rustls_limit_said_out_loud() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new("openssl")
+        .args(["s_server", "-accept", &format!("127.0.0.1:{port}"), "-cert"])
+        .arg(pki("pki/server.pem"))
+        .arg("-key")
+        .arg(pki("pki/server.key"))
+        .args(["-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0", "-naccept", "1"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("openssl (scripts/setup.sh installs it)");
+    let _server = Killed(child);
+    // Give s_server time to listen (a test connection would use up its one accept).
+    std::thread::sleep(Duration::from_millis(800));
+    let mut o = opts(port, None);
+    o.insecure = true;
+    let r = probe::run(&o).unwrap();
+    assert!(!r.succeeded);
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.code == "probe-server-needs-old-tls"),
+        "{:?}",
+        r.findings.iter().map(|f| &f.code).collect::<Vec<_>>()
+    );
+    let c = r.connection.unwrap();
+    assert_eq!(
+        (c.tls.alerts[0].from, c.tls.alerts[0].code),
+        (tlsdiag::model::Side::Server, Some(70))
+    );
+}

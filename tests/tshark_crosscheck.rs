@@ -20,6 +20,7 @@ struct FrameFacts {
     alerts: Vec<u8>,
     cipher_suite: Option<u16>,
     ca_names: Vec<String>,
+    ja3: Option<String>,
 }
 
 fn tshark_available() -> bool {
@@ -122,6 +123,9 @@ fn tshark_facts(p: &Path) -> BTreeMap<u64, FrameFacts> {
             "tls.handshake.ciphersuite" if in_server_hello => {
                 let v = parse_num(&show).map(|v| v as u16);
                 map.entry(frame).or_default().cipher_suite = v;
+            }
+            "tls.handshake.ja3" => {
+                map.entry(frame).or_default().ja3 = Some(show.clone());
             }
             "tls.handshake.dname" => {
                 let sn = attr(l, "showname").unwrap_or_default();
@@ -248,6 +252,9 @@ fn our_facts(a: &Analysis) -> BTreeMap<u64, FrameFacts> {
                     .push(len);
             }
         }
+        if let Some(h) = &c.tls.client_hello {
+            map.entry(h.frame).or_default().ja3 = Some(h.ja3_hash.clone());
+        }
         for al in &c.tls.alerts {
             if let Some(code) = al.code {
                 map.entry(al.frame).or_default().alerts.push(code);
@@ -343,6 +350,11 @@ fn every_capture_matches_tshark() {
         for fr in frames {
             let mut a = mine.get(&fr).cloned().unwrap_or_default();
             let mut b = theirs.get(&fr).cloned().unwrap_or_default();
+            // tlsdiag keeps the JA3 of a connection's first ClientHello (a renegotiation's second
+            // one is on the ladder, not fingerprinted); compare JA3 where it has one.
+            if a.ja3.is_none() {
+                b.ja3 = None;
+            }
             for v in [&mut a, &mut b] {
                 v.handshake_types.sort_unstable();
                 v.certificates_lengths.sort_unstable();

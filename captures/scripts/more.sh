@@ -106,6 +106,15 @@ unrecognized_name() {
   srv_stop; cap_stop "$out"
 }
 
+sni_ip() { # an IP literal sent as server name (RFC 6066 forbids it; OpenSSL's -servername sends it)
+  local out=$1 port=$2
+  cap_start "$out" "tcp port $port"
+  srv_start 8 "${OSSL_SRV[@]}" -accept "$port" -tls1_2 -naccept 1
+  wait_port "$port"
+  ossl_client "$port" -servername 127.0.0.1
+  srv_stop; cap_stop "$out"
+}
+
 no_sni() { # the seed call by IP address: JSSE sends no SNI for an IP literal
   local out=$1 port=$2
   cap_start "$out" "tcp port $port"
@@ -268,6 +277,7 @@ run protocol-version protocol_version "$CAPDIR/rule-protocol-version.pcap" 8465
 run jsse-no-sigalg jsse_no_sigalg "$CAPDIR/rule-jsse-no-sigalg.pcap" 8466
 run unrecognized-name unrecognized_name "$CAPDIR/rule-unrecognized-name.pcap" 8467
 run no-sni no_sni "$CAPDIR/rule-no-sni.pcap" 8468
+run sni-ip sni_ip "$CAPDIR/rule-sni-ip-literal.pcap" 8473
 run renegotiation renegotiation "$CAPDIR/rule-renegotiation.pcap" 8469
 run pha pha "$CAPDIR/rule-tls13-pha.pcap" 8470
 run ipv6-pcapng ipv6_mtls "$CAPDIR/two-interfaces-ipv6.pcapng" 8471
