@@ -175,3 +175,34 @@ fn progress_bar_while_loading() {
     app.update(Msg::LoadFinished);
     assert!(!draw(&app, 120, 30).contains("loading"));
 }
+
+#[test]
+fn snapshot_every_view_at_both_sizes() {
+    let mut app = seed_app();
+    let ok = crate::analyze::analyze_path(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("captures/jsse-mtls-ok.pcap"),
+        &Default::default(),
+    )
+    .unwrap();
+    let cur = app.current().unwrap().clone();
+    app.comparison = Some(crate::compare::compare(
+        &cur,
+        "captured #1",
+        &ok.connections[0],
+        "probe",
+    ));
+    app.update(key(KeyCode::Char('c')));
+    insta::assert_snapshot!("compare_80x24", draw(&app, 80, 24));
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::Char('p')));
+    insta::assert_snapshot!("probe_form_80x24", draw(&app, 80, 24));
+    insta::assert_snapshot!("probe_form_140x40", draw(&app, 140, 40));
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::Char('?')));
+    insta::assert_snapshot!("help_140x40", draw(&app, 140, 40));
+    app.update(key(KeyCode::Esc));
+    // Details focused and scrolled; diagnosis focused.
+    app.update(key(KeyCode::Enter));
+    assert_eq!(app.pane, Pane::Details);
+    insta::assert_snapshot!("details_focus_80x24", draw(&app, 80, 24));
+}

@@ -521,8 +521,8 @@ fn compare_view(app: &App, f: &mut Frame, area: Rect, th: &Theme) {
         rows,
         [
             Constraint::Length(22),
-            Constraint::Percentage(40),
-            Constraint::Percentage(40),
+            Constraint::Fill(1),
+            Constraint::Fill(1),
             Constraint::Length(10),
         ],
     )
