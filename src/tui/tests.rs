@@ -135,19 +135,7 @@ fn snapshot_help_and_compare() {
     app.update(key(KeyCode::Char('?')));
     insta::assert_snapshot!("help_80x24", draw(&app, 80, 24));
     app.update(key(KeyCode::Esc));
-    // A comparison with the captured mutual-TLS success stands in for a probe result.
-    let ok = crate::analyze::analyze_path(
-        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("captures/jsse-mtls-ok.pcap"),
-        &Default::default(),
-    )
-    .unwrap();
-    let cur = app.current().unwrap().clone();
-    app.comparison = Some(crate::compare::compare(
-        &cur,
-        "captured #1",
-        &ok.connections[0],
-        "probe",
-    ));
+    with_probe_comparison(&mut app);
     app.update(key(KeyCode::Char('c')));
     assert_eq!(app.view, View::Compare);
     let screen = draw(&app, 140, 40);
@@ -179,18 +167,7 @@ fn progress_bar_while_loading() {
 #[test]
 fn snapshot_every_view_at_both_sizes() {
     let mut app = seed_app();
-    let ok = crate::analyze::analyze_path(
-        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("captures/jsse-mtls-ok.pcap"),
-        &Default::default(),
-    )
-    .unwrap();
-    let cur = app.current().unwrap().clone();
-    app.comparison = Some(crate::compare::compare(
-        &cur,
-        "captured #1",
-        &ok.connections[0],
-        "probe",
-    ));
+    with_probe_comparison(&mut app);
     app.update(key(KeyCode::Char('c')));
     insta::assert_snapshot!("compare_80x24", draw(&app, 80, 24));
     app.update(key(KeyCode::Esc));
@@ -205,4 +182,17 @@ fn snapshot_every_view_at_both_sizes() {
     app.update(key(KeyCode::Enter));
     assert_eq!(app.pane, Pane::Details);
     insta::assert_snapshot!("details_focus_80x24", draw(&app, 80, 24));
+}
+
+/// A comparison with the captured mutual-TLS success, standing in for a probe result.
+fn with_probe_comparison(app: &mut App) {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("captures/jsse-mtls-ok.pcap");
+    let ok = crate::analyze::analyze_path(&p, &Default::default()).unwrap();
+    let cur = app.current().unwrap().clone();
+    app.comparison = Some(crate::compare::compare(
+        &cur,
+        "captured #1",
+        &ok.connections[0],
+        "probe",
+    ));
 }
