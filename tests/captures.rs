@@ -645,3 +645,29 @@ fn rule_ip_literal_as_sni() {
     );
     assert!(codes(&c).contains(&"sni-ip-literal"));
 }
+
+#[test]
+fn key_update_switches_to_the_next_traffic_secret() {
+    let c = with_keylog("tls13-key-update.pcap", "tls13-key-update.keylog");
+    let ku = c
+        .tls
+        .messages
+        .iter()
+        .find(|m| m.name == "KeyUpdate")
+        .expect("KeyUpdate decrypted");
+    assert_eq!(ku.from, Side::Server);
+    // A record the server protected with the next generation of its secret still decrypts.
+    let later = c
+        .tls
+        .alerts
+        .iter()
+        .find(|a| a.from == Side::Server && a.frame > ku.frame)
+        .expect("server alert after KeyUpdate");
+    assert!(later.decrypted);
+    assert_eq!(later.description, "close_notify");
+    assert!(c
+        .tls
+        .anomalies
+        .iter()
+        .all(|a| a.kind != "decryption_failed"));
+}

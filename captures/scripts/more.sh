@@ -152,6 +152,18 @@ pha() { # TLS 1.3 post-handshake authentication: s_server's "c" command, client 
   srv_stop; cap_stop "$out"; rm -f "$feed"
 }
 
+key_update() { # TLS 1.3 KeyUpdate: s_server's "k" command after the request; the client's key log beside it
+  local out=$1 port=$2 keylog=${1%.pcap}.keylog
+  rm -f "$keylog"
+  cap_start "$out" "tcp port $port"
+  local feed; feed=$(mktemp)
+  printf 'k\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok' > "$feed"
+  srv_feed 8 2 "$feed" "${OSSL_SRV[@]}" -accept "$port" -tls1_3 -naccept 1
+  wait_port "$port"
+  ossl_client "$port" -servername partner.test -CAfile "$PKI/partner-root.pem" -keylogfile "$keylog"
+  srv_stop; cap_stop "$out"; rm -f "$feed"
+}
+
 ipv6_mtls() { # pcapng from dumpcap on two interfaces with different link types (lo: Ethernet,
   # any: Linux cooked), one connection each: mTLS over IPv6 ::1 seen on "any", the seed call on "lo".
   local out=$1 port=$2 port2=$(( $2 + 100 ))
@@ -280,6 +292,7 @@ run no-sni no_sni "$CAPDIR/rule-no-sni.pcap" 8468
 run sni-ip sni_ip "$CAPDIR/rule-sni-ip-literal.pcap" 8473
 run renegotiation renegotiation "$CAPDIR/rule-renegotiation.pcap" 8469
 run pha pha "$CAPDIR/rule-tls13-pha.pcap" 8470
+run key-update key_update "$CAPDIR/tls13-key-update.pcap" 8474
 run ipv6-pcapng ipv6_mtls "$CAPDIR/two-interfaces-ipv6.pcapng" 8471
 run many many_connections "$CAPDIR/many-connections.pcap" 8480
 run big-chain big_chain_mtu "$CAPDIR/big-chain-mtu1500.pcap" 8460
