@@ -355,7 +355,7 @@ fn saved_pcap_and_keylog_agree_with_tshark_and_compare_names_the_certificate() {
         .filter(|m| {
             m.code.is_some()
                 && !matches!(
-                    m.name.as_str(),
+                    m.name.as_ref(),
                     "ChangeCipherSpec" | "Alert" | "ApplicationData" | "EncryptedRecord"
                 )
         })

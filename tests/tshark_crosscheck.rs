@@ -224,7 +224,7 @@ fn our_facts(a: &Analysis) -> BTreeMap<u64, FrameFacts> {
     let mut map: BTreeMap<u64, FrameFacts> = BTreeMap::new();
     for c in &a.connections {
         for m in &c.tls.messages {
-            if RECORD_NAMES.contains(&m.name.as_str()) || (m.encrypted && !m.decrypted) {
+            if RECORD_NAMES.contains(&m.name.as_ref()) || (m.encrypted && !m.decrypted) {
                 continue;
             }
             if let Some(code) = m.code {
@@ -392,4 +392,45 @@ fn dn_mapping_to_tshark_form() {
         to_tshark_dn("CN=a\\,b,O=x"),
         "id-at-commonName=a,b,id-at-organizationName=x"
     );
+}
+
+/// The number of TCP connections we follow equals tshark's `tcp.stream` count on every capture:
+/// a 4-tuple reused after a close is a new connection, and the bare ACK that ends a close (or a
+/// stray ACK/RST of a connection not in the capture) opens none.
+#[test]
+fn tcp_connection_count_matches_tshark() {
+    if !tshark_available() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "tshark is required in CI (scripts/setup.sh installs it)"
+        );
+        eprintln!("SKIPPED: tshark not installed (run scripts/setup.sh)");
+        return;
+    }
+    let mut failures = Vec::new();
+    for f in captures() {
+        let out = Command::new("tshark")
+            .arg("-r")
+            .arg(&f)
+            .args(["-T", "fields", "-e", "tcp.stream"])
+            .output()
+            .expect("run tshark");
+        let streams: std::collections::BTreeSet<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_owned)
+            .collect();
+        let ours = tlsdiag::analyze::analyze_path(&f, &Default::default())
+            .expect("analyse")
+            .source
+            .tcp_flows;
+        if ours != streams.len() as u64 {
+            failures.push(format!(
+                "{}: tshark {} TCP streams, tlsdiag {ours} flows",
+                f.display(),
+                streams.len()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

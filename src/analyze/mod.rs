@@ -34,6 +34,9 @@ pub enum AnalyzeError {
 }
 
 type Key = (IpAddr, u16, IpAddr, u16);
+/// The flow table: one lookup per frame, so foldhash (seeded per process) instead of SipHash;
+/// flows boxed (a `Flow` is ~5 KB) so the table stays small and growing it moves pointers.
+type FlowMap = HashMap<Key, Box<Flow>, foldhash::fast::RandomState>;
 
 struct Flow {
     /// Endpoint 0 is the first sender seen; `client` says which index is the client once known.
@@ -74,7 +77,7 @@ impl Flow {
 /// Frames in, analysis out.
 pub struct Analyzer {
     opts: AnalyzeOptions,
-    flows: HashMap<Key, Flow>,
+    flows: FlowMap,
     finished: Vec<Connection>,
     source: SourceInfo,
     anomalies: Vec<Anomaly>,
@@ -82,6 +85,8 @@ pub struct Analyzer {
     /// being kept, so memory holds only open connections.
     sink: Option<Box<dyn FnMut(Connection)>>,
     streamed: usize,
+    /// Link types already named in `source.link_types` (checked per frame without allocating).
+    seen_links: Vec<capture::LinkType>,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -105,12 +110,13 @@ impl Analyzer {
     pub fn new(opts: AnalyzeOptions) -> Self {
         Analyzer {
             opts,
-            flows: HashMap::new(),
+            flows: FlowMap::default(),
             finished: Vec::new(),
             source: SourceInfo::default(),
             anomalies: Vec::new(),
             sink: None,
             streamed: 0,
+            seen_links: Vec::new(),
         }
     }
 
@@ -135,9 +141,9 @@ impl Analyzer {
         if self.source.first_ts_ns.is_none() {
             self.source.first_ts_ns = Some(frame.ts_ns);
         }
-        let lt = frame.linktype.name();
-        if !self.source.link_types.contains(&lt) {
-            self.source.link_types.push(lt);
+        if !self.seen_links.contains(&frame.linktype) {
+            self.seen_links.push(frame.linktype);
+            self.source.link_types.push(frame.linktype.name());
         }
         let seg = match net::parse(frame.linktype, frame.data) {
             Ok(s) => s,
@@ -183,10 +189,16 @@ impl Analyzer {
                 }
             }
         }
+        // A bare ACK, FIN or RST of a flow we do not hold (the last ACK after both FINs, or the
+        // tail of a connection whose start is not in the capture) starts nothing: it would open
+        // a flow that never ends and hold its memory until the end of the file.
+        if seg.payload.is_empty() && !seg.has(SYN) && !self.flows.contains_key(&k) {
+            return;
+        }
         let decode = &self.opts.decode;
         let flow = self.flows.entry(k).or_insert_with(|| {
             self.source.tcp_flows += 1;
-            Flow {
+            Box::new(Flow {
                 ep: [src, dst],
                 client: None,
                 roles_inferred: false,
@@ -202,7 +214,7 @@ impl Analyzer {
                 gaps: Vec::new(),
                 not_tls: false,
                 early: Vec::new(),
-            }
+            })
         });
         flow.last_frame = prov.frame;
         let dir = usize::from(flow.ep[0] != src);
@@ -277,7 +289,7 @@ impl Analyzer {
         }
     }
 
-    fn finish_flow(&mut self, mut flow: Flow) {
+    fn finish_flow(&mut self, mut flow: Box<Flow>) {
         if flow.client.is_none() && !flow.early.is_empty() {
             let c = if flow.ep[0].1 >= flow.ep[1].1 { 0 } else { 1 };
             flow.client = Some(c);

@@ -107,34 +107,43 @@ fn decode_options(args: &AnalyzeArgs) -> anyhow::Result<tlsdiag::analyze::Analyz
 }
 
 fn run_stream(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
-    use std::cell::RefCell;
-    use std::rc::Rc;
     let opts = decode_options(&args)?;
     let ctx = diagnose_context(&args)?;
-    let out = Rc::new(RefCell::new(std::io::BufWriter::new(std::io::stdout())));
-    let summary = Rc::new(RefCell::new(json::Summary::default()));
-    let failure: Rc<RefCell<Option<std::io::Error>>> = Rc::new(RefCell::new(None));
-    let (o2, s2, f2) = (out.clone(), summary.clone(), failure.clone());
-    let sink = Box::new(move |mut c: tlsdiag::model::Connection| {
-        if f2.borrow().is_some() {
-            return;
-        }
-        c.diagnosis = tlsdiag::diagnose::diagnose(&c, &ctx);
-        s2.borrow_mut().add(&c);
-        let line = json::StreamLine::Connection {
-            schema_version: json::SCHEMA_VERSION,
-            connection: &c,
-        };
-        if let Err(e) = json::write_line(&mut *o2.borrow_mut(), &line) {
-            *f2.borrow_mut() = Some(e);
-        }
+    // Two stages on two threads: this one reads and decodes the capture; a writer thread
+    // diagnoses each finished connection and serialises it. The bounded channel keeps memory
+    // flat (at most QUEUE connections wait) and lets a slow stdout hold the reader back.
+    const QUEUE: usize = 64;
+    let (tx, rx) = crossbeam_channel::bounded::<tlsdiag::model::Connection>(QUEUE);
+    let writer = std::thread::Builder::new()
+        .name("tlsdiag-json".into())
+        .spawn(move || {
+            let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout());
+            let mut summary = json::Summary::default();
+            for mut c in rx {
+                c.diagnosis = tlsdiag::diagnose::diagnose(&c, &ctx);
+                summary.add(&c);
+                let line = json::StreamLine::Connection {
+                    schema_version: json::SCHEMA_VERSION,
+                    connection: &c,
+                };
+                // On a write error (a closed pipe) stop: dropping `rx` makes later sends fail.
+                json::write_line(&mut out, &line)?;
+            }
+            Ok::<_, std::io::Error>((out, summary))
+        })
+        .context("cannot start the output thread")?;
+    let sink = Box::new(move |c: tlsdiag::model::Connection| {
+        // Fails only when the writer stopped on an error, which join() below reports.
+        let _ = tx.send(c);
     });
-    let analysis = tlsdiag::analyze::analyze_path_streaming(&args.file, &opts, sink)
-        .with_context(|| format!("cannot analyse {}", args.file.display()))?;
-    if let Some(e) = failure.borrow_mut().take() {
-        return Err(e.into());
-    }
-    let s = summary.borrow();
+    // The analyzer (and with it the sink and its sender) is dropped when this returns, which
+    // ends the writer's loop.
+    let analysis = tlsdiag::analyze::analyze_path_streaming(&args.file, &opts, sink);
+    let written = writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("the output thread panicked"))?;
+    let analysis = analysis.with_context(|| format!("cannot analyse {}", args.file.display()))?;
+    let (mut out, s) = written?;
     let end = json::StreamLine::End {
         schema_version: json::SCHEMA_VERSION,
         tool: json::Tool::this(),
@@ -142,8 +151,8 @@ fn run_stream(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
         summary: &s,
         anomalies: &analysis.anomalies,
     };
-    json::write_line(&mut *out.borrow_mut(), &end)?;
-    out.borrow_mut().flush()?;
+    json::write_line(&mut out, &end)?;
+    out.flush()?;
     let hit = match args.fail_on {
         Some(FailOn::Error) => s.findings_error > 0,
         Some(FailOn::Warning) => s.findings_error + s.findings_warning > 0,

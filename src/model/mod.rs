@@ -7,12 +7,12 @@
 //! Field names here are the public JSON contract (docs/json-schema.md): renaming one is a
 //! schema change and needs a `schema_version` bump and a changelog line.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::net::IpAddr;
 
 /// Which peer of a connection. The client is the side that sent the ClientHello (or, before
 /// that is known, the side that sent the SYN).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
     Client,
@@ -37,7 +37,7 @@ impl Side {
 /// Where a chunk of bytes came from: the capture frame (1-based, as Wireshark numbers them)
 /// and its absolute timestamp in nanoseconds since the Unix epoch. The probe synthesises a
 /// pcap of its own connection, so its chunks have frame numbers too.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Provenance {
     pub frame: u64,
     pub ts_ns: u64,
@@ -46,26 +46,21 @@ pub struct Provenance {
 /// A TLS code point (cipher suite, signature scheme, group, extension, version, certificate
 /// type, ...): the number always, the IANA name when we know it. Unknown values survive as
 /// numbers (`name: null`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct CodePoint {
     pub code: u32,
-    /// Borrowed from the name tables (no allocation per code point on the hot path).
-    pub name: Option<std::borrow::Cow<'static, str>>,
+    /// From the name tables (no allocation per code point; 24 bytes in all, and a connection
+    /// holds a hundred of these).
+    pub name: Option<&'static str>,
 }
 
 impl CodePoint {
-    pub fn new(code: u32, name: Option<&str>) -> Self {
-        CodePoint {
-            code,
-            name: name.map(|n| std::borrow::Cow::Owned(n.to_owned())),
-        }
+    pub fn new(code: u32, name: Option<&'static str>) -> Self {
+        CodePoint { code, name }
     }
     /// A code point whose name comes from a static table.
     pub fn known(code: u32, name: Option<&'static str>) -> Self {
-        CodePoint {
-            code,
-            name: name.map(std::borrow::Cow::Borrowed),
-        }
+        CodePoint { code, name }
     }
     /// The name, or the number in hex (`0x1a2b`) when the value is unknown.
     pub fn label(&self) -> String {
@@ -76,7 +71,7 @@ impl CodePoint {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Endpoint {
     pub ip: IpAddr,
     pub port: u16,
@@ -92,7 +87,7 @@ impl std::fmt::Display for Endpoint {
 }
 
 /// One whole analysis of a capture (or of a probe's own recorded connection).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Analysis {
     pub source: SourceInfo,
     pub connections: Vec<Connection>,
@@ -100,7 +95,7 @@ pub struct Analysis {
     pub anomalies: Vec<Anomaly>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct SourceInfo {
     /// File path, interface name, or `probe`.
     pub name: String,
@@ -119,7 +114,7 @@ pub struct SourceInfo {
 }
 
 /// One TCP connection that carried TLS (or that we tried to read as TLS).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Connection {
     /// 1-based, in order of the connection's first frame.
     pub id: usize,
@@ -143,7 +138,7 @@ pub struct Connection {
 
 /// What the capture holds of this connection: lets the diagnosis say "only one direction was
 /// captured" or "the handshake is not in the capture" instead of guessing.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Coverage {
     pub syn_seen: bool,
     pub fin_or_rst_seen: bool,
@@ -157,7 +152,7 @@ pub struct Coverage {
     pub roles_inferred: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Gap {
     pub side: Side,
     /// The first frame after the hole.
@@ -166,7 +161,7 @@ pub struct Gap {
 }
 
 /// Everything the TLS decoder learned about one connection.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct TlsFacts {
     /// Negotiated version (from ServerHello, incl. supported_versions); null before that.
     pub tls_version: Option<CodePoint>,
@@ -204,7 +199,7 @@ pub struct TlsFacts {
     pub anomalies: Vec<Anomaly>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DecryptionStatus {
     #[default]
@@ -214,7 +209,7 @@ pub enum DecryptionStatus {
     Failed,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct AppDataStats {
     pub client_records: u64,
     pub client_bytes: u64,
@@ -224,7 +219,7 @@ pub struct AppDataStats {
     pub first_frame: Option<u64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ClientHello {
     pub frame: u64,
     /// Seconds since the connection's first frame.
@@ -256,7 +251,7 @@ pub struct ClientHello {
     pub ja4: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ServerHello {
     pub frame: u64,
     pub time: f64,
@@ -276,7 +271,7 @@ pub struct ServerHello {
     pub is_hello_retry_request: bool,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct EncryptedExtensions {
     pub frame: u64,
     pub extensions: Vec<CodePoint>,
@@ -286,7 +281,7 @@ pub struct EncryptedExtensions {
 
 /// A distinguished name as RFC 4514 text (what openssl -nameopt RFC2253 and Java's
 /// X500Principal.getName() print), with the raw DER kept for byte-exact comparison (Go).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct DistinguishedName {
     pub text: String,
@@ -294,7 +289,7 @@ pub struct DistinguishedName {
     pub der: Vec<u8>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PublicKeyInfo {
     /// `RSA`, `EC`, `Ed25519`, `Ed448`, `DSA`, `RSASSA-PSS`, or the OID when unknown.
     pub algorithm: String,
@@ -303,7 +298,7 @@ pub struct PublicKeyInfo {
     pub curve: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CertInfo {
     pub subject: DistinguishedName,
     pub issuer: DistinguishedName,
@@ -334,7 +329,7 @@ pub struct CertInfo {
     pub parse_error: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct CertificateRequest {
     pub frame: u64,
     pub time: f64,
@@ -356,7 +351,7 @@ pub struct CertificateRequest {
     pub decrypted: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ClientCertificate {
     pub frame: u64,
     pub time: f64,
@@ -368,7 +363,7 @@ pub struct ClientCertificate {
     pub decrypted: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct CertificateVerify {
     pub frame: u64,
     pub time: f64,
@@ -377,7 +372,7 @@ pub struct CertificateVerify {
     pub signature_length: u32,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Alert {
     pub from: Side,
     /// `warning`, `fatal`, or `unknown(N)`; `encrypted` when the alert could not be read.
@@ -393,14 +388,14 @@ pub struct Alert {
 }
 
 /// One line of the handshake ladder.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Message {
     pub frame: u64,
     pub time: f64,
     pub from: Side,
     /// `ClientHello`, `Certificate`, `ChangeCipherSpec`, `Alert`, `ApplicationData`,
-    /// `EncryptedHandshake`, ...
-    pub name: String,
+    /// `EncryptedHandshake`, ... (static names borrowed: no allocation per message).
+    pub name: std::borrow::Cow<'static, str>,
     /// Handshake type (RFC 8446 §4), or record content type for non-handshake records.
     pub code: Option<u8>,
     /// Short text for the ladder: `0 certificates (length 0)`, `fatal handshake_failure (40)`.
@@ -411,7 +406,7 @@ pub struct Message {
     pub decrypted: bool,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutcomeStatus {
     /// Both Finished (or application data both ways) seen, no fatal alert during the handshake.
@@ -425,7 +420,7 @@ pub enum OutcomeStatus {
     CompletedEncrypted,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Outcome {
     pub status: OutcomeStatus,
     /// One line: `failed: server sent fatal handshake_failure (40) after client Certificate`.
@@ -438,7 +433,7 @@ pub struct Outcome {
     pub frame: Option<u64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Inference {
     pub what: String,
     /// `high`, `medium`, `low`.
@@ -447,7 +442,7 @@ pub struct Inference {
     pub frames: Vec<u64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Anomaly {
     /// Stable snake_case kind: `truncated_frame`, `bad_record_length`, `handshake_too_large`,
     /// `not_tls`, `capture_gap`, `malformed_handshake`, `unknown_link_type`, ...
@@ -473,7 +468,7 @@ impl Anomaly {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -492,7 +487,7 @@ impl Severity {
 }
 
 /// A diagnosis finding: a stable code, one sentence, the evidence and the fix.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     /// Stable kebab-case code (`client-sent-empty-certificate`); see docs/diagnosis.md.
     pub code: String,
@@ -507,7 +502,7 @@ pub struct Finding {
     pub stack_verdicts: Vec<StackVerdict>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Evidence {
     pub frame: Option<u64>,
     pub field: String,
@@ -515,7 +510,7 @@ pub struct Evidence {
 }
 
 /// Would a given client stack send the given identity for a given CertificateRequest?
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct StackVerdict {
     /// `jsse-sunx509`, `jsse-pkix`, `openssl`, `go`, `dotnet`, `rustls`.
     pub stack: String,

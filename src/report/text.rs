@@ -454,7 +454,7 @@ fn write_ladder(out: &mut dyn Write, msgs: &[Message], st: &Style) -> io::Result
         let mut text = if run > 1 {
             format!("{} ×{run} ({bytes} bytes)", m.name)
         } else {
-            let mut t = m.name.clone();
+            let mut t = m.name.to_string();
             if let Some(d) = &m.detail {
                 t.push_str("  ");
                 t.push_str(d);

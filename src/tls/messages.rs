@@ -11,6 +11,7 @@ use crate::model::{
 };
 use md5::{Digest as _, Md5};
 use sha2::Sha256;
+use std::fmt::Write as _;
 
 /// RFC 8446 §4.1.3: a ServerHello with this random is a HelloRetryRequest.
 pub const HRR_RANDOM: [u8; 32] = [
@@ -132,25 +133,21 @@ pub fn client_hello(body: &[u8], frame: u64, time: f64) -> Option<ClientHello> {
         .unwrap_or(legacy_version);
     h.max_version = names::version(max);
     // JA3: version,ciphers,extensions,groups,point formats; GREASE removed (salesforce/ja3).
-    let dec = |v: &[u16]| {
-        v.iter()
-            .filter(|x| !names::is_grease(**x))
-            .map(|x| x.to_string())
-            .collect::<Vec<_>>()
-            .join("-")
-    };
-    h.ja3 = format!(
-        "{},{},{},{},{}",
-        legacy_version,
-        dec(&suites),
-        dec(&ext_types),
-        dec(&groups_raw),
-        h.ec_point_formats
-            .iter()
-            .map(|x| x.to_string())
-            .collect::<Vec<_>>()
-            .join("-")
+    let mut ja3 = String::with_capacity(256);
+    let _ = write!(ja3, "{legacy_version},");
+    join_codes(&mut ja3, suites.iter().copied(), '-', false);
+    ja3.push(',');
+    join_codes(&mut ja3, ext_types.iter().copied(), '-', false);
+    ja3.push(',');
+    join_codes(&mut ja3, groups_raw.iter().copied(), '-', false);
+    ja3.push(',');
+    join_codes(
+        &mut ja3,
+        h.ec_point_formats.iter().map(|f| u16::from(*f)),
+        '-',
+        false,
     );
+    h.ja3 = ja3;
     h.ja3_hash = hex::encode(Md5::digest(h.ja3.as_bytes()));
     h.ja4 = ja4(
         max,
@@ -161,6 +158,22 @@ pub fn client_hello(body: &[u8], frame: u64, time: f64) -> Option<ClientHello> {
         &sigalgs_raw,
     );
     Some(h)
+}
+
+/// Appends the non-GREASE `codes` separated by `sep`, in decimal (JA3) or 4-digit hex (JA4).
+fn join_codes(out: &mut String, codes: impl Iterator<Item = u16>, sep: char, hex4: bool) {
+    let mut first = true;
+    for c in codes.filter(|c| !names::is_grease(*c)) {
+        if !first {
+            out.push(sep);
+        }
+        first = false;
+        let _ = if hex4 {
+            write!(out, "{c:04x}")
+        } else {
+            write!(out, "{c}")
+        };
+    }
 }
 
 /// JA4 (FoxIO, TCP): `t{ver}{d|i}{#ciphers}{#exts}{alpn}_{cipher hash}_{ext hash}`.
@@ -221,32 +234,20 @@ pub fn ja4(
     };
     let mut c_sorted = ciphers.clone();
     c_sorted.sort_unstable();
-    let b = hash12(
-        &c_sorted
-            .iter()
-            .map(|c| format!("{c:04x}"))
-            .collect::<Vec<_>>()
-            .join(","),
-    );
+    let mut c_str = String::with_capacity(c_sorted.len() * 5);
+    join_codes(&mut c_str, c_sorted.iter().copied(), ',', true);
+    let b = hash12(&c_str);
     let mut e_sorted: Vec<u16> = extensions
         .iter()
         .copied()
         .filter(|e| *e != 0x0000 && *e != 0x0010)
         .collect();
     e_sorted.sort_unstable();
-    let mut e_str = e_sorted
-        .iter()
-        .map(|e| format!("{e:04x}"))
-        .collect::<Vec<_>>()
-        .join(",");
-    let sig: Vec<String> = sigalgs
-        .iter()
-        .filter(|s| !names::is_grease(**s))
-        .map(|s| format!("{s:04x}"))
-        .collect();
-    if !sig.is_empty() {
+    let mut e_str = String::with_capacity((e_sorted.len() + sigalgs.len() + 1) * 5);
+    join_codes(&mut e_str, e_sorted.iter().copied(), ',', true);
+    if sigalgs.iter().any(|s| !names::is_grease(*s)) {
         e_str.push('_');
-        e_str.push_str(&sig.join(","));
+        join_codes(&mut e_str, sigalgs.iter().copied(), ',', true);
     }
     let c = if e_sorted.is_empty() {
         "000000000000".to_owned()

@@ -245,7 +245,7 @@ impl ConnectionDecoder {
         &self,
         side: Side,
         prov: Provenance,
-        name: &str,
+        name: impl Into<std::borrow::Cow<'static, str>>,
         code: Option<u8>,
         detail: Option<String>,
         length: usize,
@@ -254,7 +254,7 @@ impl ConnectionDecoder {
             frame: prov.frame,
             time: self.time(prov),
             from: side,
-            name: name.to_owned(),
+            name: name.into(),
             code,
             detail,
             length: u32::try_from(length).unwrap_or(u32::MAX),
@@ -722,7 +722,7 @@ impl ConnectionDecoder {
                             self.facts.tls_version = Some(h.version.clone());
                             self.facts.server_hello = Some(h);
                             self.setup_decryption(suite, prov);
-                            let m = self.msg(side, prov, &name, Some(t), detail, body.len());
+                            let m = self.msg(side, prov, name.clone(), Some(t), detail, body.len());
                             self.push_message(m);
                             return;
                         }
@@ -832,7 +832,7 @@ impl ConnectionDecoder {
             }
             _ => {}
         }
-        let m = self.msg(side, prov, &name, Some(t), detail, body.len());
+        let m = self.msg(side, prov, name, Some(t), detail, body.len());
         self.push_message(m);
     }
 

@@ -255,7 +255,7 @@ pub fn certificate_type(v: u8) -> CodePoint {
 }
 
 /// Handshake message names (RFC 8446 §4, RFC 5246 §7.4).
-pub fn handshake_name(t: u8) -> String {
+pub fn handshake_name(t: u8) -> std::borrow::Cow<'static, str> {
     match t {
         0 => "HelloRequest".into(),
         1 => "ClientHello".into(),
@@ -276,6 +276,6 @@ pub fn handshake_name(t: u8) -> String {
         24 => "KeyUpdate".into(),
         25 => "CompressedCertificate".into(),
         254 => "MessageHash".into(),
-        n => format!("Handshake({n})"),
+        n => format!("Handshake({n})").into(),
     }
 }

@@ -11,16 +11,19 @@ use x509_parser::prelude::*;
 /// server parses (and holds) its chain once. Bounded: cleared when full.
 #[derive(Debug, Default)]
 pub struct CertCache {
-    map: std::sync::Mutex<std::collections::HashMap<[u8; 32], std::sync::Arc<CertInfo>>>,
+    /// Keyed by the DER itself (foldhash, then a byte comparison): cheaper than a SHA-256 per
+    /// certificate per connection, and exact.
+    map: std::sync::Mutex<
+        std::collections::HashMap<Box<[u8]>, std::sync::Arc<CertInfo>, foldhash::fast::RandomState>,
+    >,
 }
 
 const CERT_CACHE_MAX: usize = 4096;
 
 impl CertCache {
     pub fn get_or_parse(&self, der: &[u8]) -> std::sync::Arc<CertInfo> {
-        let key: [u8; 32] = Sha256::digest(der).into();
         if let Ok(m) = self.map.lock() {
-            if let Some(c) = m.get(&key) {
+            if let Some(c) = m.get(der) {
                 return c.clone();
             }
         }
@@ -29,7 +32,7 @@ impl CertCache {
             if m.len() >= CERT_CACHE_MAX {
                 m.clear();
             }
-            m.insert(key, info.clone());
+            m.insert(der.into(), info.clone());
         }
         info
     }
@@ -234,16 +237,33 @@ fn dn_of(n: &X509Name<'_>) -> DistinguishedName {
 /// A bare `Name` DER (as listed in a CertificateRequest) → RFC 4514 text. An undecodable name
 /// becomes `#<hex>` so nothing is lost.
 pub fn dn_from_der(der: &[u8]) -> DistinguishedName {
-    match X509Name::from_der(der) {
-        Ok((_, n)) => DistinguishedName {
-            text: rfc4514(&n),
-            der: der.to_vec(),
-        },
-        Err(_) => DistinguishedName {
-            text: format!("#{}", hex::encode(der)),
-            der: der.to_vec(),
-        },
+    DistinguishedName {
+        text: dn_text_cached(der),
+        der: der.to_vec(),
     }
+}
+
+/// The same CA lists arrive on every connection to a server: their RFC 4514 text is computed once
+/// per distinct DER (a bounded process-wide cache, emptied when full).
+fn dn_text_cached(der: &[u8]) -> String {
+    type DnMap = std::collections::HashMap<Box<[u8]>, String, foldhash::fast::RandomState>;
+    static CACHE: std::sync::OnceLock<std::sync::Mutex<DnMap>> = std::sync::OnceLock::new();
+    const DN_CACHE_MAX: usize = 16 * 1024;
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(t) = cache.lock().ok().and_then(|m| m.get(der).cloned()) {
+        return t;
+    }
+    let text = match X509Name::from_der(der) {
+        Ok((_, n)) => rfc4514(&n),
+        Err(_) => format!("#{}", hex::encode(der)),
+    };
+    if let Ok(mut m) = cache.lock() {
+        if m.len() >= DN_CACHE_MAX {
+            m.clear();
+        }
+        m.insert(der.into(), text.clone());
+    }
+    text
 }
 
 fn attr_name(oid: &str) -> Option<&'static str> {

@@ -268,7 +268,7 @@ fn ladder_lines(c: &Connection, app: &App, th: &Theme) -> Vec<Line<'static>> {
             && m.detail
                 .as_deref()
                 .is_some_and(|d| d.starts_with("0 certificates"));
-        let mut text = m.name.clone();
+        let mut text = m.name.to_string();
         if empty {
             // First, so it survives a narrow terminal.
             text.push_str(" ⚠ EMPTY");
