@@ -50,7 +50,9 @@ fn main() {
         x ^= x << 5;
         x as u8
     }));
-    let mut active: VecDeque<(TcpFlow, VecDeque<(bool, Vec<u8>)>)> = VecDeque::new();
+    // Open connections, each with its payloads still to send (from client?, bytes).
+    type Pending = VecDeque<(bool, Vec<u8>)>;
+    let mut active: VecDeque<(TcpFlow, Pending)> = VecDeque::new();
     while written < target || !active.is_empty() {
         while active.len() < 8 && written < target {
             conn += 1;

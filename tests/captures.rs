@@ -42,7 +42,7 @@ fn assert_seed(c: &Connection) {
     let ch = c.tls.client_hello.as_ref().unwrap();
     assert_eq!(ch.sni.as_deref(), Some("partner.test"));
     assert_eq!(
-        c.tls.tls_version.as_ref().unwrap().name.as_deref(),
+        c.tls.tls_version.as_ref().unwrap().name,
         Some("TLS 1.2")
     );
     let req = c
@@ -59,7 +59,7 @@ fn assert_seed(c: &Connection) {
     let types: Vec<&str> = req
         .certificate_types
         .iter()
-        .filter_map(|t| t.name.as_deref())
+        .filter_map(|t| t.name)
         .collect();
     assert_eq!(types, ["rsa_sign", "dss_sign", "ecdsa_sign"]);
     let cc = c

@@ -271,7 +271,7 @@ fn probe_from_the_ui_lands_in_the_comparison() {
     t.run(&["send-keys", "-t", "t", "p"]);
     t.wait_for("Probe: our own SOAP call");
     // URL (replace the prefilled one), identity, alias, password, SOAP action, trust.
-    let bs: Vec<&str> = std::iter::repeat("BSpace").take(60).collect();
+    let bs: Vec<&str> = std::iter::repeat_n("BSpace", 60).collect();
     let mut args = vec!["send-keys", "-t", "t"];
     args.extend(bs);
     t.run(&args);
