@@ -41,10 +41,7 @@ const PARTNER_CAS: [&str; 2] = [
 fn assert_seed(c: &Connection) {
     let ch = c.tls.client_hello.as_ref().unwrap();
     assert_eq!(ch.sni.as_deref(), Some("partner.test"));
-    assert_eq!(
-        c.tls.tls_version.as_ref().unwrap().name,
-        Some("TLS 1.2")
-    );
+    assert_eq!(c.tls.tls_version.as_ref().unwrap().name, Some("TLS 1.2"));
     let req = c
         .tls
         .certificate_request

@@ -30,6 +30,8 @@ fn certs(name: &str) -> Vec<CertificateDer<'static>> {
 enum Answer {
     Ok,
     SoapFault,
+    /// A status line and extra header lines (each ending in CRLF), with a short text body.
+    Status(&'static str, &'static str),
 }
 
 /// A one-connection HTTPS server requiring a client certificate from Partner Root CA's tree.
@@ -89,14 +91,16 @@ fn server(
                 }
             }
         }
-        let (status, body) = match answer {
-            Answer::Ok => ("200 OK", "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body><ok/></soapenv:Body></soapenv:Envelope>"),
+        let (status, extra, body) = match answer {
+            Answer::Ok => ("200 OK", "", "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body><ok/></soapenv:Body></soapenv:Envelope>"),
             Answer::SoapFault => (
                 "500 Internal Server Error",
+                "",
                 "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body><soapenv:Fault><faultcode>soapenv:Client</faultcode><faultstring>Order 4711 unknown</faultstring><detail><code>E42</code></detail></soapenv:Fault></soapenv:Body></soapenv:Envelope>",
             ),
+            Answer::Status(status, extra) => (status, extra, "not here"),
         };
-        let resp = format!("HTTP/1.1 {status}\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+        let resp = format!("HTTP/1.1 {status}\r\n{extra}Content-Type: text/xml; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
         let _ = s.write_all(resp.as_bytes());
         s.conn.send_close_notify();
         let _ = s.flush();
@@ -133,6 +137,10 @@ fn matching_identity_succeeds(versions: &[&'static rustls::SupportedProtocolVers
     assert_eq!(r.http.as_ref().unwrap().status, 200);
     let d = r.client_certificate_decision.as_ref().unwrap();
     assert!(d.sent);
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.code == "probe-sent-certificate"));
     assert_eq!(d.ca_hints, ["CN=Partner Root CA,O=Partner Corp,C=DE"]);
     let c = r.connection.as_ref().unwrap();
     assert_eq!(c.tls.tls_version.as_ref().unwrap().code, expect);
@@ -475,4 +483,241 @@ fn server_that_needs_tls_1_1_is_a_rustls_limit_said_out_loud() {
         (c.tls.alerts[0].from, c.tls.alerts[0].code),
         (tlsdiag::model::Side::Server, Some(70))
     );
+}
+
+/// rustls never renegotiates: an OpenSSL server that renegotiates to ask for a client
+/// certificate after reading the request (`R` on s_server's stdin, what IIS does per path) is
+/// named as such, from the probe's own decrypted recording (the server's HelloRequest after
+/// application data, and rustls' no_renegotiation answer).
+#[test]
+fn server_renegotiation_is_a_rustls_limit_said_out_loud() {
+    use std::io::BufRead;
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new("openssl")
+        .args(["s_server", "-accept", &format!("127.0.0.1:{port}"), "-cert"])
+        .arg(pki("pki/server.pem"))
+        .arg("-key")
+        .arg(pki("pki/server.key"))
+        .args(["-tls1_2", "-naccept", "1"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("openssl (scripts/setup.sh installs it)");
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let _server = Killed(child);
+    // s_server prints what it receives: a line reader tells when the request has arrived.
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while std::time::Instant::now() < deadline {
+        match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(l) if l.contains("ACCEPT") => break,
+            _ => {}
+        }
+    }
+    let mut o = opts(port, None);
+    o.insecure = true;
+    o.timeout = Duration::from_secs(4);
+    let probe = std::thread::spawn(move || probe::run(&o));
+    let mut seen_request = false;
+    while std::time::Instant::now() < deadline {
+        match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(l) if l.starts_with("POST /orders") => {
+                seen_request = true;
+                break;
+            }
+            _ => {}
+        }
+    }
+    assert!(seen_request, "s_server never printed the request");
+    // Renegotiate, asking for a client certificate; then quit, closing the connection.
+    stdin.write_all(b"R\n").unwrap();
+    stdin.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    let _ = stdin.write_all(b"Q\n");
+    let _ = stdin.flush();
+    let r = probe.join().unwrap().unwrap();
+    assert!(!r.succeeded);
+    // OpenSSL answers the refusal with a fatal alert: reported as ending the exchange after the
+    // request, not the handshake.
+    let err = r.error.as_deref().unwrap_or_default();
+    assert!(err.contains("while reading the response"), "{err}");
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.code == "probe-renegotiation-unsupported")
+        .unwrap_or_else(|| {
+            panic!(
+                "{:?}",
+                r.findings.iter().map(|f| &f.code).collect::<Vec<_>>()
+            )
+        });
+    let c = r.connection.as_ref().unwrap();
+    // The server's renegotiation, decrypted with the probe's own key log: a HelloRequest.
+    let first = *c.tls.renegotiation_frames.first().unwrap();
+    assert!(c.tls.messages.iter().any(|m| m.name == "HelloRequest"
+        && m.from == tlsdiag::model::Side::Server
+        && m.frame == first
+        && m.decrypted));
+    // rustls refused it with a warning no_renegotiation (100), read from our recording too.
+    let refusal = c
+        .tls
+        .alerts
+        .iter()
+        .find(|a| a.from == tlsdiag::model::Side::Client && a.code == Some(100))
+        .expect("no_renegotiation alert from the probe");
+    assert_eq!(refusal.level, "warning");
+    assert!(f.evidence.iter().any(|e| e.frame == Some(first)));
+    assert!(f.message.contains("no_renegotiation"), "{}", f.message);
+}
+
+/// HTTP answers that are not success are findings with the status, and redirects are reported,
+/// never followed: 401 with a Basic challenge, 302 with a Location, 404.
+#[test]
+fn http_auth_redirect_and_error_answers_are_findings() {
+    let cases = [
+        (
+            Answer::Status(
+                "401 Unauthorized",
+                "WWW-Authenticate: Basic realm=\"orders\"\r\n",
+            ),
+            "http-auth-required",
+            401,
+        ),
+        (
+            Answer::Status("302 Found", "Location: https://partner.test/login\r\n"),
+            "http-redirect",
+            302,
+        ),
+        (Answer::Status("404 Not Found", ""), "http-error", 404),
+    ];
+    for (answer, code, status) in cases {
+        let (port, h) = server(&[&rustls::version::TLS13], answer);
+        let r = probe::run(&opts(
+            port,
+            Some(identity("keystores/client.jks", "client")),
+        ))
+        .unwrap();
+        h.join().unwrap();
+        let http = r.http.as_ref().expect("an HTTP answer");
+        assert_eq!(http.status, status);
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.code == code)
+            .unwrap_or_else(|| panic!("{code}: {:?}", r.findings));
+        assert!(f.message.contains(&status.to_string()), "{}", f.message);
+        if status == 302 {
+            assert_eq!(http.redirect.as_deref(), Some("https://partner.test/login"));
+            assert!(f.message.contains("not followed"));
+        }
+        if status == 401 {
+            assert!(
+                http.headers
+                    .iter()
+                    .any(|(k, v)| k.eq_ignore_ascii_case("www-authenticate")
+                        && v.starts_with("Basic"))
+            );
+        }
+    }
+}
+
+/// A key that does not belong to its certificate: the probe says so before the server does, and
+/// the server's decrypt_error after our CertificateVerify is diagnosed as such.
+#[test]
+fn key_mismatch_is_named_by_the_probe_and_the_diagnosis() {
+    let (port, h) = server(&[&rustls::version::TLS12], Answer::Ok);
+    // customer-client's chain (leaf + Partner Issuing CA) with another client's key, so that the
+    // server's chain check passes and only the CertificateVerify signature is wrong.
+    let dir = std::env::temp_dir().join(format!("tlsdiag-mismatch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("client-mismatch-chain.pem");
+    let mut pem = std::fs::read(pki("pki/client.pem")).unwrap();
+    pem.extend(std::fs::read(pki("pki/partner-issuing.pem")).unwrap());
+    pem.extend(std::fs::read(pki("pki/client-other.key")).unwrap());
+    std::fs::write(&file, pem).unwrap();
+    let id = tlsdiag::identity::load(&file, None, None).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let r = probe::run(&opts(port, Some(id))).unwrap();
+    h.join().unwrap();
+    assert!(!r.succeeded);
+    assert!(
+        r.findings.iter().any(|f| f.code == "probe-key-mismatch"),
+        "{:?}",
+        r.findings.iter().map(|f| &f.code).collect::<Vec<_>>()
+    );
+    let c = r.connection.as_ref().unwrap();
+    assert_eq!(c.tls.client_certificate.as_ref().unwrap().count, 2);
+    let alert = c
+        .tls
+        .alerts
+        .iter()
+        .find(|a| a.from == tlsdiag::model::Side::Server)
+        .expect("the server's alert");
+    assert_eq!(alert.code, Some(51), "{:?}", c.tls.alerts);
+    assert_eq!(c.diagnosis[0].code, "client-certificate-verify-failed");
+}
+
+/// rustls offers only ECDHE key exchange with AEAD suites: an OpenSSL server that accepts only
+/// static-RSA key exchange refuses the ClientHello, and the probe names that limit.
+#[test]
+fn server_that_needs_static_rsa_is_a_rustls_limit_said_out_loud() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new("openssl")
+        .args(["s_server", "-accept", &format!("127.0.0.1:{port}"), "-cert"])
+        .arg(pki("pki/server.pem"))
+        .arg("-key")
+        .arg(pki("pki/server.key"))
+        .args([
+            "-tls1_2",
+            "-cipher",
+            "AES128-SHA:AES256-SHA:AES128-GCM-SHA256",
+            "-naccept",
+            "1",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("openssl (scripts/setup.sh installs it)");
+    let _server = Killed(child);
+    std::thread::sleep(Duration::from_millis(800));
+    let mut o = opts(port, None);
+    o.insecure = true;
+    let r = probe::run(&o).unwrap();
+    assert!(!r.succeeded);
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.code == "probe-no-common-parameters"),
+        "{:?} {:?}",
+        r.findings.iter().map(|f| &f.code).collect::<Vec<_>>(),
+        r.error
+    );
+    let c = r.connection.unwrap();
+    assert!(c.tls.server_hello.is_none());
+    assert_eq!(
+        (c.tls.alerts[0].from, c.tls.alerts[0].code),
+        (tlsdiag::model::Side::Server, Some(40))
+    );
+    assert_eq!(c.diagnosis[0].code, "no-common-parameters");
 }

@@ -368,6 +368,9 @@ pub fn run(opts: &ProbeOptions) -> Result<ProbeReport, ProbeError> {
             .is_none_or(|c| c.tls.server_hello.is_none());
         findings.extend(limit_findings(e, before_server_hello));
     }
+    if let Some(f) = connection.as_ref().and_then(renegotiation_finding) {
+        findings.push(f);
+    }
     let decision = resolver.decision();
     if let Some(id) = &opts.identity {
         if id.entry.key_match == Some(crate::identity::KeyMatch::No) {
@@ -448,6 +451,10 @@ fn synthesise_pcap(local: SocketAddr, remote: SocketAddr, chunks: &[Chunk]) -> V
 
 fn describe_io_error(e: &std::io::Error, doing: &str) -> String {
     if let Some(inner) = e.get_ref().and_then(|x| x.downcast_ref::<rustls::Error>()) {
+        // After the handshake: an alert here ends the connection, not the handshake.
+        if let rustls::Error::AlertReceived(a) = inner {
+            return format!("the server sent alert {} while {doing}", alert_name(*a));
+        }
         return describe_tls_error(inner);
     }
     match e.kind() {
@@ -459,6 +466,13 @@ fn describe_io_error(e: &std::io::Error, doing: &str) -> String {
         }
         _ => format!("error while {doing}: {e}"),
     }
+}
+
+/// The RFC name of an alert (`handshake_failure (40)`), as the rest of the report writes it.
+fn alert_name(a: rustls::AlertDescription) -> String {
+    let code = u8::from(a);
+    let name = crate::tls::names::alert_description(code).unwrap_or("unknown");
+    format!("{name} ({code})")
 }
 
 fn describe_tls_error(e: &(dyn std::error::Error + 'static)) -> String {
@@ -474,13 +488,16 @@ fn describe_tls_error(e: &(dyn std::error::Error + 'static)) -> String {
         Some(rustls::Error::InvalidCertificate(c)) => format!(
             "the server's certificate is not trusted ({c:?}): give the CA with --trust FILE, or --insecure to look anyway"
         ),
-        Some(rustls::Error::AlertReceived(a)) => format!("the server ended the handshake with alert {a:?}"),
+        Some(rustls::Error::AlertReceived(a)) => {
+            format!("the server ended the handshake with alert {}", alert_name(*a))
+        }
         Some(other) => format!("TLS error: {other}"),
         None => format!("connection error: {e}"),
     }
 }
 
-/// rustls' limits said out loud: no TLS ≤ 1.1, no static-RSA key exchange, no renegotiation.
+/// rustls' limits said out loud, from its error: no TLS ≤ 1.1, no static-RSA key exchange or CBC
+/// suites (renegotiation: [`renegotiation_finding`]).
 fn limit_findings(
     e: &(dyn std::error::Error + 'static),
     before_server_hello: bool,
@@ -515,14 +532,54 @@ fn limit_findings(
             "The server refused our ClientHello with handshake_failure before choosing parameters. rustls offers only ECDHE key exchange and AEAD suites: a server that requires static-RSA key exchange or CBC suites cannot be probed with rustls.",
             "Compare with `openssl s_client -connect host:port -cipher AES128-SHA` to see whether the server needs RSA key exchange.",
         )),
-        Some(rustls::Error::PeerMisbehaved(m)) if format!("{m:?}").to_lowercase().contains("reneg") => out.push(f(
-            "probe-renegotiation-unsupported",
-            "The server tried to renegotiate (as IIS does to ask for a client certificate after the request); rustls never renegotiates.",
-            "Ask the partner to request the client certificate in the initial handshake.",
-        )),
         _ => {}
     }
     out
+}
+
+/// The third limit, read from our own recording rather than from an error (rustls refuses a
+/// renegotiation with a `no_renegotiation` warning and carries on; the server then typically
+/// closes or answers 403): the server sent handshake records after application data.
+fn renegotiation_finding(c: &Connection) -> Option<Finding> {
+    let first = *c.tls.renegotiation_frames.first()?;
+    let refusal = c
+        .tls
+        .alerts
+        .iter()
+        .find(|a| a.from == crate::model::Side::Client && a.code == Some(100));
+    let mut evidence: Vec<Evidence> = c
+        .tls
+        .renegotiation_frames
+        .iter()
+        .map(|fr| Evidence {
+            frame: Some(*fr),
+            field: "server handshake record after application data".into(),
+            value: "renegotiation (HelloRequest)".into(),
+        })
+        .collect();
+    if let Some(a) = refusal {
+        evidence.push(Evidence {
+            frame: Some(a.frame),
+            field: "probe's alert".into(),
+            value: format!("{} no_renegotiation (100)", a.level),
+        });
+    }
+    Some(Finding {
+        code: "probe-renegotiation-unsupported".into(),
+        severity: Severity::Error,
+        message: format!(
+            "The server started a renegotiation after our request (frame {first}) — this is how IIS and others ask for a client certificate only for some paths. rustls never renegotiates{}, so this probe cannot complete the exchange: its result says nothing about the identity.",
+            if refusal.is_some() {
+                " (it answered no_renegotiation)"
+            } else {
+                ""
+            }
+        ),
+        evidence,
+        details: vec![],
+        fix: Some("Ask the partner to request the client certificate in the initial handshake (IIS: enable client-certificate negotiation on the binding, `netsh http add sslcert ... clientcertnegotiation=enable`). Clients that renegotiate (JSSE, OpenSSL/curl, .NET) can get through meanwhile.".into()),
+        stack_verdicts: vec![],
+    })
 }
 
 fn decision_finding(d: &Option<Decision>, c: Option<&Connection>) -> Option<Finding> {
