@@ -74,7 +74,9 @@ fn seed_with_keystore_names_jsse_and_openssl_verdicts() {
     assert_eq!(f["code"], "client-sent-empty-certificate");
     let msg = f["message"].as_str().unwrap();
     assert!(
-        msg.contains("JSSE sends no certificate because no certificate in 'ssos'"),
+        msg.contains(
+            "JSSE sends no certificate because no certificate in the chain of entry 'ssos'"
+        ),
         "{msg}"
     );
     let verdict = |stack: &str| {

@@ -459,7 +459,7 @@ fn simulate_one(stack: Stack, entry: &Entry, f: &Facts, req: &CertificateRequest
     };
     let ca_text = || {
         format!(
-            "no certificate in '{alias}''s chain is issued by a CA the server lists ({})",
+            "no certificate in the chain of entry '{alias}' is issued by a CA the server lists ({})",
             f.cas_text
         )
     };

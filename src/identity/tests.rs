@@ -376,7 +376,8 @@ mod sim {
         let jsse = get(&v, "jsse-sunx509");
         assert_eq!(jsse.verdict, NOT_SENT);
         assert!(
-            jsse.reason.contains("no certificate in 'client'"),
+            jsse.reason
+                .contains("no certificate in the chain of entry 'client'"),
             "{}",
             jsse.reason
         );

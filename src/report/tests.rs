@@ -22,9 +22,9 @@ fn wrap_long_word_stays_whole() {
 
 #[test]
 fn short_reason_keeps_first_clause_without_ca_list() {
-    let r = "no certificate in 'ssos''s chain is issued by a CA the server lists (CN=A,O=B; CN=C); the key manager returns no alias";
+    let r = "no certificate in the chain of entry 'ssos' is issued by a CA the server lists (CN=A,O=B; CN=C); the key manager returns no alias";
     assert_eq!(
         super::text::short_reason(r),
-        "no certificate in 'ssos''s chain is issued by a CA the server lists"
+        "no certificate in the chain of entry 'ssos' is issued by a CA the server lists"
     );
 }
