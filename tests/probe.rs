@@ -721,3 +721,139 @@ fn server_that_needs_static_rsa_is_a_rustls_limit_said_out_loud() {
     );
     assert_eq!(c.diagnosis[0].code, "no-common-parameters");
 }
+
+/// A one-connection HTTP proxy: reads the CONNECT head, then either answers `refuse` and closes,
+/// or connects to the target, answers 200 and relays both ways. Returns the request head it read.
+fn connect_proxy(refuse: Option<&'static str>) -> (u16, std::thread::JoinHandle<String>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let h = std::thread::spawn(move || {
+        let Ok((mut client, _)) = listener.accept() else {
+            return String::new();
+        };
+        client
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut head = Vec::new();
+        let mut b = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && head.len() < 8192 {
+            match client.read(&mut b) {
+                Ok(1) => head.push(b[0]),
+                _ => break,
+            }
+        }
+        let head = String::from_utf8_lossy(&head).into_owned();
+        if let Some(answer) = refuse {
+            let _ = client.write_all(answer.as_bytes());
+            return head;
+        }
+        let target = head.split(' ').nth(1).unwrap_or_default().to_owned();
+        let Ok(mut server) = std::net::TcpStream::connect(&target) else {
+            let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n");
+            return head;
+        };
+        server
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        client
+            .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            .unwrap();
+        let (mut c2, mut s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+        let up = std::thread::spawn(move || {
+            let _ = std::io::copy(&mut c2, &mut s2);
+            let _ = s2.shutdown(std::net::Shutdown::Write);
+        });
+        let _ = std::io::copy(&mut server, &mut client);
+        let _ = client.shutdown(std::net::Shutdown::Write);
+        let _ = up.join();
+        head
+    });
+    (port, h)
+}
+
+/// `--proxy`: the call goes through CONNECT; the recording holds only the tunnelled TLS bytes, so
+/// our own TLS 1.3 handshake still decodes (with the client certificate) from the saved pcap.
+#[test]
+fn probe_through_a_connect_proxy() {
+    let (port, server_h) = server(&[&rustls::version::TLS13], Answer::Ok);
+    let (pport, proxy_h) = connect_proxy(None);
+    let mut o = opts(port, Some(identity("keystores/client.jks", "client")));
+    o.proxy = Some(probe::proxy::parse(&format!("http://127.0.0.1:{pport}")).unwrap());
+    let r = probe::run(&o).unwrap();
+    let head = proxy_h.join().unwrap();
+    server_h.join().unwrap();
+    assert!(
+        head.starts_with(&format!("CONNECT 127.0.0.1:{port} HTTP/1.1\r\n")),
+        "{head}"
+    );
+    assert!(r.succeeded, "{:?}", r.error);
+    assert_eq!(r.http.as_ref().unwrap().status, 200);
+    assert_eq!(
+        r.proxy.as_deref(),
+        Some(format!("127.0.0.1:{pport}").as_str())
+    );
+    assert_eq!(
+        r.server_addr.as_deref(),
+        Some(format!("127.0.0.1:{pport}").as_str())
+    );
+    assert!(r.timings.proxy_connect_ms.is_some());
+    let c = r
+        .connection
+        .as_ref()
+        .expect("the tunnelled handshake decodes");
+    assert_eq!(c.tls.tls_version.as_ref().unwrap().code, 0x0304);
+    assert_eq!(c.tls.client_certificate.as_ref().unwrap().count, 2);
+    assert!(c.tls.anomalies.is_empty(), "{:?}", c.tls.anomalies);
+}
+
+/// A proxy that wants credentials, or refuses the target, is one clear line from the binary
+/// (exit 2: the probe could not be attempted); no credentials are ever taken from argv.
+#[test]
+fn proxy_refusals_are_one_clear_line() {
+    let cases = [
+        (
+            "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"corp\"\r\nContent-Length: 0\r\n\r\n",
+            vec!["407", "Proxy-Authenticate: Basic realm=\"corp\"", "does not send proxy credentials"],
+        ),
+        (
+            "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n",
+            vec!["refused CONNECT 127.0.0.1:9", "403 Forbidden"],
+        ),
+    ];
+    for (answer, needles) in cases {
+        let (pport, proxy_h) = connect_proxy(Some(answer));
+        let out = Command::new(env!("CARGO_BIN_EXE_tlsdiag"))
+            .args([
+                "probe",
+                "https://127.0.0.1:9/orders",
+                "--timeout",
+                "4",
+                "--proxy",
+                &format!("http://127.0.0.1:{pport}"),
+            ])
+            .output()
+            .unwrap();
+        let head = proxy_h.join().unwrap();
+        assert!(head.starts_with("CONNECT 127.0.0.1:9 HTTP/1.1"), "{head}");
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        for n in needles {
+            assert!(err.contains(n), "{n} not in {err}");
+        }
+    }
+    // Credentials in the URL are refused and never echoed.
+    let out = Command::new(env!("CARGO_BIN_EXE_tlsdiag"))
+        .args([
+            "probe",
+            "https://127.0.0.1:9/orders",
+            "--proxy",
+            "http://alice:s3cr3t@127.0.0.1:1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("credentials"), "{err}");
+    assert!(!err.contains("s3cr3t"), "{err}");
+}

@@ -62,6 +62,10 @@ pub struct ProbeFlags {
     /// curl/OpenSSL do). Default: like JSSE, send none then.
     #[arg(long)]
     pub send_anyway: bool,
+    /// Go through this HTTP proxy with CONNECT: http://host:port (no credentials; port 1080 when
+    /// left out, as curl assumes). Environment proxy variables are not read: say it here.
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
     /// Save our own connection as a pcap (opens in Wireshark; frame numbers match the report).
     #[arg(long, value_name = "FILE.pcap")]
     pub save: Option<PathBuf>,
@@ -129,6 +133,7 @@ pub fn options(url: &str, f: &ProbeFlags) -> anyhow::Result<ProbeOptions> {
         soap12: f.soap12,
         headers,
         send_anyway: f.send_anyway,
+        proxy: f.proxy.as_deref().map(probe::proxy::parse).transpose()?,
     })
 }
 

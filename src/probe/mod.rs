@@ -7,6 +7,7 @@
 //! Must not format output (the report does).
 
 pub mod http;
+pub mod proxy;
 pub mod record;
 pub mod resolver;
 pub mod url;
@@ -37,6 +38,8 @@ pub enum ProbeError {
     ConnectTimeout { addr: String, secs: u64 },
     #[error("cannot connect to {addr}: {detail}")]
     Connect { addr: String, detail: String },
+    #[error("proxy {proxy}: {detail}")]
+    Proxy { proxy: String, detail: String },
     #[error("cannot configure TLS: {0}")]
     Config(String),
     #[error("cannot use the identity: {0}")]
@@ -67,12 +70,16 @@ pub struct ProbeOptions {
     /// Send the identity even when its issuer is not among the server's CA hints (what
     /// OpenSSL/curl and rustls' built-in resolver do). Default: behave like JSSE and send none.
     pub send_anyway: bool,
+    /// Reach the server through this HTTP proxy (`CONNECT host:port`).
+    pub proxy: Option<proxy::Proxy>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Timings {
     pub dns_ms: f64,
     pub connect_ms: f64,
+    /// With `--proxy`: the CONNECT exchange (after the TCP connect to the proxy).
+    pub proxy_connect_ms: Option<f64>,
     pub tls_handshake_ms: Option<f64>,
     pub first_byte_ms: Option<f64>,
     pub total_ms: f64,
@@ -82,7 +89,10 @@ pub struct Timings {
 #[derive(Debug, Clone, Serialize)]
 pub struct ProbeReport {
     pub url: String,
+    /// The address we connected to (the proxy's with `--proxy`).
     pub server_addr: Option<String>,
+    /// `host:port` of the HTTP proxy the call went through, or null.
+    pub proxy: Option<String>,
     /// `true` when the TLS handshake completed and an HTTP response was read.
     pub succeeded: bool,
     /// The failure as one sentence (TLS or HTTP level), if any.
@@ -184,22 +194,37 @@ pub fn run(opts: &ProbeOptions) -> Result<ProbeReport, ProbeError> {
         opts.timeout
     };
 
+    // With a proxy we resolve and connect to the proxy; the proxy resolves the server's name.
+    let (dial_host, dial_port) = match &opts.proxy {
+        Some(p) => (p.host.as_str(), p.port),
+        None => (u.host.as_str(), u.port),
+    };
     let t0 = Instant::now();
-    let addrs: Vec<SocketAddr> = (u.host.as_str(), u.port)
+    let addrs: Vec<SocketAddr> = (dial_host, dial_port)
         .to_socket_addrs()
         .map_err(|e| ProbeError::Dns {
-            host: u.host.clone(),
+            host: dial_host.to_owned(),
             detail: e.to_string(),
         })?
         .collect();
     let addr = *addrs.first().ok_or_else(|| ProbeError::Dns {
-        host: u.host.clone(),
+        host: dial_host.to_owned(),
         detail: "no address".into(),
     })?;
     let dns_ms = ms(t0.elapsed());
 
     let t1 = Instant::now();
-    let tcp = TcpStream::connect_timeout(&addr, timeout).map_err(|e| match e.kind() {
+    let connected = TcpStream::connect_timeout(&addr, timeout);
+    let connected = match (&opts.proxy, connected) {
+        (Some(p), Err(e)) => {
+            return Err(ProbeError::Proxy {
+                proxy: p.to_string(),
+                detail: format!("cannot connect to the proxy at {addr}: {e}"),
+            })
+        }
+        (_, c) => c,
+    };
+    let mut tcp = connected.map_err(|e| match e.kind() {
         std::io::ErrorKind::ConnectionRefused => ProbeError::Refused {
             addr: addr.to_string(),
         },
@@ -217,6 +242,14 @@ pub fn run(opts: &ProbeOptions) -> Result<ProbeReport, ProbeError> {
     let connect_ms = ms(t1.elapsed());
     let _ = tcp.set_read_timeout(Some(timeout));
     let _ = tcp.set_write_timeout(Some(timeout));
+    let proxy_connect_ms = match &opts.proxy {
+        Some(p) => {
+            let t = Instant::now();
+            proxy::open_tunnel(&mut tcp, p, &u.host, u.port, timeout)?;
+            Some(ms(t.elapsed()))
+        }
+        None => None,
+    };
     let local = tcp.local_addr().unwrap_or(addr);
 
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -401,6 +434,7 @@ pub fn run(opts: &ProbeOptions) -> Result<ProbeReport, ProbeError> {
     Ok(ProbeReport {
         url: opts.url.clone(),
         server_addr: Some(addr.to_string()),
+        proxy: opts.proxy.as_ref().map(|p| p.to_string()),
         succeeded,
         error,
         client_certificate_decision: decision,
@@ -408,6 +442,7 @@ pub fn run(opts: &ProbeOptions) -> Result<ProbeReport, ProbeError> {
         timings: Timings {
             dns_ms,
             connect_ms,
+            proxy_connect_ms,
             tls_handshake_ms: tls_ms,
             first_byte_ms,
             total_ms,

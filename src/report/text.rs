@@ -795,20 +795,33 @@ pub fn write_probe(
         (Some(e), _) => st.red(&format!("✗ {e}")),
         (None, None) => st.red("✗ no response"),
     };
-    writeln!(
-        out,
-        "{} {} → {}",
-        st.bold("probe"),
-        r.url,
-        r.server_addr.as_deref().unwrap_or("?")
-    )?;
+    match &r.proxy {
+        Some(p) => writeln!(
+            out,
+            "{} {} via proxy {} ({})",
+            st.bold("probe"),
+            r.url,
+            p,
+            r.server_addr.as_deref().unwrap_or("?")
+        )?,
+        None => writeln!(
+            out,
+            "{} {} → {}",
+            st.bold("probe"),
+            r.url,
+            r.server_addr.as_deref().unwrap_or("?")
+        )?,
+    }
     writeln!(
         out,
         "{head}   {}",
         st.dim(&format!(
-            "dns {:.1} ms · connect {:.1} ms · TLS {} · first byte {} · total {:.1} ms",
+            "dns {:.1} ms · connect {:.1} ms{} · TLS {} · first byte {} · total {:.1} ms",
             t.dns_ms,
             t.connect_ms,
+            t.proxy_connect_ms
+                .map(|v| format!(" · proxy CONNECT {v:.1} ms"))
+                .unwrap_or_default(),
             t.tls_handshake_ms
                 .map(|v| format!("{v:.1} ms"))
                 .unwrap_or_else(|| "–".into()),
