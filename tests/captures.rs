@@ -582,6 +582,96 @@ fn renegotiation_request_read_with_tls12_key_log() {
     );
 }
 
+/// Older IIS prefers AES-CBC with HMAC: the renegotiation is read through CBC records too, with
+/// MAC-then-encrypt (what SChannel and JSSE do; HMAC-SHA1) and with encrypt_then_mac (RFC 7366,
+/// OpenSSL's default; HMAC-SHA384).
+#[test]
+fn renegotiation_request_read_through_cbc_suites() {
+    for (pcap, keylog, suite, etm) in [
+        (
+            "rule-renegotiation-cbc.pcap",
+            "rule-renegotiation-cbc.keylog",
+            "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+            false,
+        ),
+        (
+            "rule-renegotiation-cbc-etm.pcap",
+            "rule-renegotiation-cbc-etm.keylog",
+            "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+            true,
+        ),
+    ] {
+        let c = with_keylog(pcap, keylog);
+        let sh = c.tls.server_hello.as_ref().unwrap();
+        assert_eq!(sh.cipher_suite.name, Some(suite), "{pcap}");
+        assert_eq!(sh.extensions.iter().any(|e| e.code == 22), etm, "{pcap}");
+        assert_eq!(
+            c.tls.decryption,
+            tlsdiag::model::DecryptionStatus::Decrypted,
+            "{pcap}"
+        );
+        assert!(c.tls.anomalies.is_empty(), "{pcap}: {:?}", c.tls.anomalies);
+        let req = c.tls.certificate_request.as_ref().expect(pcap);
+        assert!(req.post_handshake && req.decrypted, "{pcap}");
+        assert_eq!(
+            req.certificate_authorities
+                .iter()
+                .map(|d| d.text.as_str())
+                .collect::<Vec<_>>(),
+            PARTNER_CAS,
+            "{pcap}"
+        );
+        let cc = c.tls.client_certificate.as_ref().unwrap();
+        assert_eq!(cc.count, 2, "{pcap}");
+        assert_eq!(
+            cc.chain[0].subject.text,
+            "CN=customer-client,O=Customer Inc,C=US"
+        );
+        // Both close_notify alerts, encrypted under the renegotiated keys, are read.
+        assert_eq!(
+            c.tls
+                .alerts
+                .iter()
+                .map(|a| (a.from, a.code, a.decrypted))
+                .collect::<Vec<_>>(),
+            [(Side::Client, Some(0), true), (Side::Server, Some(0), true)],
+            "{pcap}"
+        );
+        assert!(codes(&c).contains(&"renegotiation-after-request"));
+
+        // A wrong key (the secrets reversed) fails the MAC: reported, never decoded.
+        let text = std::fs::read_to_string(cap(keylog)).unwrap();
+        let broken: String = text
+            .lines()
+            .map(|l| {
+                let mut p: Vec<String> = l.split(' ').map(str::to_owned).collect();
+                if p.len() == 3 {
+                    p[2] = p[2].chars().rev().collect();
+                }
+                p.join(" ") + "\n"
+            })
+            .collect();
+        let opts = AnalyzeOptions {
+            decode: tlsdiag::tls::DecodeOptions {
+                keylog: Some(std::sync::Arc::new(tlsdiag::tls::keylog::KeyLog::parse(
+                    &broken,
+                ))),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let a = analyze_path(&cap(pcap), &opts).unwrap();
+        let w = &a.connections[0];
+        assert_eq!(w.tls.decryption, tlsdiag::model::DecryptionStatus::Failed);
+        assert!(w.tls.certificate_request.is_none(), "{pcap}: no garbage");
+        assert!(w
+            .tls
+            .anomalies
+            .iter()
+            .any(|x| x.kind == "decryption_failed"));
+    }
+}
+
 #[test]
 fn post_handshake_auth_request_read_with_key_log() {
     let c = with_keylog("rule-tls13-pha.pcap", "rule-tls13-pha.keylog");

@@ -125,7 +125,9 @@ no_sni() { # the seed call by IP address: JSSE sends no SNI for an IP literal
 }
 
 renegotiation() { # IIS style: the server asks for the client certificate by renegotiation after the request
-  local out=$1 port=$2 keylog=${1%.pcap}.keylog
+  # [extra s_client args]: the CBC variants pick the suites older IIS prefers (AES-CBC with
+  # HMAC), with and without encrypt_then_mac (RFC 7366; SChannel and JSSE never negotiate it).
+  local out=$1 port=$2 keylog=${1%.pcap}.keylog; shift 2
   rm -f "$keylog"
   cap_start "$out" "tcp port $port"
   local feed; feed=$(mktemp)
@@ -135,7 +137,7 @@ renegotiation() { # IIS style: the server asks for the client certificate by ren
   srv_feed 8 2 "$feed" "${OSSL_SRV[@]}" -accept "$port" -tls1_2 -CAfile "$PKI/partner-cas.pem" -no_cache -no_ticket -naccept 1
   wait_port "$port"
   ossl_client "$port" -tls1_2 -servername partner.test -CAfile "$PKI/partner-root.pem" \
-    -cert "$PKI/client.pem" -key "$PKI/client.key" -cert_chain "$PKI/partner-issuing.pem" -keylogfile "$keylog"
+    -cert "$PKI/client.pem" -key "$PKI/client.key" -cert_chain "$PKI/partner-issuing.pem" -keylogfile "$keylog" "$@"
   srv_stop; cap_stop "$out"; rm -f "$feed"
 }
 
@@ -291,6 +293,8 @@ run unrecognized-name unrecognized_name "$CAPDIR/rule-unrecognized-name.pcap" 84
 run no-sni no_sni "$CAPDIR/rule-no-sni.pcap" 8468
 run sni-ip sni_ip "$CAPDIR/rule-sni-ip-literal.pcap" 8473
 run renegotiation renegotiation "$CAPDIR/rule-renegotiation.pcap" 8469
+run renegotiation-cbc renegotiation "$CAPDIR/rule-renegotiation-cbc-etm.pcap" 8475 -cipher ECDHE-RSA-AES256-SHA384
+run renegotiation-cbc-mte renegotiation "$CAPDIR/rule-renegotiation-cbc.pcap" 8476 -cipher ECDHE-RSA-AES128-SHA -no_etm
 run pha pha "$CAPDIR/rule-tls13-pha.pcap" 8470
 run key-update key_update "$CAPDIR/tls13-key-update.pcap" 8474
 run ipv6-pcapng ipv6_mtls "$CAPDIR/two-interfaces-ipv6.pcapng" 8471

@@ -691,6 +691,12 @@ fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()
                 label("Decryption")
             )?
         }
+        // TLS ≤ 1.2: only set when a key log was given and had no CLIENT_RANDOM for us.
+        crate::model::DecryptionStatus::NoKey => writeln!(
+            out,
+            "{}records after ChangeCipherSpec stay encrypted: no matching key (CLIENT_RANDOM) in the key log",
+            label("Decryption")
+        )?,
         crate::model::DecryptionStatus::Failed => writeln!(
             out,
             "{}failed: the key log's secrets do not decrypt this connection",

@@ -163,14 +163,31 @@ impl Decrypter {
     }
 }
 
-/// TLS 1.2 AEAD record protection from a CLIENT_RANDOM master secret (RFC 5246 §6.3 key block,
-/// RFC 5288 AES-GCM with a 4-byte salt and 8-byte explicit nonce, RFC 7905 ChaCha20-Poly1305 with
-/// iv XOR sequence number). CBC suites are not supported (reported, not guessed).
+/// TLS 1.2 record protection from a CLIENT_RANDOM master secret (RFC 5246 §6.3 key block):
+/// AEAD — RFC 5288 AES-GCM with a 4-byte salt and 8-byte explicit nonce, RFC 7905
+/// ChaCha20-Poly1305 with iv XOR sequence number (ring) — and AES-CBC with HMAC-SHA1/256/384
+/// (RFC 5246 §6.2.3.2: explicit IV, MAC-then-encrypt, or encrypt-then-MAC when the ServerHello
+/// carried encrypt_then_mac, RFC 7366), with the RustCrypto `aes`/`cbc` block ciphers and ring's
+/// HMAC. The MAC is always checked: a wrong key is reported, never decoded. Other suites (3DES,
+/// Camellia, ARIA, CCM) are reported as unsupported.
 pub struct Decrypter12 {
-    key: LessSafeKey,
-    iv: Vec<u8>,
-    explicit_nonce: bool,
+    protection: Protection12,
     pub seq: u64,
+}
+
+enum Protection12 {
+    Aead {
+        key: Box<LessSafeKey>,
+        iv: Vec<u8>,
+        explicit_nonce: bool,
+    },
+    Cbc {
+        aes256: bool,
+        key: zeroize::Zeroizing<Vec<u8>>,
+        mac: ring::hmac::Key,
+        mac_len: usize,
+        etm: bool,
+    },
 }
 
 impl std::fmt::Debug for Decrypter12 {
@@ -197,16 +214,68 @@ fn p_hash(alg: ring::hmac::Algorithm, secret: &[u8], seed: &[u8], len: usize) ->
     out
 }
 
-/// (client, server) decrypters for a TLS 1.2 connection.
+/// The CBC suites we decrypt: (AES-256?, MAC, MAC length, PRF hash) from the IANA name.
+fn cbc_suite(name: &str) -> Option<(bool, ring::hmac::Algorithm, usize, ring::hmac::Algorithm)> {
+    let aes256 = if name.contains("_WITH_AES_128_CBC_") {
+        false
+    } else if name.contains("_WITH_AES_256_CBC_") {
+        true
+    } else {
+        return None;
+    };
+    if name.ends_with("_SHA384") {
+        Some((aes256, ring::hmac::HMAC_SHA384, 48, ring::hmac::HMAC_SHA384))
+    } else if name.ends_with("_SHA256") {
+        Some((aes256, ring::hmac::HMAC_SHA256, 32, ring::hmac::HMAC_SHA256))
+    } else if name.ends_with("_SHA") {
+        Some((
+            aes256,
+            ring::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,
+            20,
+            ring::hmac::HMAC_SHA256,
+        ))
+    } else {
+        None
+    }
+}
+
+/// (client, server) decrypters for a TLS 1.2 connection. `etm`: the ServerHello carried
+/// encrypt_then_mac (only matters for CBC suites).
 pub fn tls12_decrypters(
     suite_code: u16,
     master: &[u8],
     client_random: &[u8],
     server_random: &[u8],
+    etm: bool,
 ) -> Result<(Decrypter12, Decrypter12), DecryptError> {
     let name = tls_parser::TlsCipherSuite::from_id(suite_code)
         .map(|c| c.name)
         .unwrap_or("");
+    let mut seed = b"key expansion".to_vec();
+    seed.extend_from_slice(server_random);
+    seed.extend_from_slice(client_random);
+    if let Some((aes256, mac_alg, mac_len, prf)) = cbc_suite(name) {
+        let key_len = if aes256 { 32 } else { 16 };
+        // client MAC key, server MAC key, client key, server key (the IVs that follow are
+        // unused: TLS 1.1+ sends an explicit IV per record).
+        let block = zeroize::Zeroizing::new(p_hash(prf, master, &seed, 2 * mac_len + 2 * key_len));
+        let part = |from: usize, n: usize| block.get(from..from + n).map(<[u8]>::to_vec);
+        let mk = |mac_at: usize, key_at: usize| -> Result<Decrypter12, DecryptError> {
+            let mac = part(mac_at, mac_len).ok_or(DecryptError::BadTag)?;
+            let key = part(key_at, key_len).ok_or(DecryptError::BadTag)?;
+            Ok(Decrypter12 {
+                protection: Protection12::Cbc {
+                    aes256,
+                    key: zeroize::Zeroizing::new(key),
+                    mac: ring::hmac::Key::new(mac_alg, &mac),
+                    mac_len,
+                    etm,
+                },
+                seq: 0,
+            })
+        };
+        return Ok((mk(0, 2 * mac_len)?, mk(mac_len, 2 * mac_len + key_len)?));
+    }
     let (aead_alg, hmac_alg, key_len, iv_len, explicit) = if name.ends_with("AES_128_GCM_SHA256") {
         (&aead::AES_128_GCM, ring::hmac::HMAC_SHA256, 16, 4, true)
     } else if name.ends_with("AES_256_GCM_SHA384") {
@@ -222,9 +291,6 @@ pub fn tls12_decrypters(
     } else {
         return Err(DecryptError::UnsupportedSuite(suite_code));
     };
-    let mut seed = b"key expansion".to_vec();
-    seed.extend_from_slice(server_random);
-    seed.extend_from_slice(client_random);
     let block = p_hash(hmac_alg, master, &seed, 2 * key_len + 2 * iv_len);
     let part = |from: usize, n: usize| block.get(from..from + n).map(<[u8]>::to_vec);
     let ck = part(0, key_len).ok_or(DecryptError::BadTag)?;
@@ -234,9 +300,11 @@ pub fn tls12_decrypters(
     let mk = |k: &[u8], iv: Vec<u8>| -> Result<Decrypter12, DecryptError> {
         let key = LessSafeKey::new(UnboundKey::new(aead_alg, k).map_err(|_| DecryptError::BadTag)?);
         Ok(Decrypter12 {
-            key,
-            iv,
-            explicit_nonce: explicit,
+            protection: Protection12::Aead {
+                key: Box::new(key),
+                iv,
+                explicit_nonce: explicit,
+            },
             seq: 0,
         })
     };
@@ -253,16 +321,33 @@ impl Decrypter12 {
     ) -> Result<Vec<u8>, DecryptError> {
         let seq = self.seq;
         self.seq = self.seq.wrapping_add(1);
-        let (nonce, ciphertext) = if self.explicit_nonce {
+        let (key, iv, explicit_nonce) = match &self.protection {
+            Protection12::Aead {
+                key,
+                iv,
+                explicit_nonce,
+            } => (key, iv, *explicit_nonce),
+            Protection12::Cbc {
+                aes256,
+                key,
+                mac,
+                mac_len,
+                etm,
+            } => {
+                return open_cbc(
+                    *aes256, key, mac, *mac_len, *etm, seq, ct, version, fragment,
+                )
+            }
+        };
+        let (nonce, ciphertext) = if explicit_nonce {
             let (explicit, rest) = fragment.split_at_checked(8).ok_or(DecryptError::BadTag)?;
             let mut n = [0u8; 12];
-            for (d, s) in n.iter_mut().zip(self.iv.iter().chain(explicit.iter())) {
+            for (d, s) in n.iter_mut().zip(iv.iter().chain(explicit.iter())) {
                 *d = *s;
             }
             (n, rest)
         } else {
-            let mut n =
-                <[u8; 12]>::try_from(self.iv.as_slice()).map_err(|_| DecryptError::BadTag)?;
+            let mut n = <[u8; 12]>::try_from(iv.as_slice()).map_err(|_| DecryptError::BadTag)?;
             for (d, s) in n.iter_mut().skip(4).zip(seq.to_be_bytes().iter()) {
                 *d ^= s;
             }
@@ -276,8 +361,7 @@ impl Decrypter12 {
         aad.extend_from_slice(&version);
         aad.extend_from_slice(&plain_len.to_be_bytes());
         let mut buf = ciphertext.to_vec();
-        let plain = self
-            .key
+        let plain = key
             .open_in_place(
                 Nonce::assume_unique_for_key(nonce),
                 Aad::from(aad),
@@ -286,4 +370,97 @@ impl Decrypter12 {
             .map_err(|_| DecryptError::BadTag)?;
         Ok(plain.to_vec())
     }
+}
+
+/// The MAC input of RFC 5246 §6.2.3.1: seq_num + type + version + length + bytes.
+fn mac_input(seq: u64, ct: u8, version: [u8; 2], bytes: &[u8]) -> Result<Vec<u8>, DecryptError> {
+    let len = u16::try_from(bytes.len()).map_err(|_| DecryptError::BadTag)?;
+    let mut m = Vec::with_capacity(13 + bytes.len());
+    m.extend_from_slice(&seq.to_be_bytes());
+    m.push(ct);
+    m.extend_from_slice(&version);
+    m.extend_from_slice(&len.to_be_bytes());
+    m.extend_from_slice(bytes);
+    Ok(m)
+}
+
+/// AES-CBC decryption of whole blocks (`iv` ‖ `blocks`); the TLS padding is checked by the caller.
+fn cbc_decrypt(
+    aes256: bool,
+    key: &[u8],
+    iv: &[u8],
+    blocks: &[u8],
+) -> Result<Vec<u8>, DecryptError> {
+    use cbc::cipher::{block_padding::NoPadding, BlockModeDecrypt, KeyIvInit};
+    if blocks.is_empty() || blocks.len() % 16 != 0 {
+        return Err(DecryptError::BadTag);
+    }
+    let mut buf = blocks.to_vec();
+    let n = if aes256 {
+        cbc::Decryptor::<aes::Aes256>::new_from_slices(key, iv)
+            .map_err(|_| DecryptError::BadTag)?
+            .decrypt_padded::<NoPadding>(&mut buf)
+            .map_err(|_| DecryptError::BadTag)?
+            .len()
+    } else {
+        cbc::Decryptor::<aes::Aes128>::new_from_slices(key, iv)
+            .map_err(|_| DecryptError::BadTag)?
+            .decrypt_padded::<NoPadding>(&mut buf)
+            .map_err(|_| DecryptError::BadTag)?
+            .len()
+    };
+    buf.truncate(n);
+    Ok(buf)
+}
+
+/// Removes the TLS CBC padding (`padding_length` + 1 bytes, each equal to it); `None` if malformed.
+fn strip_padding(plain: &[u8]) -> Option<&[u8]> {
+    let pad = usize::from(*plain.last()?);
+    let keep = plain.len().checked_sub(pad + 1)?;
+    let (body, padding) = plain.split_at_checked(keep)?;
+    padding
+        .iter()
+        .all(|b| usize::from(*b) == pad)
+        .then_some(body)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn open_cbc(
+    aes256: bool,
+    key: &[u8],
+    mac: &ring::hmac::Key,
+    mac_len: usize,
+    etm: bool,
+    seq: u64,
+    ct: u8,
+    version: [u8; 2],
+    fragment: &[u8],
+) -> Result<Vec<u8>, DecryptError> {
+    if etm {
+        // RFC 7366: IV ‖ ciphertext ‖ MAC(seq, header, IV ‖ ciphertext).
+        let cut = fragment
+            .len()
+            .checked_sub(mac_len)
+            .ok_or(DecryptError::BadTag)?;
+        let (enc, tag) = fragment.split_at_checked(cut).ok_or(DecryptError::BadTag)?;
+        ring::hmac::verify(mac, &mac_input(seq, ct, version, enc)?, tag)
+            .map_err(|_| DecryptError::BadTag)?;
+        let (iv, blocks) = enc.split_at_checked(16).ok_or(DecryptError::BadTag)?;
+        let plain = cbc_decrypt(aes256, key, iv, blocks)?;
+        return strip_padding(&plain)
+            .map(<[u8]>::to_vec)
+            .ok_or(DecryptError::BadTag);
+    }
+    // MAC-then-encrypt: IV ‖ E(content ‖ MAC ‖ padding).
+    let (iv, blocks) = fragment.split_at_checked(16).ok_or(DecryptError::BadTag)?;
+    let plain = cbc_decrypt(aes256, key, iv, blocks)?;
+    let unpadded = strip_padding(&plain).ok_or(DecryptError::BadTag)?;
+    let cut = unpadded
+        .len()
+        .checked_sub(mac_len)
+        .ok_or(DecryptError::BadTag)?;
+    let (content, tag) = unpadded.split_at_checked(cut).ok_or(DecryptError::BadTag)?;
+    ring::hmac::verify(mac, &mac_input(seq, ct, version, content)?, tag)
+        .map_err(|_| DecryptError::BadTag)?;
+    Ok(content.to_vec())
 }

@@ -30,12 +30,37 @@ fn garbage_records_never_panic_and_fail_authentication() {
         Suite::tls13(0x1304),
         Err(DecryptError::UnsupportedSuite(0x1304))
     ));
-    let (mut c, _) = tls12_decrypters(0xc030, &[1u8; 48], &[2u8; 32], &[3u8; 32]).unwrap();
+    let (mut c, _) = tls12_decrypters(0xc030, &[1u8; 48], &[2u8; 32], &[3u8; 32], false).unwrap();
     assert!(c.open(22, [3, 3], &[0u8; 5]).is_err());
     assert!(
-        tls12_decrypters(0x002f, &[1u8; 48], &[2u8; 32], &[3u8; 32]).is_err(),
-        "CBC is reported unsupported"
+        matches!(
+            tls12_decrypters(0x000a, &[1u8; 48], &[2u8; 32], &[3u8; 32], false),
+            Err(DecryptError::UnsupportedSuite(0x000a))
+        ),
+        "3DES is reported unsupported"
     );
+}
+
+/// CBC records of every length, with and without encrypt_then_mac, under the wrong key: the MAC
+/// (or the padding) fails — no panic, no plaintext.
+#[test]
+fn cbc_garbage_records_never_panic_and_fail_the_mac() {
+    // TLS_RSA_WITH_AES_128_CBC_SHA, TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384, ..._AES_128_CBC_SHA256
+    for suite in [0x002fu16, 0xc028, 0xc027] {
+        for etm in [false, true] {
+            let (mut c, _) =
+                tls12_decrypters(suite, &[1u8; 48], &[2u8; 32], &[3u8; 32], etm).unwrap();
+            for n in (0usize..130).chain([255, 1000]) {
+                let frag: Vec<u8> = (0..n).map(|i| (i * 37 % 251) as u8).collect();
+                assert_eq!(
+                    c.open(22, [3, 3], &frag).unwrap_err(),
+                    DecryptError::BadTag,
+                    "suite {suite:04x} etm {etm} len {n}"
+                );
+            }
+            assert_eq!(c.seq, 132);
+        }
+    }
 }
 
 #[test]

@@ -98,6 +98,8 @@ pub struct ConnectionDecoder {
     client_random: Vec<u8>,
     server_random: Vec<u8>,
     suite_code: u16,
+    /// The ServerHello carried encrypt_then_mac (RFC 7366): CBC records are MAC'd after encryption.
+    etm: bool,
 }
 
 /// Application-data records decrypted per direction after the handshake (post-handshake
@@ -406,6 +408,7 @@ impl ConnectionDecoder {
             &master,
             &self.client_random,
             &self.server_random,
+            self.etm,
         ) {
             Ok((c, s)) => {
                 self.facts.decryption = DecryptionStatus::Decrypted;
@@ -701,6 +704,7 @@ impl ConnectionDecoder {
                     if !hrr {
                         self.server_random = hex::decode(&h.random_hex).unwrap_or_default();
                         self.suite_code = u16::try_from(h.cipher_suite.code).unwrap_or(0);
+                        self.etm = h.extensions.iter().any(|e| e.code == 22);
                     }
                     detail = Some(format!(
                         "{} · {}{}",
@@ -895,6 +899,7 @@ impl ConnectionDecoder {
             client_random: Vec::new(),
             server_random: Vec::new(),
             suite_code: 0,
+            etm: false,
             client: Dir {
                 ccs: self.client.ccs,
                 enc_handshake: self.client.enc_handshake,
