@@ -41,18 +41,19 @@ pub enum Sort {
 }
 
 /// The probe form's fields, in order.
-pub const FORM_FIELDS: [&str; 6] = [
+pub const FORM_FIELDS: [&str; 7] = [
     "URL",
     "Identity file",
     "Alias",
     "Password",
     "SOAP action",
     "Trust (CA file)",
+    "HTTP proxy",
 ];
 
 #[derive(Debug, Clone, Default)]
 pub struct ProbeForm {
-    pub values: [String; 6],
+    pub values: [String; 7],
     pub field: usize,
 }
 
@@ -87,6 +88,8 @@ pub enum Effect {
         password: Option<String>,
         soap_action: Option<String>,
         trust: Option<String>,
+        /// `http://host:port` for a CONNECT tunnel.
+        proxy: Option<String>,
     },
 }
 
@@ -447,6 +450,7 @@ impl App {
                     password: opt(3),
                     soap_action: opt(4),
                     trust: opt(5),
+                    proxy: opt(6),
                 }];
             }
             _ => {}

@@ -174,6 +174,7 @@ fn spawn_probe(e: Effect, tx: Sender<Msg>) {
         password,
         soap_action,
         trust,
+        proxy,
     } = e
     else {
         return;
@@ -195,11 +196,17 @@ fn spawn_probe(e: Effect, tx: Sender<Msg>) {
                 ),
                 None => None,
             };
+            let proxy = proxy
+                .as_deref()
+                .map(crate::probe::proxy::parse)
+                .transpose()
+                .map_err(|e| e.to_string())?;
             let opts = crate::probe::ProbeOptions {
                 url,
                 identity: id,
                 trust,
                 soap_action,
+                proxy,
                 timeout: Duration::from_secs(10),
                 ..Default::default()
             };

@@ -109,8 +109,19 @@ fn probe_form_masks_the_password_and_emits_the_probe() {
     let screen = draw(&app, 100, 30);
     assert!(!screen.contains("s3cret"), "password shown");
     assert!(screen.contains("••••••"));
+    // The last field: the HTTP proxy (Shift-Tab wraps around to it).
+    for _ in 0..4 {
+        app.update(key(KeyCode::BackTab));
+    }
+    for ch in "http://127.0.0.1:3128".chars() {
+        app.update(key(KeyCode::Char(ch)));
+    }
+    assert!(draw(&app, 100, 30).contains("HTTP proxy: http://127.0.0.1:3128"));
     let fx = app.update(key(KeyCode::Enter));
-    assert!(matches!(&fx[0], Effect::RunProbe { password: Some(p), .. } if p == "s3cret"));
+    assert!(
+        matches!(&fx[0], Effect::RunProbe { password: Some(p), proxy: Some(x), .. } if p == "s3cret" && x == "http://127.0.0.1:3128"),
+        "{fx:?}"
+    );
     assert!(app.probe_running);
 }
 
