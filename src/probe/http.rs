@@ -305,12 +305,103 @@ pub fn status_finding(h: &HttpResult) -> Option<Finding> {
         ));
     }
     match h.status {
-        401 | 403 => Some(mk(
-            "http-auth-required",
+        401 | 403 => Some(auth_finding(h)),
+        s if s >= 400 => Some(mk(
+            "http-error",
             Severity::Warning,
-            format!("TLS worked; HTTP {} {}: the service wants other credentials (Basic/SPNEGO, or a different client certificate).", h.status, h.reason),
+            format!("TLS worked; HTTP {} {}", h.status, h.reason),
         )),
-        s if s >= 400 => Some(mk("http-error", Severity::Warning, format!("TLS worked; HTTP {} {}", h.status, h.reason))),
         _ => None,
+    }
+}
+
+/// The authentication schemes of the `WWW-Authenticate` headers, with their realm when given:
+/// `("Basic", Some("orders"))`. A header may hold several challenges separated by commas.
+pub fn challenges(h: &HttpResult) -> Vec<(String, Option<String>)> {
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    for (_, v) in h
+        .headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("www-authenticate"))
+    {
+        for piece in v.split(',') {
+            let piece = piece.trim();
+            let first = piece.split(' ').next().unwrap_or_default();
+            if !first.is_empty() && !first.contains('=') {
+                out.push((first.to_owned(), None));
+            }
+            let realm = piece
+                .split_once("realm=")
+                .map(|(_, r)| r.trim().trim_matches('"').to_owned());
+            if let (Some(r), Some(last)) = (realm, out.last_mut()) {
+                last.1.get_or_insert(r);
+            }
+        }
+    }
+    out.truncate(8);
+    out
+}
+
+fn auth_finding(h: &HttpResult) -> Finding {
+    let ch = challenges(h);
+    let named: Vec<String> = ch
+        .iter()
+        .map(|(scheme, realm)| {
+            let what = match scheme.to_ascii_lowercase().as_str() {
+                "negotiate" => format!("{scheme} (SPNEGO/Kerberos)"),
+                "ntlm" => format!("{scheme} (Windows integrated)"),
+                _ => scheme.clone(),
+            };
+            match realm {
+                Some(r) => format!("{what} (realm \"{r}\")"),
+                None => what,
+            }
+        })
+        .collect();
+    let has = |s: &str| ch.iter().any(|(c, _)| c.eq_ignore_ascii_case(s));
+    let message = if named.is_empty() {
+        format!(
+            "TLS worked; HTTP {} {}: the service refused the request without asking for HTTP credentials — with client certificates this usually means the certificate was accepted by TLS but not mapped to an authorised user (IIS client-certificate mapping, WebSphere certificate-to-user mapping).",
+            h.status, h.reason
+        )
+    } else {
+        format!(
+            "TLS worked; HTTP {} {}: the service asks for HTTP authentication: {}.",
+            h.status,
+            h.reason,
+            named.join(", ")
+        )
+    };
+    let mut fixes = Vec::new();
+    if has("basic") {
+        fixes.push("Basic: configure the user and password for this endpoint (JAX-WS: the BindingProvider username/password properties; WebSphere: HTTP basic authentication in the policy set binding); check them with `curl -u USER URL` (curl prompts for the password).");
+    }
+    if has("negotiate") {
+        fixes.push("Negotiate: the client needs a Kerberos ticket for the service principal HTTP/<host> (`klist`); call the host by the DNS name its SPN is registered for, not an IP or an alias.");
+    }
+    if has("ntlm") && !has("negotiate") {
+        fixes.push("NTLM: the client must send Windows credentials (JSSE: an Authenticator; or ask for Negotiate/Kerberos).");
+    }
+    if named.is_empty() {
+        fixes.push("Ask the partner which user the client certificate must map to, or whether this path needs another certificate.");
+    }
+    Finding {
+        code: "http-auth-required".into(),
+        severity: Severity::Warning,
+        message,
+        evidence: h
+            .headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case("www-authenticate"))
+            .take(8)
+            .map(|(k, v)| crate::model::Evidence {
+                frame: None,
+                field: k.clone(),
+                value: v.chars().take(200).collect(),
+            })
+            .collect(),
+        details: vec![],
+        fix: Some(fixes.join(" ")),
+        stack_verdicts: vec![],
     }
 }
