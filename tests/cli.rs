@@ -328,3 +328,44 @@ fn live_capture_on_an_unknown_interface_is_a_clear_error() {
     );
     assert!(!e.contains("panicked"));
 }
+
+/// `--json` writes its document while the capture is decoded (connections in start order, the
+/// source and summary at the end): on every capture it holds exactly what the whole analysis
+/// holds, field for field, with the same numbering.
+#[test]
+fn json_document_written_while_decoding_equals_the_whole_analysis() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("captures");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("pcap" | "pcapng")
+            )
+        })
+        .collect();
+    files.sort();
+    assert!(files.len() >= 30);
+    let mut connections = 0;
+    for f in files {
+        let mut a = tlsdiag::analyze::analyze_path(&f, &Default::default()).unwrap();
+        tlsdiag::diagnose::diagnose_analysis(&mut a, &Default::default());
+        let mut whole = Vec::new();
+        tlsdiag::report::json::write(&mut whole, &a).unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_tlsdiag"))
+            .args(["analyze", f.to_str().unwrap(), "--json"])
+            .env_remove("SSLKEYLOGFILE")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}: {}", f.display(), stderr(&o));
+        let text = stdout(&o);
+        assert!(text.starts_with("{\n  \"schema_version\": "), "{text:.80}");
+        assert!(text.ends_with("\n}\n"));
+        let streamed: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let expected: serde_json::Value = serde_json::from_slice(&whole).unwrap();
+        assert_eq!(streamed, expected, "{}", f.display());
+        connections += a.connections.len();
+    }
+    assert!(connections >= 40, "{connections}");
+}

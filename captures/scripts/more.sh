@@ -141,6 +141,37 @@ renegotiation() { # IIS style: the server asks for the client certificate by ren
   srv_stop; cap_stop "$out"; rm -f "$feed"
 }
 
+tls11() { # a legacy TLS 1.1 server (AES-CBC) and its client's key log: decryption must say
+  # "not supported for TLS 1.1", not blame the key log
+  local out=$1 port=$2 keylog=${1%.pcap}.keylog
+  rm -f "$keylog"
+  cap_start "$out" "tcp port $port"
+  srv_feed 8 2 "$HTTP_OK" "${OSSL_SRV[@]}" -accept "$port" -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0' -naccept 1
+  wait_port "$port"
+  ossl_client "$port" -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0' -servername partner.test -CAfile "$PKI/partner-root.pem" -keylogfile "$keylog"
+  srv_stop; cap_stop "$out"
+}
+
+overlap() { # two calls that overlap: A starts first and ends last, B starts later and ends first
+  # (two servers, one client each), so connections end in another order than they start
+  local out=$1 port=$2 port2=$(( $2 + 1 ))
+  cap_start "$out" "tcp port $port or tcp port $port2"
+  srv_feed 8 3 "$HTTP_OK" "${OSSL_SRV[@]}" -accept "$port" -tls1_2 -naccept 1
+  local srv_a=$SRV_PID
+  srv_feed 8 1 "$HTTP_OK" "${OSSL_SRV[@]}" -accept "$port2" -tls1_3 -naccept 1
+  local srv_b=$SRV_PID
+  wait_port "$port"; wait_port "$port2"
+  ossl_client "$port" -servername partner.test -CAfile "$PKI/partner-root.pem" &
+  local cli_a=$!
+  sleep 0.3
+  (sleep 0.3; printf 'POST /b HTTP/1.1\r\nHost: partner.test\r\nContent-Length: 0\r\n\r\n'; sleep 1) |
+    timeout 8 openssl s_client -connect "127.0.0.1:$port2" -servername partner.test -CAfile "$PKI/partner-root.pem" >/dev/null 2>&1
+  wait "$cli_a" 2>/dev/null || true
+  SRV_PID=$srv_b; srv_stop
+  SRV_PID=$srv_a; srv_stop
+  cap_stop "$out"
+}
+
 pha() { # TLS 1.3 post-handshake authentication: s_server's "c" command, client offered it
   local out=$1 port=$2 keylog=${1%.pcap}.keylog
   rm -f "$keylog"
@@ -296,6 +327,8 @@ run renegotiation renegotiation "$CAPDIR/rule-renegotiation.pcap" 8469
 run renegotiation-cbc renegotiation "$CAPDIR/rule-renegotiation-cbc-etm.pcap" 8475 -cipher ECDHE-RSA-AES256-SHA384
 run renegotiation-cbc-mte renegotiation "$CAPDIR/rule-renegotiation-cbc.pcap" 8476 -cipher ECDHE-RSA-AES128-SHA -no_etm
 run pha pha "$CAPDIR/rule-tls13-pha.pcap" 8470
+run tls11 tls11 "$CAPDIR/tls11-cbc.pcap" 8477
+run overlap overlap "$CAPDIR/overlapping-connections.pcap" 8478
 run key-update key_update "$CAPDIR/tls13-key-update.pcap" 8474
 run ipv6-pcapng ipv6_mtls "$CAPDIR/two-interfaces-ipv6.pcapng" 8471
 run many many_connections "$CAPDIR/many-connections.pcap" 8480

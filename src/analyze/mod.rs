@@ -85,6 +85,12 @@ pub struct Analyzer {
     /// being kept, so memory holds only open connections.
     sink: Option<Box<dyn FnMut(Connection)>>,
     streamed: usize,
+    /// Ordered streaming (`--json`): finished connections wait in `pending` until no open flow
+    /// started before them, then go to the sink numbered by start, as the document numbers them.
+    ordered: bool,
+    open_starts: std::collections::BTreeSet<u64>,
+    pending: std::collections::BTreeMap<u64, Connection>,
+    pending_cap: usize,
     /// Link types already named in `source.link_types` (checked per frame without allocating).
     seen_links: Vec<capture::LinkType>,
 }
@@ -97,6 +103,9 @@ impl std::fmt::Debug for Analyzer {
             .finish()
     }
 }
+
+/// Ordered streaming: at most this many finished connections wait for an earlier open one.
+const MAX_PENDING: usize = 4096;
 
 fn key(a: (IpAddr, u16), b: (IpAddr, u16)) -> Key {
     if a <= b {
@@ -116,6 +125,10 @@ impl Analyzer {
             anomalies: Vec::new(),
             sink: None,
             streamed: 0,
+            ordered: false,
+            open_starts: std::collections::BTreeSet::new(),
+            pending: std::collections::BTreeMap::new(),
+            pending_cap: MAX_PENDING,
             seen_links: Vec::new(),
         }
     }
@@ -123,6 +136,14 @@ impl Analyzer {
     /// Hands every finished connection to `sink` instead of keeping it (see [`analyze_path_streaming`]).
     pub fn set_sink(&mut self, sink: Box<dyn FnMut(Connection)>) {
         self.sink = Some(sink);
+    }
+
+    /// Like [`Analyzer::set_sink`], but connections reach the sink in the order they started
+    /// (by first frame) and numbered so — the same numbers as [`Analyzer::finish`] gives. A
+    /// connection waits only while an earlier one is still open.
+    pub fn set_ordered_sink(&mut self, sink: Box<dyn FnMut(Connection)>) {
+        self.sink = Some(sink);
+        self.ordered = true;
     }
 
     /// Names the source (`path`, `pcapng`) for the report.
@@ -196,8 +217,12 @@ impl Analyzer {
             return;
         }
         let decode = &self.opts.decode;
+        let ordered = self.ordered;
         let flow = self.flows.entry(k).or_insert_with(|| {
             self.source.tcp_flows += 1;
+            if ordered {
+                self.open_starts.insert(prov.frame);
+            }
             Box::new(Flow {
                 ep: [src, dst],
                 client: None,
@@ -279,17 +304,60 @@ impl Analyzer {
                 decoder.closed(side, prov, seg.has(RST));
             }
         }
-        if flow.decoder.is_tls() == Some(false) {
+        let newly_not_tls = !flow.not_tls && flow.decoder.is_tls() == Some(false);
+        if newly_not_tls {
             flow.not_tls = true;
         }
-        if flow.done() {
+        let (done, first) = (flow.done(), flow.first_frame);
+        if newly_not_tls && self.ordered {
+            // Not TLS: it will never be written, so it holds no later connection back.
+            self.open_starts.remove(&first);
+            self.release();
+        }
+        if done {
             if let Some(f) = self.flows.remove(&k) {
                 self.finish_flow(f);
             }
         }
     }
 
-    fn finish_flow(&mut self, mut flow: Box<Flow>) {
+    fn finish_flow(&mut self, flow: Box<Flow>) {
+        if !self.ordered {
+            return self.finish_flow_inner(flow);
+        }
+        self.open_starts.remove(&flow.first_frame);
+        self.finish_flow_inner(flow);
+        self.release();
+    }
+
+    /// Ordered streaming: writes the finished connections no open flow precedes (flows opened
+    /// later start later). A long-lived connection would otherwise hold every later one in
+    /// memory: past [`MAX_PENDING`] waiting connections the oldest are written anyway, so that
+    /// one is then written out of start order (and numbered when it ends).
+    fn release(&mut self) {
+        let bound = self.open_starts.first().copied().unwrap_or(u64::MAX);
+        while let Some(first) = self.pending.first_key_value().map(|(f, _)| *f) {
+            if first >= bound && self.pending.len() <= self.pending_cap {
+                break;
+            }
+            if let Some((_, c)) = self.pending.pop_first() {
+                self.emit(c);
+            }
+        }
+    }
+
+    /// Numbers a connection and hands it to the sink.
+    fn emit(&mut self, mut c: Connection) {
+        self.streamed += 1;
+        let first = self.source.first_ts_ns.unwrap_or(0);
+        c.id = self.streamed;
+        c.start_offset = c.start_ts_ns.saturating_sub(first) as f64 / 1e9;
+        if let Some(sink) = self.sink.as_mut() {
+            sink(c);
+        }
+    }
+
+    fn finish_flow_inner(&mut self, mut flow: Box<Flow>) {
         if flow.client.is_none() && !flow.early.is_empty() {
             let c = if flow.ep[0].1 >= flow.ep[1].1 { 0 } else { 1 };
             flow.client = Some(c);
@@ -333,16 +401,12 @@ impl Analyzer {
             }
         }
         let conn = connection_of(&flow, client, coverage, facts);
-        match self.sink.as_mut() {
-            Some(sink) => {
-                self.streamed += 1;
-                let first = self.source.first_ts_ns.unwrap_or(0);
-                let mut c = conn;
-                c.id = self.streamed;
-                c.start_offset = c.start_ts_ns.saturating_sub(first) as f64 / 1e9;
-                sink(c);
-            }
-            None => self.finished.push(conn),
+        if self.sink.is_none() {
+            self.finished.push(conn);
+        } else if self.ordered {
+            self.pending.insert(conn.first_frame, conn);
+        } else {
+            self.emit(conn);
         }
     }
 
@@ -495,6 +559,19 @@ pub fn analyze_path_streaming(
     finish_with(an, &path.display().to_string(), summary)
 }
 
+/// Like [`analyze_path_streaming`], but connections reach `sink` in the order they started,
+/// numbered as [`analyze_path`] numbers them (`--json` writes its document this way).
+pub fn analyze_path_ordered(
+    path: &Path,
+    opts: &AnalyzeOptions,
+    sink: Box<dyn FnMut(Connection)>,
+) -> Result<Analysis, AnalyzeError> {
+    let mut an = Analyzer::new(opts.clone());
+    an.set_ordered_sink(sink);
+    let summary = capture::read_file(path, &mut |f| an.push_frame(&f))?;
+    finish_with(an, &path.display().to_string(), summary)
+}
+
 /// Analyses an in-memory capture (the probe's synthesised pcap).
 pub fn analyze_bytes(
     name: &str,
@@ -522,3 +599,7 @@ fn finish_with(
     }
     Ok(an.finish())
 }
+
+#[cfg(test)]
+#[path = "ordered_tests.rs"]
+mod ordered_tests;

@@ -71,7 +71,7 @@ pub enum ColorChoice {
 }
 
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
-    if args.stream {
+    if args.stream || (args.json && args.conn.is_none()) {
         return run_stream(args);
     }
     let opts = decode_options(&args)?;
@@ -106,30 +106,45 @@ fn decode_options(args: &AnalyzeArgs) -> anyhow::Result<tlsdiag::analyze::Analyz
     })
 }
 
+/// `--stream` (JSON Lines, connections in the order they end) and `--json` (one document,
+/// connections in start order): the capture is decoded on this thread while a writer thread
+/// diagnoses and serialises each finished connection, so memory holds the open connections
+/// (and, for `--json`, those waiting for an earlier one to end), not the file.
 fn run_stream(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let opts = decode_options(&args)?;
     let ctx = diagnose_context(&args)?;
-    // Two stages on two threads: this one reads and decodes the capture; a writer thread
-    // diagnoses each finished connection and serialises it. The bounded channel keeps memory
-    // flat (at most QUEUE connections wait) and lets a slow stdout hold the reader back.
+    let document = !args.stream;
+    // The bounded channel keeps memory flat (at most QUEUE connections wait) and lets a slow
+    // stdout hold the reader back.
     const QUEUE: usize = 64;
     let (tx, rx) = crossbeam_channel::bounded::<tlsdiag::model::Connection>(QUEUE);
     let writer = std::thread::Builder::new()
         .name("tlsdiag-json".into())
         .spawn(move || {
-            let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout());
+            let out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout());
             let mut summary = json::Summary::default();
-            for mut c in rx {
-                c.diagnosis = tlsdiag::diagnose::diagnose(&c, &ctx);
-                summary.add(&c);
-                let line = json::StreamLine::Connection {
-                    schema_version: json::SCHEMA_VERSION,
-                    connection: &c,
-                };
-                // On a write error (a closed pipe) stop: dropping `rx` makes later sends fail.
-                json::write_line(&mut out, &line)?;
+            // On a write error (a closed pipe) stop: dropping `rx` makes later sends fail.
+            if document {
+                let mut doc = json::DocumentWriter::new(out);
+                for mut c in rx {
+                    c.diagnosis = tlsdiag::diagnose::diagnose(&c, &ctx);
+                    summary.add(&c);
+                    doc.connection(&c)?;
+                }
+                Ok::<_, std::io::Error>((Output::Document(doc), summary))
+            } else {
+                let mut out = out;
+                for mut c in rx {
+                    c.diagnosis = tlsdiag::diagnose::diagnose(&c, &ctx);
+                    summary.add(&c);
+                    let line = json::StreamLine::Connection {
+                        schema_version: json::SCHEMA_VERSION,
+                        connection: &c,
+                    };
+                    json::write_line(&mut out, &line)?;
+                }
+                Ok((Output::Lines(out), summary))
             }
-            Ok::<_, std::io::Error>((out, summary))
         })
         .context("cannot start the output thread")?;
     let sink = Box::new(move |c: tlsdiag::model::Connection| {
@@ -138,21 +153,32 @@ fn run_stream(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     });
     // The analyzer (and with it the sink and its sender) is dropped when this returns, which
     // ends the writer's loop.
-    let analysis = tlsdiag::analyze::analyze_path_streaming(&args.file, &opts, sink);
+    let analysis = if document {
+        tlsdiag::analyze::analyze_path_ordered(&args.file, &opts, sink)
+    } else {
+        tlsdiag::analyze::analyze_path_streaming(&args.file, &opts, sink)
+    };
     let written = writer
         .join()
         .map_err(|_| anyhow::anyhow!("the output thread panicked"))?;
     let analysis = analysis.with_context(|| format!("cannot analyse {}", args.file.display()))?;
-    let (mut out, s) = written?;
-    let end = json::StreamLine::End {
-        schema_version: json::SCHEMA_VERSION,
-        tool: json::Tool::this(),
-        source: &analysis.source,
-        summary: &s,
-        anomalies: &analysis.anomalies,
-    };
-    json::write_line(&mut out, &end)?;
-    out.flush()?;
+    let (out, s) = written?;
+    match out {
+        Output::Document(doc) => {
+            doc.finish(&analysis.source, &s, &analysis.anomalies)?;
+        }
+        Output::Lines(mut out) => {
+            let end = json::StreamLine::End {
+                schema_version: json::SCHEMA_VERSION,
+                tool: json::Tool::this(),
+                source: &analysis.source,
+                summary: &s,
+                anomalies: &analysis.anomalies,
+            };
+            json::write_line(&mut out, &end)?;
+            out.flush()?;
+        }
+    }
     let hit = match args.fail_on {
         Some(FailOn::Error) => s.findings_error > 0,
         Some(FailOn::Warning) => s.findings_error + s.findings_warning > 0,
@@ -163,6 +189,13 @@ fn run_stream(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+type Stdout = std::io::BufWriter<std::io::Stdout>;
+
+enum Output {
+    Document(json::DocumentWriter<Stdout>),
+    Lines(Stdout),
 }
 
 /// Loads `--identity` (and `--alias`) for the per-stack verdicts.

@@ -130,3 +130,88 @@ pub fn write(out: &mut dyn Write, analysis: &Analysis) -> std::io::Result<()> {
     writeln!(buffered)?;
     buffered.flush()
 }
+
+/// `value` pretty-printed as serde_json prints it, every line after the first indented by
+/// `indent` (a JSON string never holds a raw newline, so this only touches layout).
+fn write_indented<T: Serialize + ?Sized>(
+    out: &mut impl Write,
+    value: &T,
+    indent: &str,
+) -> std::io::Result<()> {
+    let mut buf = Vec::with_capacity(16 * 1024);
+    serde_json::to_writer_pretty(&mut buf, value).map_err(std::io::Error::from)?;
+    let mut rest = buf.as_slice();
+    while let Some(i) = rest.iter().position(|b| *b == b'\n') {
+        let (line, tail) = rest.split_at(i + 1);
+        out.write_all(line)?;
+        out.write_all(indent.as_bytes())?;
+        rest = tail;
+    }
+    out.write_all(rest)
+}
+
+/// The `--json` document written as the capture is decoded: the head, each connection as it
+/// arrives (in start order), then `source`, `summary` and `anomalies`, which are known only at
+/// the end. Same fields and values as [`write`]; only the order of the top-level keys differs.
+#[derive(Debug)]
+pub struct DocumentWriter<W: Write> {
+    out: W,
+    count: usize,
+    started: bool,
+}
+
+impl<W: Write> DocumentWriter<W> {
+    /// Writes nothing yet: a file that cannot be read leaves standard output empty.
+    pub fn new(out: W) -> Self {
+        DocumentWriter {
+            out,
+            count: 0,
+            started: false,
+        }
+    }
+
+    fn head(&mut self) -> std::io::Result<()> {
+        if !self.started {
+            self.started = true;
+            write!(
+                self.out,
+                "{{\n  \"schema_version\": \"{SCHEMA_VERSION}\",\n  \"tool\": "
+            )?;
+            write_indented(&mut self.out, &Tool::this(), "  ")?;
+            self.out.write_all(b",\n  \"connections\": [")?;
+        }
+        Ok(())
+    }
+
+    pub fn connection(&mut self, c: &Connection) -> std::io::Result<()> {
+        self.head()?;
+        if self.count > 0 {
+            self.out.write_all(b",")?;
+        }
+        self.out.write_all(b"\n    ")?;
+        write_indented(&mut self.out, c, "    ")?;
+        self.count += 1;
+        Ok(())
+    }
+
+    pub fn finish(
+        mut self,
+        source: &SourceInfo,
+        summary: &Summary,
+        anomalies: &[Anomaly],
+    ) -> std::io::Result<W> {
+        self.head()?;
+        if self.count > 0 {
+            self.out.write_all(b"\n  ")?;
+        }
+        self.out.write_all(b"],\n  \"source\": ")?;
+        write_indented(&mut self.out, source, "  ")?;
+        self.out.write_all(b",\n  \"summary\": ")?;
+        write_indented(&mut self.out, summary, "  ")?;
+        self.out.write_all(b",\n  \"anomalies\": ")?;
+        write_indented(&mut self.out, anomalies, "  ")?;
+        self.out.write_all(b"\n}\n")?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
