@@ -672,6 +672,41 @@ fn renegotiation_request_read_through_cbc_suites() {
     }
 }
 
+/// TLS 1.0 and 1.1 with their client's key log: the older PRF (MD5 ⊕ SHA-1), explicit IVs in
+/// 1.1 and IVs chained across records in 1.0 — including across the application data that is
+/// skipped, not decrypted — so both close_notify alerts after the data are read.
+#[test]
+fn legacy_tls_key_logs_decrypt_cbc_records() {
+    for (pcap, keylog, version) in [
+        ("tls10-cbc.pcap", "tls10-cbc.keylog", 0x0301),
+        ("tls11-cbc.pcap", "tls11-cbc.keylog", 0x0302),
+    ] {
+        let c = with_keylog(pcap, keylog);
+        assert_eq!(c.tls.tls_version.as_ref().unwrap().code, version, "{pcap}");
+        assert_eq!(
+            c.tls.server_hello.as_ref().unwrap().cipher_suite.name,
+            Some("TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA")
+        );
+        assert_eq!(
+            c.tls.decryption,
+            tlsdiag::model::DecryptionStatus::Decrypted,
+            "{pcap}"
+        );
+        assert!(c.tls.anomalies.is_empty(), "{pcap}: {:?}", c.tls.anomalies);
+        assert!(c.tls.application_data.client_records > 0, "{pcap}");
+        assert_eq!(
+            c.tls
+                .alerts
+                .iter()
+                .map(|a| (a.from, a.code, a.decrypted))
+                .collect::<Vec<_>>(),
+            [(Side::Client, Some(0), true), (Side::Server, Some(0), true)],
+            "{pcap}"
+        );
+        assert_eq!(c.tls.outcome.status, OutcomeStatus::Completed);
+    }
+}
+
 #[test]
 fn post_handshake_auth_request_read_with_key_log() {
     let c = with_keylog("rule-tls13-pha.pcap", "rule-tls13-pha.keylog");

@@ -141,14 +141,15 @@ renegotiation() { # IIS style: the server asks for the client certificate by ren
   srv_stop; cap_stop "$out"; rm -f "$feed"
 }
 
-tls11() { # a legacy TLS 1.1 server (AES-CBC) and its client's key log: decryption must say
-  # "not supported for TLS 1.1", not blame the key log
-  local out=$1 port=$2 keylog=${1%.pcap}.keylog
+legacy_tls() { # a legacy TLS 1.0/1.1 server (AES-CBC-SHA) and its client's key log
+  # [version flag]: -tls1_1 (explicit IVs) or -tls1 (IVs chained from record to record)
+  local out=$1 port=$2 keylog=${1%.pcap}.keylog; shift 2
+  local ver=("$@")
   rm -f "$keylog"
   cap_start "$out" "tcp port $port"
-  srv_feed 8 2 "$HTTP_OK" "${OSSL_SRV[@]}" -accept "$port" -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0' -naccept 1
+  srv_feed 8 2 "$HTTP_OK" "${OSSL_SRV[@]}" -accept "$port" "${ver[@]}" -cipher 'DEFAULT:@SECLEVEL=0' -naccept 1
   wait_port "$port"
-  ossl_client "$port" -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0' -servername partner.test -CAfile "$PKI/partner-root.pem" -keylogfile "$keylog"
+  ossl_client "$port" "${ver[@]}" -cipher 'DEFAULT:@SECLEVEL=0' -servername partner.test -CAfile "$PKI/partner-root.pem" -keylogfile "$keylog"
   srv_stop; cap_stop "$out"
 }
 
@@ -327,7 +328,8 @@ run renegotiation renegotiation "$CAPDIR/rule-renegotiation.pcap" 8469
 run renegotiation-cbc renegotiation "$CAPDIR/rule-renegotiation-cbc-etm.pcap" 8475 -cipher ECDHE-RSA-AES256-SHA384
 run renegotiation-cbc-mte renegotiation "$CAPDIR/rule-renegotiation-cbc.pcap" 8476 -cipher ECDHE-RSA-AES128-SHA -no_etm
 run pha pha "$CAPDIR/rule-tls13-pha.pcap" 8470
-run tls11 tls11 "$CAPDIR/tls11-cbc.pcap" 8477
+run tls11 legacy_tls "$CAPDIR/tls11-cbc.pcap" 8477 -tls1_1
+run tls10 legacy_tls "$CAPDIR/tls10-cbc.pcap" 8490 -tls1 -no_etm
 run overlap overlap "$CAPDIR/overlapping-connections.pcap" 8478
 run key-update key_update "$CAPDIR/tls13-key-update.pcap" 8474
 run ipv6-pcapng ipv6_mtls "$CAPDIR/two-interfaces-ipv6.pcapng" 8471

@@ -5,7 +5,8 @@ use super::*;
 use std::sync::{Arc, Mutex};
 
 fn cap_file() -> std::path::PathBuf {
-    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("captures/overlapping-connections.pcap")
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("captures/overlapping-connections.pcap")
 }
 
 fn ordered(cap: usize) -> Vec<Connection> {
@@ -26,7 +27,11 @@ fn ordered_sink_numbers_like_the_whole_analysis() {
     let got = ordered(MAX_PENDING);
     // A (port 8478) starts first and ends last; B (8479) starts later and ends first.
     assert_eq!(
-        whole.connections.iter().map(|c| c.server.port).collect::<Vec<_>>(),
+        whole
+            .connections
+            .iter()
+            .map(|c| c.server.port)
+            .collect::<Vec<_>>(),
         [8478, 8479]
     );
     let key = |c: &Connection| (c.id, c.first_frame, c.client.port);

@@ -163,7 +163,8 @@ impl Decrypter {
     }
 }
 
-/// TLS 1.2 record protection from a CLIENT_RANDOM master secret (RFC 5246 §6.3 key block):
+/// TLS 1.0–1.2 record protection from a CLIENT_RANDOM master secret (RFC 5246 §6.3 key block;
+/// TLS 1.0/1.1 derive it with the MD5 ⊕ SHA-1 PRF of RFC 2246 §5, and TLS 1.0 chains CBC IVs):
 /// AEAD — RFC 5288 AES-GCM with a 4-byte salt and 8-byte explicit nonce, RFC 7905
 /// ChaCha20-Poly1305 with iv XOR sequence number (ring) — and AES-CBC with HMAC-SHA1/256/384
 /// (RFC 5246 §6.2.3.2: explicit IV, MAC-then-encrypt, or encrypt-then-MAC when the ServerHello
@@ -187,6 +188,9 @@ enum Protection12 {
         mac: ring::hmac::Key,
         mac_len: usize,
         etm: bool,
+        /// TLS 1.0: no explicit IV; each record's IV is the previous record's last
+        /// ciphertext block (the key block's IV for the first).
+        chained_iv: Option<[u8; 16]>,
     },
 }
 
@@ -239,10 +243,53 @@ fn cbc_suite(name: &str) -> Option<(bool, ring::hmac::Algorithm, usize, ring::hm
     }
 }
 
-/// (client, server) decrypters for a TLS 1.2 connection. `etm`: the ServerHello carried
-/// encrypt_then_mac (only matters for CBC suites).
+/// P_MD5 of RFC 2246 §5 (HMAC-MD5 through the RustCrypto `hmac` and `md-5` crates).
+fn p_md5(secret: &[u8], seed: &[u8], len: usize) -> Vec<u8> {
+    use hmac::Mac;
+    type HmacMd5 = hmac::Hmac<md5::Md5>;
+    let mac = |parts: &[&[u8]]| -> Vec<u8> {
+        let Ok(mut m) = <HmacMd5 as Mac>::new_from_slice(secret) else {
+            return Vec::new();
+        };
+        for p in parts {
+            m.update(p);
+        }
+        m.finalize().into_bytes().to_vec()
+    };
+    let mut out = Vec::with_capacity(len + 16);
+    let mut a = mac(&[seed]);
+    while out.len() < len && !a.is_empty() {
+        out.extend_from_slice(&mac(&[&a, seed]));
+        a = mac(&[&a]);
+    }
+    out.truncate(len);
+    out
+}
+
+/// The TLS 1.0/1.1 PRF (RFC 2246 §5): P_MD5 over the secret's first half XOR P_SHA-1 over its
+/// second half (the halves share the middle byte when the length is odd).
+fn prf10(secret: &[u8], seed: &[u8], len: usize) -> Vec<u8> {
+    let half = secret.len().div_ceil(2);
+    let s1 = secret.get(..half).unwrap_or(&[]);
+    let s2 = secret.get(secret.len() - half..).unwrap_or(&[]);
+    let mut out = p_md5(s1, seed, len);
+    let sha = p_hash(ring::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY, s2, seed, len);
+    for (o, x) in out.iter_mut().zip(sha.iter()) {
+        *o ^= x;
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) fn prf10_for_test(secret: &[u8], seed: &[u8], len: usize) -> Vec<u8> {
+    prf10(secret, seed, len)
+}
+
+/// (client, server) decrypters for a connection of protocol `version` (0x0301 TLS 1.0 …
+/// 0x0303 TLS 1.2). `etm`: the ServerHello carried encrypt_then_mac (CBC suites only).
 pub fn tls12_decrypters(
     suite_code: u16,
+    version: u16,
     master: &[u8],
     client_random: &[u8],
     server_random: &[u8],
@@ -256,25 +303,45 @@ pub fn tls12_decrypters(
     seed.extend_from_slice(client_random);
     if let Some((aes256, mac_alg, mac_len, prf)) = cbc_suite(name) {
         let key_len = if aes256 { 32 } else { 16 };
-        // client MAC key, server MAC key, client key, server key (the IVs that follow are
-        // unused: TLS 1.1+ sends an explicit IV per record).
-        let block = zeroize::Zeroizing::new(p_hash(prf, master, &seed, 2 * mac_len + 2 * key_len));
+        // client MAC key, server MAC key, client key, server key, client IV, server IV (the
+        // IVs serve TLS 1.0 only: 1.1+ sends an explicit IV per record).
+        let len = 2 * mac_len + 2 * key_len + 2 * 16;
+        let block = zeroize::Zeroizing::new(match version {
+            0x0303.. => p_hash(prf, master, &seed, len),
+            // TLS 1.0/1.1 know only the HMAC-SHA1 AES suites.
+            0x0301 | 0x0302 if mac_len == 20 => prf10(master, &seed, len),
+            _ => return Err(DecryptError::UnsupportedSuite(suite_code)),
+        });
         let part = |from: usize, n: usize| block.get(from..from + n).map(<[u8]>::to_vec);
-        let mk = |mac_at: usize, key_at: usize| -> Result<Decrypter12, DecryptError> {
-            let mac = part(mac_at, mac_len).ok_or(DecryptError::BadTag)?;
-            let key = part(key_at, key_len).ok_or(DecryptError::BadTag)?;
-            Ok(Decrypter12 {
-                protection: Protection12::Cbc {
-                    aes256,
-                    key: zeroize::Zeroizing::new(key),
-                    mac: ring::hmac::Key::new(mac_alg, &mac),
-                    mac_len,
-                    etm,
-                },
-                seq: 0,
-            })
-        };
-        return Ok((mk(0, 2 * mac_len)?, mk(mac_len, 2 * mac_len + key_len)?));
+        let mk =
+            |mac_at: usize, key_at: usize, iv_at: usize| -> Result<Decrypter12, DecryptError> {
+                let mac = part(mac_at, mac_len).ok_or(DecryptError::BadTag)?;
+                let key = part(key_at, key_len).ok_or(DecryptError::BadTag)?;
+                let iv = part(iv_at, 16).ok_or(DecryptError::BadTag)?;
+                let chained_iv = if version == 0x0301 {
+                    Some(<[u8; 16]>::try_from(iv.as_slice()).map_err(|_| DecryptError::BadTag)?)
+                } else {
+                    None
+                };
+                Ok(Decrypter12 {
+                    protection: Protection12::Cbc {
+                        aes256,
+                        key: zeroize::Zeroizing::new(key),
+                        mac: ring::hmac::Key::new(mac_alg, &mac),
+                        mac_len,
+                        etm,
+                        chained_iv,
+                    },
+                    seq: 0,
+                })
+            };
+        let keys = 2 * mac_len;
+        let ivs = keys + 2 * key_len;
+        return Ok((mk(0, keys, ivs)?, mk(mac_len, keys + key_len, ivs + 16)?));
+    }
+    if version < 0x0303 {
+        // AEAD suites exist only in TLS 1.2.
+        return Err(DecryptError::UnsupportedSuite(suite_code));
     }
     let (aead_alg, hmac_alg, key_len, iv_len, explicit) = if name.ends_with("AES_128_GCM_SHA256") {
         (&aead::AES_128_GCM, ring::hmac::HMAC_SHA256, 16, 4, true)
@@ -312,6 +379,41 @@ pub fn tls12_decrypters(
 }
 
 impl Decrypter12 {
+    /// How many final bytes of a record that is not decrypted must still be seen: TLS 1.0 CBC
+    /// chains IVs (the last ciphertext block, before the MAC with encrypt_then_mac).
+    pub fn needs_tail(&self) -> Option<usize> {
+        match &self.protection {
+            Protection12::Cbc {
+                chained_iv: Some(_),
+                etm,
+                mac_len,
+                ..
+            } => Some(16 + if *etm { *mac_len } else { 0 }),
+            _ => None,
+        }
+    }
+
+    /// Accounts for a record that is not decrypted (application data): its sequence number, and
+    /// for TLS 1.0 the IV it leaves for the next record (`tail`: at least its last
+    /// [`Decrypter12::needs_tail`] bytes).
+    pub fn skip_record(&mut self, tail: &[u8]) {
+        self.seq = self.seq.wrapping_add(1);
+        if let Protection12::Cbc {
+            chained_iv: Some(prev),
+            etm,
+            mac_len,
+            ..
+        } = &mut self.protection
+        {
+            let end = tail.len().saturating_sub(if *etm { *mac_len } else { 0 });
+            if let Some(block) = end.checked_sub(16).and_then(|at| tail.get(at..end)) {
+                if let Ok(b) = <[u8; 16]>::try_from(block) {
+                    *prev = b;
+                }
+            }
+        }
+    }
+
     /// Decrypts one record of type `ct` and protocol `version`.
     pub fn open(
         &mut self,
@@ -321,7 +423,7 @@ impl Decrypter12 {
     ) -> Result<Vec<u8>, DecryptError> {
         let seq = self.seq;
         self.seq = self.seq.wrapping_add(1);
-        let (key, iv, explicit_nonce) = match &self.protection {
+        let (key, iv, explicit_nonce) = match &mut self.protection {
             Protection12::Aead {
                 key,
                 iv,
@@ -333,10 +435,16 @@ impl Decrypter12 {
                 mac,
                 mac_len,
                 etm,
+                chained_iv,
             } => {
-                return open_cbc(
-                    *aes256, key, mac, *mac_len, *etm, seq, ct, version, fragment,
-                )
+                let cbc = Cbc {
+                    aes256: *aes256,
+                    key,
+                    mac,
+                    mac_len: *mac_len,
+                    etm: *etm,
+                };
+                return cbc.open(chained_iv, seq, ct, version, fragment);
             }
         };
         let (nonce, ciphertext) = if explicit_nonce {
@@ -424,43 +532,75 @@ fn strip_padding(plain: &[u8]) -> Option<&[u8]> {
         .then_some(body)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn open_cbc(
+/// One direction's CBC parameters, borrowed for one record.
+struct Cbc<'a> {
     aes256: bool,
-    key: &[u8],
-    mac: &ring::hmac::Key,
+    key: &'a [u8],
+    mac: &'a ring::hmac::Key,
     mac_len: usize,
     etm: bool,
-    seq: u64,
-    ct: u8,
-    version: [u8; 2],
-    fragment: &[u8],
-) -> Result<Vec<u8>, DecryptError> {
-    if etm {
-        // RFC 7366: IV ‖ ciphertext ‖ MAC(seq, header, IV ‖ ciphertext).
-        let cut = fragment
-            .len()
-            .checked_sub(mac_len)
-            .ok_or(DecryptError::BadTag)?;
-        let (enc, tag) = fragment.split_at_checked(cut).ok_or(DecryptError::BadTag)?;
-        ring::hmac::verify(mac, &mac_input(seq, ct, version, enc)?, tag)
-            .map_err(|_| DecryptError::BadTag)?;
-        let (iv, blocks) = enc.split_at_checked(16).ok_or(DecryptError::BadTag)?;
-        let plain = cbc_decrypt(aes256, key, iv, blocks)?;
-        return strip_padding(&plain)
-            .map(<[u8]>::to_vec)
-            .ok_or(DecryptError::BadTag);
+}
+
+impl Cbc<'_> {
+    /// Splits off the record's IV: explicit (TLS 1.1+) or chained from the previous record
+    /// (TLS 1.0, whose next IV is this record's last ciphertext block).
+    fn iv_and_blocks<'f>(
+        chained: &mut Option<[u8; 16]>,
+        enc: &'f [u8],
+    ) -> Result<([u8; 16], &'f [u8]), DecryptError> {
+        match chained {
+            Some(prev) => {
+                let iv = *prev;
+                let tail = enc
+                    .len()
+                    .checked_sub(16)
+                    .and_then(|at| enc.get(at..))
+                    .ok_or(DecryptError::BadTag)?;
+                *prev = <[u8; 16]>::try_from(tail).map_err(|_| DecryptError::BadTag)?;
+                Ok((iv, enc))
+            }
+            None => {
+                let (iv, blocks) = enc.split_at_checked(16).ok_or(DecryptError::BadTag)?;
+                let iv = <[u8; 16]>::try_from(iv).map_err(|_| DecryptError::BadTag)?;
+                Ok((iv, blocks))
+            }
+        }
     }
-    // MAC-then-encrypt: IV ‖ E(content ‖ MAC ‖ padding).
-    let (iv, blocks) = fragment.split_at_checked(16).ok_or(DecryptError::BadTag)?;
-    let plain = cbc_decrypt(aes256, key, iv, blocks)?;
-    let unpadded = strip_padding(&plain).ok_or(DecryptError::BadTag)?;
-    let cut = unpadded
-        .len()
-        .checked_sub(mac_len)
-        .ok_or(DecryptError::BadTag)?;
-    let (content, tag) = unpadded.split_at_checked(cut).ok_or(DecryptError::BadTag)?;
-    ring::hmac::verify(mac, &mac_input(seq, ct, version, content)?, tag)
-        .map_err(|_| DecryptError::BadTag)?;
-    Ok(content.to_vec())
+
+    fn open(
+        &self,
+        chained: &mut Option<[u8; 16]>,
+        seq: u64,
+        ct: u8,
+        version: [u8; 2],
+        fragment: &[u8],
+    ) -> Result<Vec<u8>, DecryptError> {
+        if self.etm {
+            // RFC 7366: IV ‖ ciphertext ‖ MAC(seq, header, IV ‖ ciphertext).
+            let cut = fragment
+                .len()
+                .checked_sub(self.mac_len)
+                .ok_or(DecryptError::BadTag)?;
+            let (enc, tag) = fragment.split_at_checked(cut).ok_or(DecryptError::BadTag)?;
+            ring::hmac::verify(self.mac, &mac_input(seq, ct, version, enc)?, tag)
+                .map_err(|_| DecryptError::BadTag)?;
+            let (iv, blocks) = Self::iv_and_blocks(chained, enc)?;
+            let plain = cbc_decrypt(self.aes256, self.key, &iv, blocks)?;
+            return strip_padding(&plain)
+                .map(<[u8]>::to_vec)
+                .ok_or(DecryptError::BadTag);
+        }
+        // MAC-then-encrypt: [IV ‖] E(content ‖ MAC ‖ padding).
+        let (iv, blocks) = Self::iv_and_blocks(chained, fragment)?;
+        let plain = cbc_decrypt(self.aes256, self.key, &iv, blocks)?;
+        let unpadded = strip_padding(&plain).ok_or(DecryptError::BadTag)?;
+        let cut = unpadded
+            .len()
+            .checked_sub(self.mac_len)
+            .ok_or(DecryptError::BadTag)?;
+        let (content, tag) = unpadded.split_at_checked(cut).ok_or(DecryptError::BadTag)?;
+        ring::hmac::verify(self.mac, &mac_input(seq, ct, version, content)?, tag)
+            .map_err(|_| DecryptError::BadTag)?;
+        Ok(content.to_vec())
+    }
 }

@@ -30,11 +30,12 @@ fn garbage_records_never_panic_and_fail_authentication() {
         Suite::tls13(0x1304),
         Err(DecryptError::UnsupportedSuite(0x1304))
     ));
-    let (mut c, _) = tls12_decrypters(0xc030, &[1u8; 48], &[2u8; 32], &[3u8; 32], false).unwrap();
+    let (mut c, _) =
+        tls12_decrypters(0xc030, 0x0303, &[1u8; 48], &[2u8; 32], &[3u8; 32], false).unwrap();
     assert!(c.open(22, [3, 3], &[0u8; 5]).is_err());
     assert!(
         matches!(
-            tls12_decrypters(0x000a, &[1u8; 48], &[2u8; 32], &[3u8; 32], false),
+            tls12_decrypters(0x000a, 0x0303, &[1u8; 48], &[2u8; 32], &[3u8; 32], false),
             Err(DecryptError::UnsupportedSuite(0x000a))
         ),
         "3DES is reported unsupported"
@@ -46,21 +47,50 @@ fn garbage_records_never_panic_and_fail_authentication() {
 #[test]
 fn cbc_garbage_records_never_panic_and_fail_the_mac() {
     // TLS_RSA_WITH_AES_128_CBC_SHA, TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384, ..._AES_128_CBC_SHA256
-    for suite in [0x002fu16, 0xc028, 0xc027] {
+    // TLS 1.2: ..._AES_128_CBC_SHA, ..._AES_256_CBC_SHA384, ..._AES_128_CBC_SHA256; TLS 1.0
+    // (chained IVs) and 1.1: ..._AES_128_CBC_SHA.
+    for (suite, version) in [
+        (0x002fu16, 0x0303u16),
+        (0xc028, 0x0303),
+        (0xc027, 0x0303),
+        (0x002f, 0x0301),
+        (0x002f, 0x0302),
+    ] {
         for etm in [false, true] {
             let (mut c, _) =
-                tls12_decrypters(suite, &[1u8; 48], &[2u8; 32], &[3u8; 32], etm).unwrap();
+                tls12_decrypters(suite, version, &[1u8; 48], &[2u8; 32], &[3u8; 32], etm).unwrap();
             for n in (0usize..130).chain([255, 1000]) {
                 let frag: Vec<u8> = (0..n).map(|i| (i * 37 % 251) as u8).collect();
                 assert_eq!(
                     c.open(22, [3, 3], &frag).unwrap_err(),
                     DecryptError::BadTag,
-                    "suite {suite:04x} etm {etm} len {n}"
+                    "suite {suite:04x} version {version:04x} etm {etm} len {n}"
                 );
             }
             assert_eq!(c.seq, 132);
+            c.skip_record(&[9u8; 3]);
+            c.skip_record(&[]);
+            assert_eq!(c.seq, 134);
         }
     }
+    // SHA-256/384 suites do not exist before TLS 1.2; AEAD neither.
+    for suite in [0xc027u16, 0xc030] {
+        assert!(matches!(
+            tls12_decrypters(suite, 0x0302, &[1u8; 48], &[2u8; 32], &[3u8; 32], false),
+            Err(DecryptError::UnsupportedSuite(_))
+        ));
+    }
+}
+
+/// RFC 2246's PRF, checked against OpenSSL 3.0: `openssl kdf -keylen 32 -kdfopt digest:MD5-SHA1
+/// -kdfopt secret:secret-of-odd-len -kdfopt seed:"key expansionseed" TLS1-PRF` (an odd-length
+/// secret: the halves share the middle byte).
+const PRF10_OPENSSL: &str = "c8a48130c33fdbc9e9f944abf38d118829a7778b41916b1a3c2fc816d83b033a";
+
+#[test]
+fn tls10_prf_matches_openssl() {
+    let got = prf10_for_test(b"secret-of-odd-len", b"key expansionseed", 32);
+    assert_eq!(hex::encode(got), PRF10_OPENSSL);
 }
 
 #[test]

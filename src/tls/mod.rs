@@ -46,6 +46,9 @@ struct Dir {
     /// Record body being collected (not for skipped application data).
     body: Vec<u8>,
     skip: bool,
+    /// TLS 1.0 CBC with a key log: the last bytes of a skipped record, whose final ciphertext
+    /// block is the next record's IV.
+    tail: Vec<u8>,
     /// Handshake bytes waiting for a whole message.
     hs: Vec<u8>,
     /// After ChangeCipherSpec (≤1.2) or ServerHello (1.3): records are protected.
@@ -100,6 +103,8 @@ pub struct ConnectionDecoder {
     suite_code: u16,
     /// The ServerHello carried encrypt_then_mac (RFC 7366): CBC records are MAC'd after encryption.
     etm: bool,
+    /// The ServerHello's version (0x0301 … 0x0303): the key derivation of TLS ≤ 1.2 depends on it.
+    version_code: u16,
 }
 
 /// Application-data records decrypted per direction after the handshake (post-handshake
@@ -189,6 +194,7 @@ impl ConnectionDecoder {
                 d.need = len;
                 d.records += 1;
                 d.body.clear();
+                d.tail.clear();
                 // Application data (and TLS 1.3 protected records) are counted, not kept —
                 // unless a key log lets us read the handshake and post-handshake messages.
                 let want = d.dec.is_some()
@@ -207,6 +213,10 @@ impl ConnectionDecoder {
             let (chunk, rest) = data.split_at_checked(n).unwrap_or((data, &[]));
             if !d.skip {
                 d.body.extend_from_slice(chunk);
+            } else if let Some(keep) = d.dec12.as_ref().and_then(decrypt::Decrypter12::needs_tail) {
+                d.tail.extend_from_slice(chunk);
+                let excess = d.tail.len().saturating_sub(keep);
+                d.tail.drain(..excess);
             }
             d.need -= chunk.len();
             data = rest;
@@ -314,9 +324,12 @@ impl ConnectionDecoder {
                 }
             }
             23 if self.dir(side).dec12.is_some() => {
-                // Application data is not read; its sequence number still counts.
-                if let Some(d) = self.dir(side).dec12.as_mut() {
-                    d.seq = d.seq.wrapping_add(1);
+                // Application data is not read; its sequence number still counts (and in
+                // TLS 1.0 its last ciphertext block is the next record's IV).
+                let d = self.dir(side);
+                let tail = std::mem::take(&mut d.tail);
+                if let Some(dec) = d.dec12.as_mut() {
+                    dec.skip_record(if body.is_empty() { &tail } else { &body });
                 }
                 self.protected_record(side, len, prov);
             }
@@ -405,6 +418,7 @@ impl ConnectionDecoder {
         };
         match decrypt::tls12_decrypters(
             self.suite_code,
+            self.version_code,
             &master,
             &self.client_random,
             &self.server_random,
@@ -705,6 +719,7 @@ impl ConnectionDecoder {
                         self.server_random = hex::decode(&h.random_hex).unwrap_or_default();
                         self.suite_code = u16::try_from(h.cipher_suite.code).unwrap_or(0);
                         self.etm = h.extensions.iter().any(|e| e.code == 22);
+                        self.version_code = u16::try_from(h.version.code).unwrap_or(0);
                     }
                     detail = Some(format!(
                         "{} · {}{}",
@@ -900,6 +915,7 @@ impl ConnectionDecoder {
             server_random: Vec::new(),
             suite_code: 0,
             etm: false,
+            version_code: 0,
             client: Dir {
                 ccs: self.client.ccs,
                 enc_handshake: self.client.enc_handshake,
