@@ -878,3 +878,38 @@ fn proxy_refusals_are_one_clear_line() {
     assert!(err.contains("credentials"), "{err}");
     assert!(!err.contains("s3cr3t"), "{err}");
 }
+
+/// WWW-Authenticate parsing: commas inside a quoted realm do not start a new challenge, and a
+/// scheme without a specific fix still gets one.
+#[test]
+fn www_authenticate_challenges_are_parsed_with_quotes() {
+    let h = tlsdiag::probe::http::HttpResult {
+        status: 401,
+        reason: "Unauthorized".into(),
+        headers: vec![
+            (
+                "WWW-Authenticate".into(),
+                "Digest realm=\"Orders, EU\", nonce=\"a,b\", qop=\"auth\"".into(),
+            ),
+            ("www-authenticate".into(), "Bearer".into()),
+        ],
+        body_bytes: 0,
+        body_preview: String::new(),
+        soap_fault: None,
+        redirect: None,
+    };
+    assert_eq!(
+        tlsdiag::probe::http::challenges(&h),
+        [
+            ("Digest".to_owned(), Some("Orders, EU".to_owned())),
+            ("Bearer".to_owned(), None)
+        ]
+    );
+    let f = tlsdiag::probe::http::status_finding(&h).unwrap();
+    assert!(
+        f.message.contains("Digest (realm \"Orders, EU\"), Bearer"),
+        "{}",
+        f.message
+    );
+    assert!(!f.fix.as_deref().unwrap_or("").is_empty());
+}

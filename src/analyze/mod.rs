@@ -210,37 +210,41 @@ impl Analyzer {
                 }
             }
         }
-        // A bare ACK, FIN or RST of a flow we do not hold (the last ACK after both FINs, or the
-        // tail of a connection whose start is not in the capture) starts nothing: it would open
-        // a flow that never ends and hold its memory until the end of the file.
-        if seg.payload.is_empty() && !seg.has(SYN) && !self.flows.contains_key(&k) {
-            return;
-        }
         let decode = &self.opts.decode;
-        let ordered = self.ordered;
-        let flow = self.flows.entry(k).or_insert_with(|| {
-            self.source.tcp_flows += 1;
-            if ordered {
-                self.open_starts.insert(prov.frame);
+        let flow = match self.flows.entry(k) {
+            std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+            // A bare ACK, FIN or RST of a flow we do not hold (the last ACK after both FINs, or
+            // the tail of a connection whose start is not in the capture) starts nothing: it
+            // would open a flow that never ends and hold its memory until the end of the file.
+            std::collections::hash_map::Entry::Vacant(_)
+                if seg.payload.is_empty() && !seg.has(SYN) =>
+            {
+                return;
             }
-            Box::new(Flow {
-                ep: [src, dst],
-                client: None,
-                roles_inferred: false,
-                streams: [Stream::default(), Stream::default()],
-                decoder: ConnectionDecoder::new(prov.ts_ns, decode.clone()),
-                syn_seen: false,
-                isn: [None, None],
-                fin: [false, false],
-                rst: false,
-                first_frame: prov.frame,
-                last_frame: prov.frame,
-                start_ts_ns: prov.ts_ns,
-                gaps: Vec::new(),
-                not_tls: false,
-                early: Vec::new(),
-            })
-        });
+            std::collections::hash_map::Entry::Vacant(v) => {
+                self.source.tcp_flows += 1;
+                if self.ordered {
+                    self.open_starts.insert(prov.frame);
+                }
+                v.insert(Box::new(Flow {
+                    ep: [src, dst],
+                    client: None,
+                    roles_inferred: false,
+                    streams: [Stream::default(), Stream::default()],
+                    decoder: ConnectionDecoder::new(prov.ts_ns, decode.clone()),
+                    syn_seen: false,
+                    isn: [None, None],
+                    fin: [false, false],
+                    rst: false,
+                    first_frame: prov.frame,
+                    last_frame: prov.frame,
+                    start_ts_ns: prov.ts_ns,
+                    gaps: Vec::new(),
+                    not_tls: false,
+                    early: Vec::new(),
+                }))
+            }
+        };
         flow.last_frame = prov.frame;
         let dir = usize::from(flow.ep[0] != src);
         let other = 1 - dir;

@@ -324,7 +324,7 @@ pub fn challenges(h: &HttpResult) -> Vec<(String, Option<String>)> {
         .iter()
         .filter(|(k, _)| k.eq_ignore_ascii_case("www-authenticate"))
     {
-        for piece in v.split(',') {
+        for piece in split_unquoted(v) {
             let piece = piece.trim();
             let first = piece.split(' ').next().unwrap_or_default();
             if !first.is_empty() && !first.contains('=') {
@@ -339,6 +339,26 @@ pub fn challenges(h: &HttpResult) -> Vec<(String, Option<String>)> {
         }
     }
     out.truncate(8);
+    out
+}
+
+/// Splits a header value at commas outside double quotes (`realm="Orders, EU"` stays whole).
+fn split_unquoted(v: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut quoted, mut escaped) = (0, false, false);
+    for (i, ch) in v.char_indices() {
+        match ch {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                out.push(v.get(start..i).unwrap_or_default());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(v.get(start..).unwrap_or_default());
     out
 }
 
@@ -384,6 +404,8 @@ fn auth_finding(h: &HttpResult) -> Finding {
     }
     if named.is_empty() {
         fixes.push("Ask the partner which user the client certificate must map to, or whether this path needs another certificate.");
+    } else if fixes.is_empty() {
+        fixes.push("Configure the credentials the named scheme expects for this endpoint; tlsdiag's probe does not authenticate over HTTP yet.");
     }
     Finding {
         code: "http-auth-required".into(),

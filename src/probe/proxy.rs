@@ -70,9 +70,12 @@ pub fn parse(s: &str) -> Result<Proxy, ProbeError> {
             .ok_or_else(|| bad("unclosed [ in host"))?;
         let port = match after.strip_prefix(':') {
             Some(p) => p.parse().map_err(|_| bad("bad port"))?,
-            None => 1080,
+            None if after.is_empty() => 1080,
+            None => return Err(bad("unexpected text after ]")),
         };
         (h.to_owned(), port)
+    } else if rest.matches(':').count() > 1 {
+        return Err(bad("an IPv6 address goes in brackets: http://[::1]:3128"));
     } else {
         match rest.rsplit_once(':') {
             Some((h, p)) => (h.to_owned(), p.parse().map_err(|_| bad("bad port"))?),

@@ -21,6 +21,8 @@ fn proxy_forms() {
         "http://proxy:80/path",
         "http://proxy:notaport",
         "http://:8080",
+        "::1",
+        "http://[::1]junk",
     ] {
         let e = parse(bad).unwrap_err().to_string();
         assert!(!e.contains("secret"), "{e}");
