@@ -450,6 +450,31 @@ fn with_keylog(name: &str, keylog: &str) -> Connection {
     a.connections.into_iter().next().unwrap()
 }
 
+/// Options with the key log `name` whose secrets are reversed: the right client randoms with
+/// wrong keys.
+fn with_reversed_secrets(name: &str) -> AnalyzeOptions {
+    let text = std::fs::read_to_string(cap(name)).unwrap();
+    let broken: String = text
+        .lines()
+        .map(|l| {
+            let mut p: Vec<String> = l.split(' ').map(str::to_owned).collect();
+            if p.len() == 3 {
+                p[2] = p[2].chars().rev().collect();
+            }
+            p.join(" ") + "\n"
+        })
+        .collect();
+    AnalyzeOptions {
+        decode: tlsdiag::tls::DecodeOptions {
+            keylog: Some(std::sync::Arc::new(tlsdiag::tls::keylog::KeyLog::parse(
+                &broken,
+            ))),
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+}
+
 #[test]
 fn tls13_keylog_reveals_ca_list_empty_certificate_and_certificate_required() {
     let c = with_keylog("tls13-no-client-cert.pcap", "tls13-no-client-cert.keylog");
@@ -526,25 +551,7 @@ fn wrong_key_log_says_no_matching_key_never_garbage() {
     assert_eq!(c.tls.decryption, tlsdiag::model::DecryptionStatus::NoKey);
     assert!(c.tls.certificate_request.is_none() && c.tls.client_certificate.is_none());
     // The right client random with wrong secrets: the AEAD tag fails, reported as such.
-    let text = std::fs::read_to_string(cap("tls13-no-client-cert.keylog")).unwrap();
-    let broken: String = text
-        .lines()
-        .map(|l| {
-            let mut p: Vec<String> = l.split(' ').map(str::to_owned).collect();
-            if p.len() == 3 {
-                p[2] = p[2].chars().rev().collect();
-            }
-            p.join(" ") + "\n"
-        })
-        .collect();
-    let kl = tlsdiag::tls::keylog::KeyLog::parse(&broken);
-    let opts = AnalyzeOptions {
-        decode: tlsdiag::tls::DecodeOptions {
-            keylog: Some(std::sync::Arc::new(kl)),
-            ..Default::default()
-        },
-        ..Default::default()
-    };
+    let opts = with_reversed_secrets("tls13-no-client-cert.keylog");
     let a = analyze_path(&cap("tls13-no-client-cert.pcap"), &opts).unwrap();
     let c = &a.connections[0];
     assert_eq!(c.tls.decryption, tlsdiag::model::DecryptionStatus::Failed);
@@ -640,26 +647,7 @@ fn renegotiation_request_read_through_cbc_suites() {
         assert!(codes(&c).contains(&"renegotiation-after-request"));
 
         // A wrong key (the secrets reversed) fails the MAC: reported, never decoded.
-        let text = std::fs::read_to_string(cap(keylog)).unwrap();
-        let broken: String = text
-            .lines()
-            .map(|l| {
-                let mut p: Vec<String> = l.split(' ').map(str::to_owned).collect();
-                if p.len() == 3 {
-                    p[2] = p[2].chars().rev().collect();
-                }
-                p.join(" ") + "\n"
-            })
-            .collect();
-        let opts = AnalyzeOptions {
-            decode: tlsdiag::tls::DecodeOptions {
-                keylog: Some(std::sync::Arc::new(tlsdiag::tls::keylog::KeyLog::parse(
-                    &broken,
-                ))),
-                ..Default::default()
-            },
-            ..Default::default()
-        };
+        let opts = with_reversed_secrets(keylog);
         let a = analyze_path(&cap(pcap), &opts).unwrap();
         let w = &a.connections[0];
         assert_eq!(w.tls.decryption, tlsdiag::model::DecryptionStatus::Failed);

@@ -445,9 +445,9 @@ impl Drop for Killed {
     }
 }
 
-/// rustls speaks no TLS ≤ 1.1: against a TLS 1.1-only OpenSSL server the probe says so plainly.
-#[test]
-fn server_that_needs_tls_1_1_is_a_rustls_limit_said_out_loud() {
+/// `openssl s_server` with the partner's server certificate, for one connection, with `extra`
+/// arguments; returns once it listens (a test connection would use up its one accept).
+fn one_shot_openssl_server(extra: &[&str]) -> (u16, Killed) {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -458,27 +458,37 @@ fn server_that_needs_tls_1_1_is_a_rustls_limit_said_out_loud() {
         .arg(pki("pki/server.pem"))
         .arg("-key")
         .arg(pki("pki/server.key"))
-        .args(["-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0", "-naccept", "1"])
+        .args(extra)
+        .args(["-naccept", "1"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("openssl (scripts/setup.sh installs it)");
-    let _server = Killed(child);
-    // Give s_server time to listen (a test connection would use up its one accept).
     std::thread::sleep(Duration::from_millis(800));
+    (port, Killed(child))
+}
+
+/// Probes 127.0.0.1:`port` without verifying the server; the call must fail with finding `code`.
+fn insecure_probe_with_finding(port: u16, code: &str) -> tlsdiag::model::Connection {
     let mut o = opts(port, None);
     o.insecure = true;
     let r = probe::run(&o).unwrap();
     assert!(!r.succeeded);
     assert!(
-        r.findings
-            .iter()
-            .any(|f| f.code == "probe-server-needs-old-tls"),
-        "{:?}",
-        r.findings.iter().map(|f| &f.code).collect::<Vec<_>>()
+        r.findings.iter().any(|f| f.code == code),
+        "{:?} {:?}",
+        r.findings.iter().map(|f| &f.code).collect::<Vec<_>>(),
+        r.error
     );
-    let c = r.connection.unwrap();
+    r.connection.unwrap()
+}
+
+/// rustls speaks no TLS ≤ 1.1: against a TLS 1.1-only OpenSSL server the probe says so plainly.
+#[test]
+fn server_that_needs_tls_1_1_is_a_rustls_limit_said_out_loud() {
+    let (port, _server) = one_shot_openssl_server(&["-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0"]);
+    let c = insecure_probe_with_finding(port, "probe-server-needs-old-tls");
     assert_eq!(
         (c.tls.alerts[0].from, c.tls.alerts[0].code),
         (tlsdiag::model::Side::Server, Some(70))
@@ -698,43 +708,12 @@ fn key_mismatch_is_named_by_the_probe_and_the_diagnosis() {
 /// static-RSA key exchange refuses the ClientHello, and the probe names that limit.
 #[test]
 fn server_that_needs_static_rsa_is_a_rustls_limit_said_out_loud() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new("openssl")
-        .args(["s_server", "-accept", &format!("127.0.0.1:{port}"), "-cert"])
-        .arg(pki("pki/server.pem"))
-        .arg("-key")
-        .arg(pki("pki/server.key"))
-        .args([
-            "-tls1_2",
-            "-cipher",
-            "AES128-SHA:AES256-SHA:AES128-GCM-SHA256",
-            "-naccept",
-            "1",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("openssl (scripts/setup.sh installs it)");
-    let _server = Killed(child);
-    std::thread::sleep(Duration::from_millis(800));
-    let mut o = opts(port, None);
-    o.insecure = true;
-    let r = probe::run(&o).unwrap();
-    assert!(!r.succeeded);
-    assert!(
-        r.findings
-            .iter()
-            .any(|f| f.code == "probe-no-common-parameters"),
-        "{:?} {:?}",
-        r.findings.iter().map(|f| &f.code).collect::<Vec<_>>(),
-        r.error
-    );
-    let c = r.connection.unwrap();
+    let (port, _server) = one_shot_openssl_server(&[
+        "-tls1_2",
+        "-cipher",
+        "AES128-SHA:AES256-SHA:AES128-GCM-SHA256",
+    ]);
+    let c = insecure_probe_with_finding(port, "probe-no-common-parameters");
     assert!(c.tls.server_hello.is_none());
     assert_eq!(
         (c.tls.alerts[0].from, c.tls.alerts[0].code),

@@ -64,27 +64,7 @@ pub fn parse(s: &str) -> Result<Proxy, ProbeError> {
     if rest.contains('/') {
         return Err(bad("a proxy URL has no path"));
     }
-    let (host, port) = if let Some(v6) = rest.strip_prefix('[') {
-        let (h, after) = v6
-            .split_once(']')
-            .ok_or_else(|| bad("unclosed [ in host"))?;
-        let port = match after.strip_prefix(':') {
-            Some(p) => p.parse().map_err(|_| bad("bad port"))?,
-            None if after.is_empty() => 1080,
-            None => return Err(bad("unexpected text after ]")),
-        };
-        (h.to_owned(), port)
-    } else if rest.matches(':').count() > 1 {
-        return Err(bad("an IPv6 address goes in brackets: http://[::1]:3128"));
-    } else {
-        match rest.rsplit_once(':') {
-            Some((h, p)) => (h.to_owned(), p.parse().map_err(|_| bad("bad port"))?),
-            None => (rest.to_owned(), 1080),
-        }
-    };
-    if host.is_empty() {
-        return Err(bad("no host"));
-    }
+    let (host, port) = super::url::host_port(rest, 1080).map_err(bad)?;
     Ok(Proxy { host, port })
 }
 

@@ -29,27 +29,35 @@ pub fn parse(url: &str) -> Result<Url, ProbeError> {
         .rsplit_once('@')
         .map(|(_, h)| h)
         .unwrap_or(authority);
-    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        let (h, after) = v6
-            .split_once(']')
-            .ok_or_else(|| bad("unclosed [ in host"))?;
-        let port = match after.strip_prefix(':') {
-            Some(p) => p.parse().map_err(|_| bad("bad port"))?,
-            None => 443,
-        };
-        (h.to_owned(), port)
-    } else {
-        match authority.rsplit_once(':') {
-            Some((h, p)) => (h.to_owned(), p.parse().map_err(|_| bad("bad port"))?),
-            None => (authority.to_owned(), 443),
-        }
-    };
-    if host.is_empty() {
-        return Err(bad("no host"));
-    }
+    let (host, port) = host_port(authority, 443).map_err(bad)?;
     Ok(Url {
         host,
         port,
         path: path.to_owned(),
     })
+}
+
+/// `host[:port]` or `[v6][:port]` → (host, port), `default_port` when none is given. IPv6
+/// literals must be bracketed; the host must not be empty.
+pub fn host_port(authority: &str, default_port: u16) -> Result<(String, u16), &'static str> {
+    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+        let (h, after) = v6.split_once(']').ok_or("unclosed [ in host")?;
+        let port = match after.strip_prefix(':') {
+            Some(p) => p.parse().map_err(|_| "bad port")?,
+            None if after.is_empty() => default_port,
+            None => return Err("unexpected text after ]"),
+        };
+        (h.to_owned(), port)
+    } else if authority.matches(':').count() > 1 {
+        return Err("an IPv6 address goes in brackets: [::1]:port");
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h.to_owned(), p.parse().map_err(|_| "bad port")?),
+            None => (authority.to_owned(), default_port),
+        }
+    };
+    if host.is_empty() {
+        return Err("no host");
+    }
+    Ok((host, port))
 }
