@@ -450,6 +450,19 @@ fn with_keylog(name: &str, keylog: &str) -> Connection {
     a.connections.into_iter().next().unwrap()
 }
 
+/// The connection ended with a decrypted close_notify from each side, client first.
+fn assert_both_close_notify_decrypted(c: &Connection, pcap: &str) {
+    assert_eq!(
+        c.tls
+            .alerts
+            .iter()
+            .map(|a| (a.from, a.code, a.decrypted))
+            .collect::<Vec<_>>(),
+        [(Side::Client, Some(0), true), (Side::Server, Some(0), true)],
+        "{pcap}"
+    );
+}
+
 /// Options with the key log `name` whose secrets are reversed: the right client randoms with
 /// wrong keys.
 fn with_reversed_secrets(name: &str) -> AnalyzeOptions {
@@ -635,15 +648,7 @@ fn renegotiation_request_read_through_cbc_suites() {
             "CN=customer-client,O=Customer Inc,C=US"
         );
         // Both close_notify alerts, encrypted under the renegotiated keys, are read.
-        assert_eq!(
-            c.tls
-                .alerts
-                .iter()
-                .map(|a| (a.from, a.code, a.decrypted))
-                .collect::<Vec<_>>(),
-            [(Side::Client, Some(0), true), (Side::Server, Some(0), true)],
-            "{pcap}"
-        );
+        assert_both_close_notify_decrypted(&c, pcap);
         assert!(codes(&c).contains(&"renegotiation-after-request"));
 
         // A wrong key (the secrets reversed) fails the MAC: reported, never decoded.
@@ -682,15 +687,7 @@ fn legacy_tls_key_logs_decrypt_cbc_records() {
         );
         assert!(c.tls.anomalies.is_empty(), "{pcap}: {:?}", c.tls.anomalies);
         assert!(c.tls.application_data.client_records > 0, "{pcap}");
-        assert_eq!(
-            c.tls
-                .alerts
-                .iter()
-                .map(|a| (a.from, a.code, a.decrypted))
-                .collect::<Vec<_>>(),
-            [(Side::Client, Some(0), true), (Side::Server, Some(0), true)],
-            "{pcap}"
-        );
+        assert_both_close_notify_decrypted(&c, pcap);
         assert_eq!(c.tls.outcome.status, OutcomeStatus::Completed);
     }
 }

@@ -23,6 +23,20 @@ struct FrameFacts {
     ja3: Option<String>,
 }
 
+/// Whether the test can run: tshark is present. Without it the test is skipped (said on stderr)
+/// except in CI, where it must be installed.
+fn tshark_required() -> bool {
+    if tshark_available() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "tshark is required in CI (scripts/setup.sh installs it)"
+    );
+    eprintln!("SKIPPED: tshark not installed (run scripts/setup.sh)");
+    false
+}
+
 fn tshark_available() -> bool {
     Command::new("tshark")
         .arg("--version")
@@ -306,12 +320,7 @@ fn known_tshark_limit(file: &Path, frame: u64) -> bool {
 
 #[test]
 fn every_capture_matches_tshark() {
-    if !tshark_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tshark is required in CI (scripts/setup.sh installs it)"
-        );
-        eprintln!("SKIPPED: tshark not installed (run scripts/setup.sh)");
+    if !tshark_required() {
         return;
     }
     let files = captures();
@@ -399,12 +408,7 @@ fn dn_mapping_to_tshark_form() {
 /// stray ACK/RST of a connection not in the capture) opens none.
 #[test]
 fn tcp_connection_count_matches_tshark() {
-    if !tshark_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tshark is required in CI (scripts/setup.sh installs it)"
-        );
-        eprintln!("SKIPPED: tshark not installed (run scripts/setup.sh)");
+    if !tshark_required() {
         return;
     }
     let mut failures = Vec::new();
