@@ -557,10 +557,7 @@ pub fn analyze_path_streaming(
     opts: &AnalyzeOptions,
     sink: Box<dyn FnMut(Connection)>,
 ) -> Result<Analysis, AnalyzeError> {
-    let mut an = Analyzer::new(opts.clone());
-    an.set_sink(sink);
-    let summary = capture::read_file(path, &mut |f| an.push_frame(&f))?;
-    finish_with(an, &path.display().to_string(), summary)
+    analyze_path_into(path, opts, sink, false)
 }
 
 /// Like [`analyze_path_streaming`], but connections reach `sink` in the order they started,
@@ -570,8 +567,21 @@ pub fn analyze_path_ordered(
     opts: &AnalyzeOptions,
     sink: Box<dyn FnMut(Connection)>,
 ) -> Result<Analysis, AnalyzeError> {
+    analyze_path_into(path, opts, sink, true)
+}
+
+fn analyze_path_into(
+    path: &Path,
+    opts: &AnalyzeOptions,
+    sink: Box<dyn FnMut(Connection)>,
+    ordered: bool,
+) -> Result<Analysis, AnalyzeError> {
     let mut an = Analyzer::new(opts.clone());
-    an.set_ordered_sink(sink);
+    if ordered {
+        an.set_ordered_sink(sink);
+    } else {
+        an.set_sink(sink);
+    }
     let summary = capture::read_file(path, &mut |f| an.push_frame(&f))?;
     finish_with(an, &path.display().to_string(), summary)
 }

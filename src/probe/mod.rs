@@ -589,7 +589,7 @@ fn renegotiation_finding(c: &Connection) -> Option<Finding> {
         .map(|fr| Evidence {
             frame: Some(*fr),
             field: "server handshake record after application data".into(),
-            value: "renegotiation (HelloRequest)".into(),
+            value: "renegotiation".into(),
         })
         .collect();
     if let Some(a) = refusal {

@@ -577,13 +577,8 @@ impl Cbc<'_> {
     ) -> Result<Vec<u8>, DecryptError> {
         if self.etm {
             // RFC 7366: IV ‖ ciphertext ‖ MAC(seq, header, IV ‖ ciphertext).
-            let cut = fragment
-                .len()
-                .checked_sub(self.mac_len)
-                .ok_or(DecryptError::BadTag)?;
-            let (enc, tag) = fragment.split_at_checked(cut).ok_or(DecryptError::BadTag)?;
-            ring::hmac::verify(self.mac, &mac_input(seq, ct, version, enc)?, tag)
-                .map_err(|_| DecryptError::BadTag)?;
+            let (enc, tag) = self.split_tag(fragment)?;
+            self.verify(seq, ct, version, enc, tag)?;
             let (iv, blocks) = Self::iv_and_blocks(chained, enc)?;
             let plain = cbc_decrypt(self.aes256, self.key, &iv, blocks)?;
             return strip_padding(&plain)
@@ -594,13 +589,30 @@ impl Cbc<'_> {
         let (iv, blocks) = Self::iv_and_blocks(chained, fragment)?;
         let plain = cbc_decrypt(self.aes256, self.key, &iv, blocks)?;
         let unpadded = strip_padding(&plain).ok_or(DecryptError::BadTag)?;
-        let cut = unpadded
+        let (content, tag) = self.split_tag(unpadded)?;
+        self.verify(seq, ct, version, content, tag)?;
+        Ok(content.to_vec())
+    }
+
+    /// `bytes` ‖ MAC → (bytes, MAC).
+    fn split_tag<'b>(&self, b: &'b [u8]) -> Result<(&'b [u8], &'b [u8]), DecryptError> {
+        let cut = b
             .len()
             .checked_sub(self.mac_len)
             .ok_or(DecryptError::BadTag)?;
-        let (content, tag) = unpadded.split_at_checked(cut).ok_or(DecryptError::BadTag)?;
-        ring::hmac::verify(self.mac, &mac_input(seq, ct, version, content)?, tag)
-            .map_err(|_| DecryptError::BadTag)?;
-        Ok(content.to_vec())
+        b.split_at_checked(cut).ok_or(DecryptError::BadTag)
+    }
+
+    /// Checks the record MAC over `bytes` (RFC 5246 §6.2.3.1); a mismatch means a wrong key.
+    fn verify(
+        &self,
+        seq: u64,
+        ct: u8,
+        version: [u8; 2],
+        bytes: &[u8],
+        tag: &[u8],
+    ) -> Result<(), DecryptError> {
+        ring::hmac::verify(self.mac, &mac_input(seq, ct, version, bytes)?, tag)
+            .map_err(|_| DecryptError::BadTag)
     }
 }
