@@ -27,3 +27,4 @@ pub mod reassembly;
 pub mod report;
 pub mod tls;
 pub mod tui;
+pub mod userfile;

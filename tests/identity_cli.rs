@@ -172,3 +172,77 @@ fn corrupt_and_unknown_files() {
         assert!(!err.contains("panicked"), "{f}: {err}");
     }
 }
+
+/// Issue 13 §2: user-named files that are not files (or never end) are one clear line each,
+/// quickly, with the OS error said once.
+#[test]
+fn devices_directories_and_pipes_named_as_user_files_are_refused_quickly() {
+    let started = std::time::Instant::now();
+    let dir = std::env::temp_dir();
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec![
+                "identity".into(),
+                "inspect".into(),
+                path("multi.jks"),
+                "--password-file".into(),
+                "/dev/zero".into(),
+            ],
+            "password file /dev/zero is a character device, not a file",
+        ),
+        (
+            vec!["identity".into(), "inspect".into(), "/dev/zero".into()],
+            "keystore /dev/zero is a character device, not a file",
+        ),
+        (
+            vec![
+                "identity".into(),
+                "inspect".into(),
+                dir.display().to_string(),
+            ],
+            "is a directory, not a file",
+        ),
+        (
+            vec![
+                "probe".into(),
+                "https://127.0.0.1:9/".into(),
+                "--envelope".into(),
+                "/dev/zero".into(),
+            ],
+            "envelope /dev/zero is a character device, not a file",
+        ),
+        (
+            vec![
+                "analyze".into(),
+                format!("{}/../../../captures/jsse-mtls-ok.pcap", DIR),
+                "--keylog".into(),
+                "/dev/zero".into(),
+            ],
+            "key log /dev/zero is a character device, not a file",
+        ),
+        (
+            vec![
+                "identity".into(),
+                "inspect".into(),
+                "/nonexistent/ks.jks".into(),
+            ],
+            "cannot open keystore /nonexistent/ks.jks: No such file or directory (os error 2)",
+        ),
+    ];
+    for (args, want) in cases {
+        let out = tlsdiag().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(!err.contains("(os error 21)"), "{err}");
+        if let Some(os) = err.find("(os error") {
+            assert_eq!(
+                err.matches(&err[os..err.len().min(os + 12)]).count(),
+                1,
+                "said twice: {err}"
+            );
+        }
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+}

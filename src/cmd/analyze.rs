@@ -34,7 +34,7 @@ pub struct AnalyzeArgs {
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
     /// Decrypt TLS 1.3 handshakes with this NSS key log (SSLKEYLOGFILE format); default: the
-    /// SSLKEYLOGFILE environment variable when it names an existing file.
+    /// SSLKEYLOGFILE environment variable when it names an existing file. At most 64 MiB.
     #[arg(long, value_name = "FILE")]
     pub keylog: Option<PathBuf>,
     /// Check this client identity against each CertificateRequest: PEM, PKCS#12 or JKS keystore
@@ -44,7 +44,8 @@ pub struct AnalyzeArgs {
     /// The keystore alias to check (default: the only private-key entry).
     #[arg(long, requires = "identity")]
     pub alias: Option<String>,
-    /// Read the keystore password from the first line of this file.
+    /// Read the keystore password from the first line of this file (at most 4 KiB; a pipe such
+    /// as <(pass show x) is read for at most 30 s).
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
     /// Stream JSON Lines: one `{"type":"connection"}` object per connection as soon as it ends

@@ -19,8 +19,9 @@ pub enum IdentityCommand {
         /// Show only this entry.
         #[arg(long)]
         alias: Option<String>,
-        /// Read the keystore password from the first line of this file (else
-        /// TLSDIAG_PASSWORD, else a prompt on a terminal).
+        /// Read the keystore password from the first line of this file (at most 4 KiB; a pipe
+        /// such as <(pass show x) is read for at most 30 s), else TLSDIAG_PASSWORD, else a
+        /// prompt on a terminal.
         #[arg(long, value_name = "FILE")]
         password_file: Option<PathBuf>,
         /// Print JSON instead of text.

@@ -25,7 +25,8 @@ pub struct ProbeFlags {
     /// Keystore alias (default: the only private-key entry).
     #[arg(long)]
     pub alias: Option<String>,
-    /// Read the keystore password from the first line of this file (else TLSDIAG_PASSWORD or a prompt).
+    /// Read the keystore password from the first line of this file (at most 4 KiB; a pipe such
+    /// as <(pass show x) is read for at most 30 s), else TLSDIAG_PASSWORD, else a prompt.
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
     /// Trusted CAs: PEM bundle or JKS/PKCS#12 truststore (default: the system roots).
@@ -49,7 +50,8 @@ pub struct ProbeFlags {
     /// SOAPAction (SOAP 1.1) or action parameter (SOAP 1.2).
     #[arg(long)]
     pub soap_action: Option<String>,
-    /// File with the SOAP envelope to POST (default: a minimal valid envelope).
+    /// File with the SOAP envelope to POST (at most 16 MiB; a pipe is read for at most 30 s;
+    /// default: a minimal valid envelope).
     #[arg(long, value_name = "FILE")]
     pub envelope: Option<PathBuf>,
     /// SOAP 1.2 (application/soap+xml) instead of 1.1 (text/xml + SOAPAction).
@@ -107,8 +109,10 @@ pub fn options(url: &str, f: &ProbeFlags) -> anyhow::Result<ProbeOptions> {
     };
     let envelope = match &f.envelope {
         Some(p) => Some(
-            std::fs::read_to_string(p)
-                .with_context(|| format!("cannot read envelope {}", p.display()))?,
+            String::from_utf8(
+                tlsdiag::userfile::read(p, tlsdiag::userfile::Kind::Envelope)?.to_vec(),
+            )
+            .map_err(|_| anyhow::anyhow!("envelope {} is not UTF-8 text", p.display()))?,
         ),
         None => None,
     };

@@ -7,11 +7,10 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum IdentityError {
-    #[error("cannot read {}: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    /// The file could not be read (missing, a directory or device, over the size cap, a
+    /// pipe that delivered nothing): see `userfile`.
+    #[error(transparent)]
+    File(#[from] crate::userfile::UserFileError),
     #[error("{}: empty file", path.display())]
     Empty { path: PathBuf },
     #[error("{}: not a keystore or key file this tool reads (PEM, PKCS#12/.p12/.pfx, JKS, DER certificate or key)", path.display())]
@@ -53,11 +52,6 @@ pub enum IdentityError {
     },
     #[error("{}: no certificate found for the private key; add the certificate (chain) file", path.display())]
     NoCertificate { path: PathBuf },
-    #[error("cannot read password file {}: {source}", path.display())]
-    PasswordFile {
-        path: PathBuf,
-        source: std::io::Error,
-    },
     #[error("cannot read the password from the terminal: {0}")]
     PasswordPrompt(std::io::Error),
 }

@@ -184,23 +184,9 @@ pub(crate) fn cert_info(der: &[u8]) -> CertInfo {
     crate::tls::x509::cert_info(der)
 }
 
-/// Upper bound on what we read: keystores are kilobytes; this keeps a wrong path (a disk
-/// image, /dev/zero) from eating memory.
-const MAX_FILE: u64 = 16 * 1024 * 1024;
-
-fn read_file(path: &Path) -> Result<Vec<u8>, IdentityError> {
-    use std::io::Read;
-    let f = std::fs::File::open(path).map_err(|source| IdentityError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    let mut data = Vec::new();
-    f.take(MAX_FILE)
-        .read_to_end(&mut data)
-        .map_err(|source| IdentityError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
+/// Reads a keystore or key file within `userfile`'s cap for keystores (16 MiB).
+fn read_file(path: &Path) -> Result<zeroize::Zeroizing<Vec<u8>>, IdentityError> {
+    let data = crate::userfile::read(path, crate::userfile::Kind::Keystore)?;
     if data.is_empty() {
         return Err(IdentityError::Empty {
             path: path.to_owned(),
@@ -224,7 +210,7 @@ pub fn open_files(
     let mut pem_items = pem::Items::default();
     let mut any_pem = false;
     for path in paths {
-        let data = zeroize::Zeroizing::new(read_file(path)?);
+        let data = read_file(path)?;
         match sniff(&data) {
             Sniffed::Jks => {
                 return single(paths, path, KeystoreFormat::Jks, || {

@@ -61,19 +61,14 @@ pub fn obtain(password_file: Option<&Path>) -> Result<Option<SecretString>, Iden
 }
 
 /// The first line of a password file; `\r\n` and `\n` endings are removed (files written on
-/// Windows), other whitespace is kept because it may be part of the password.
+/// Windows), other whitespace is kept because it may be part of the password. Read through
+/// `userfile`: at most 4 KiB, a pipe (`<(pass show x)`) for at most 30 s, never a device.
 pub fn read_password_file(path: &Path) -> Result<SecretString, IdentityError> {
-    let raw =
-        Zeroizing::new(
-            std::fs::read(path).map_err(|source| IdentityError::PasswordFile {
-                path: path.to_owned(),
-                source,
-            })?,
-        );
-    let text = String::from_utf8_lossy(&raw);
-    let first = text.split('\n').next().unwrap_or("");
-    let first = first.strip_suffix('\r').unwrap_or(first);
-    Ok(SecretString::new(first.to_owned()))
+    let raw = crate::userfile::read_first_line(path, crate::userfile::Kind::Password)?;
+    // Moved, not copied, into the zeroizing SecretString.
+    Ok(SecretString::new(
+        String::from_utf8_lossy(&raw).into_owned(),
+    ))
 }
 
 /// Runs `open` with a password obtained only when it is needed: the password file or

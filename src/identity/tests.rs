@@ -260,7 +260,7 @@ fn corrupt_and_unknown_files_are_clear_errors() {
     let e = open(&data("garbage.bin"), Some(&p)).unwrap_err();
     assert!(matches!(e, IdentityError::UnknownFormat { .. }), "{e}");
     let e = open(&data("does-not-exist.p12"), Some(&p)).unwrap_err();
-    assert!(matches!(e, IdentityError::Read { .. }), "{e}");
+    assert!(matches!(e, IdentityError::File(_)), "{e}");
 }
 
 #[test]

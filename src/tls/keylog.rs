@@ -6,20 +6,12 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-/// Upper bound on what we read: key logs are kilobytes; this keeps a wrong path harmless.
-const MAX_FILE: u64 = 64 * 1024 * 1024;
-
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum KeyLogError {
-    #[error("cannot read key log {path}: {source}")]
-    Read {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("key log {path} is larger than {MAX_FILE} bytes")]
-    TooLarge { path: String },
+    /// Missing, not a file, over the 64 MiB cap, a pipe that delivered nothing: `userfile`.
+    #[error(transparent)]
+    Read(#[from] crate::userfile::UserFileError),
     #[error("{path} holds no key-log line (expected lines like `CLIENT_HANDSHAKE_TRAFFIC_SECRET <random> <secret>`)")]
     Empty { path: String },
 }
@@ -81,17 +73,7 @@ impl KeyLog {
 
     pub fn from_file(path: &Path) -> Result<KeyLog, KeyLogError> {
         let p = path.display().to_string();
-        let meta = std::fs::metadata(path).map_err(|source| KeyLogError::Read {
-            path: p.clone(),
-            source,
-        })?;
-        if meta.len() > MAX_FILE {
-            return Err(KeyLogError::TooLarge { path: p });
-        }
-        let bytes = std::fs::read(path).map_err(|source| KeyLogError::Read {
-            path: p.clone(),
-            source,
-        })?;
+        let bytes = crate::userfile::read(path, crate::userfile::Kind::KeyLog)?;
         let mut kl = KeyLog::parse(&String::from_utf8_lossy(&bytes));
         if kl.by_random.is_empty() {
             return Err(KeyLogError::Empty { path: p });
