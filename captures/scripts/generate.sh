@@ -117,4 +117,5 @@ run client-untrusts client_untrusts_server "$CAPDIR/client-untrusts-server.pcap"
 run server-untrusts server_untrusts_client "$CAPDIR/server-untrusts-client.pcap" 8449
 run leaf-only leaf_only "$CAPDIR/leaf-only-server-has-root.pcap" 8450
 [ -f "$CAPDIR/scripts/more.sh" ] && . "$CAPDIR/scripts/more.sh"
+[ -f "$CAPDIR/scripts/wild.sh" ] && . "$CAPDIR/scripts/wild.sh"
 log "done"
