@@ -20,6 +20,7 @@ pub mod capture;
 pub mod compare;
 pub mod diagnose;
 pub mod identity;
+pub mod jsselog;
 pub mod model;
 pub mod net;
 pub mod probe;

@@ -31,6 +31,8 @@ pub struct AnalyzeOptions {
 pub enum AnalyzeError {
     #[error(transparent)]
     Capture(#[from] capture::CaptureError),
+    #[error(transparent)]
+    JsseLog(#[from] crate::jsselog::JsseLogError),
 }
 
 type Key = (IpAddr, u16, IpAddr, u16);
@@ -493,6 +495,8 @@ fn connection_of(
         first_frame: flow.first_frame,
         last_frame: flow.last_frame,
         capture,
+        evidence_unit: crate::model::EvidenceUnit::Frame,
+        jsse_log: None,
         tls,
         diagnosis: Vec::new(),
     }
@@ -544,6 +548,9 @@ pub fn rfc3339(ts_ns: u64) -> String {
 
 /// Analyses a capture file.
 pub fn analyze_path(path: &Path, opts: &AnalyzeOptions) -> Result<Analysis, AnalyzeError> {
+    if let Some(a) = java_debug_log(path, opts)? {
+        return Ok(a);
+    }
     let mut an = Analyzer::new(opts.clone());
     let summary = capture::read_file(path, &mut |f| an.push_frame(&f))?;
     finish_with(an, &path.display().to_string(), summary)
@@ -576,6 +583,15 @@ fn analyze_path_into(
     sink: Box<dyn FnMut(Connection)>,
     ordered: bool,
 ) -> Result<Analysis, AnalyzeError> {
+    if let Some(mut a) = java_debug_log(path, opts)? {
+        // A log is read whole (it is text of a bounded size per line and record): its
+        // connections go to the sink in log order, numbered as the plain analysis numbers them.
+        let mut sink = sink;
+        for c in std::mem::take(&mut a.connections) {
+            sink(c);
+        }
+        return Ok(a);
+    }
     let mut an = Analyzer::new(opts.clone());
     if ordered {
         an.set_ordered_sink(sink);
@@ -584,6 +600,20 @@ fn analyze_path_into(
     }
     let summary = capture::read_file(path, &mut |f| an.push_frame(&f))?;
     finish_with(an, &path.display().to_string(), summary)
+}
+
+/// A javax.net.debug log (recognised by content) read into the same model; `None` for a capture.
+fn java_debug_log(path: &Path, opts: &AnalyzeOptions) -> Result<Option<Analysis>, AnalyzeError> {
+    if capture::sniff_path(path) != capture::InputKind::JavaDebugLog {
+        return Ok(None);
+    }
+    if opts.host.is_some() || opts.port.is_some() {
+        return Err(crate::jsselog::JsseLogError::AddressFilter.into());
+    }
+    let log_opts = crate::jsselog::LogOptions {
+        sni: opts.sni.clone(),
+    };
+    Ok(Some(crate::jsselog::analyze_path(path, &log_opts)?))
 }
 
 /// Analyses an in-memory capture (the probe's synthesised pcap).

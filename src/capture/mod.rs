@@ -5,9 +5,11 @@
 
 pub mod file;
 pub mod live;
+pub mod sniff;
 pub mod synth;
 
 pub use file::{read_file, read_reader, CaptureError, FileSummary};
+pub use sniff::{sniff, sniff_path, InputKind};
 
 /// A link-layer type number (LINKTYPE_*, tcpdump.org/linktypes.html).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -7,7 +7,12 @@ use super::{ev, finding, Context};
 use crate::model::{Connection, Finding, Severity};
 
 pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
+    let unit = c.evidence_unit.word();
     let mut out = Vec::new();
+    // A javax.net.debug log is not a capture: it has no bytes or directions to be missing.
+    if c.evidence_unit == crate::model::EvidenceUnit::Line {
+        return out;
+    }
     let cov = &c.capture;
     if cov.client_bytes == 0 || cov.server_bytes == 0 {
         let missing = if cov.client_bytes == 0 {
@@ -37,7 +42,7 @@ pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
         let mut f = finding(
             "capture-handshake-missing",
             Severity::Warning,
-            format!("The handshake of this connection is not in the capture (the capture started after it; first frame {}): its certificates, CA list and alerts cannot be shown.", c.first_frame),
+            format!("The handshake of this connection is not in the capture (the capture started after it; first {unit} {}): its certificates, CA list and alerts cannot be shown.", c.first_frame),
         );
         f.evidence.push(ev(
             Some(c.first_frame),
@@ -51,7 +56,7 @@ pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
         let mut f = finding(
             "capture-gap",
             Severity::Warning,
-            format!("{} bytes from the {} are missing from the capture before frame {}; nothing after the gap in that direction is decoded.", g.missing_bytes, g.side.as_str(), g.frame),
+            format!("{} bytes from the {} are missing from the capture before {unit} {}; nothing after the gap in that direction is decoded.", g.missing_bytes, g.side.as_str(), g.frame),
         );
         f.evidence.push(ev(
             Some(g.frame),

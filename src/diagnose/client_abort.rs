@@ -8,6 +8,7 @@ use super::{alert_text, ev, fatal_alert, finding, names, Context};
 use crate::model::{Connection, Finding, Severity, Side};
 
 pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
+    let unit = c.evidence_unit.word();
     let Some(req) = &c.tls.certificate_request else {
         return vec![];
     };
@@ -33,7 +34,7 @@ pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
         "client-aborted-after-certificate-request",
         Severity::Error,
         format!(
-            "The client itself aborted with {} (frame {}) right after the server's CertificateRequest (frame {}): it found no usable signature algorithm or key type for the request (JSSE does this instead of sending an empty Certificate).",
+            "The client itself aborted with {} ({unit} {}) right after the server's CertificateRequest ({unit} {}): it found no usable signature algorithm or key type for the request (JSSE does this instead of sending an empty Certificate).",
             alert_text(a),
             a.frame,
             req.frame

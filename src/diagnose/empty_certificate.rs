@@ -11,6 +11,7 @@ use super::{ev, fatal_alert, finding, names, Context};
 use crate::model::{Connection, Finding, Severity, Side};
 
 pub fn check(c: &Connection, ctx: &Context) -> Vec<Finding> {
+    let unit = c.evidence_unit.word();
     let (Some(req), Some(cc)) = (&c.tls.certificate_request, &c.tls.client_certificate) else {
         return vec![];
     };
@@ -20,14 +21,14 @@ pub fn check(c: &Connection, ctx: &Context) -> Vec<Finding> {
     let alert = fatal_alert(c).filter(|a| a.from == Side::Server && a.frame >= cc.frame);
     let ended = match alert {
         Some(a) if a.code.is_some() => format!(
-            ", and the server ended the handshake with {} {} ({}) in frame {}",
+            ", and the server ended the handshake with {} {} ({}) in {unit} {}",
             a.level,
             a.description,
             a.code.unwrap_or_default(),
             a.frame
         ),
         Some(a) => format!(
-            ", and the server answered with an encrypted alert in frame {}",
+            ", and the server answered with an encrypted alert in {unit} {}",
             a.frame
         ),
         None => String::new(),
@@ -38,7 +39,7 @@ pub fn check(c: &Connection, ctx: &Context) -> Vec<Finding> {
             "client-had-no-certificate",
             Severity::Error,
             format!(
-                "The server asked for a client certificate from any issuer (its CA list is empty) and the client sent none (Certificate message with 0 certificates, frame {}){ended}: the client had no certificate and key loaded at all.",
+                "The server asked for a client certificate from any issuer (its CA list is empty) and the client sent none (Certificate message with 0 certificates, {unit} {}){ended}: the client had no certificate and key loaded at all.",
                 cc.frame
             ),
         )
@@ -48,7 +49,7 @@ pub fn check(c: &Connection, ctx: &Context) -> Vec<Finding> {
             "client-sent-empty-certificate",
             Severity::Error,
             format!(
-                "The server asked for a client certificate issued by one of {n} CA{}; the client sent none (Certificate message, certificates length 0, frame {}){ended}.",
+                "The server asked for a client certificate issued by one of {n} CA{}; the client sent none (Certificate message, certificates length 0, {unit} {}){ended}.",
                 if n == 1 { "" } else { "s" },
                 cc.frame
             ),

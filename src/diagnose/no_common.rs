@@ -6,6 +6,7 @@ use super::{alert_text, ev, fatal_alert, finding, names, Context};
 use crate::model::{Connection, Finding, Severity, Side};
 
 pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
+    let unit = c.evidence_unit.word();
     let Some(h) = &c.tls.client_hello else {
         return vec![];
     };
@@ -26,7 +27,7 @@ pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
         "no-common-parameters",
         Severity::Error,
         format!(
-            "The server refused the ClientHello with {} (frame {}) before choosing anything: there is no protocol version, cipher suite, group or signature algorithm both sides accept.",
+            "The server refused the ClientHello with {} ({unit} {}) before choosing anything: there is no protocol version, cipher suite, group or signature algorithm both sides accept.",
             alert_text(a),
             a.frame
         ),

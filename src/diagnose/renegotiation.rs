@@ -8,13 +8,14 @@ use super::{ev, finding, Context};
 use crate::model::{Connection, Finding, Severity};
 
 pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
+    let unit = c.evidence_unit.word();
     let mut out = Vec::new();
     if let Some(first) = c.tls.renegotiation_frames.first() {
         let mut f = finding(
             "renegotiation-after-request",
             Severity::Warning,
             format!(
-                "The server started a renegotiation after application data had flowed (encrypted handshake records from frame {first}): this is how servers such as IIS ask for a client certificate only after reading the request. The CertificateRequest is inside the encrypted renegotiation."
+                "The server started a renegotiation after application data had flowed (encrypted handshake records from {unit} {first}): this is how servers such as IIS ask for a client certificate only after reading the request. The CertificateRequest is inside the encrypted renegotiation."
             ),
         );
         for fr in &c.tls.renegotiation_frames {
@@ -31,7 +32,7 @@ pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
             .chain(c.tls.post_handshake_certificate_requests.iter());
         if let Some(req) = later.clone().find(|r| r.post_handshake && r.decrypted) {
             f.message = format!(
-                "The server renegotiated after application data had flowed (from frame {first}) and asked for a client certificate in the renegotiation (CertificateRequest, frame {}, decrypted with the key log): this is how servers such as IIS ask for a client certificate only after reading the request.",
+                "The server renegotiated after application data had flowed (from {unit} {first}) and asked for a client certificate in the renegotiation (CertificateRequest, {unit} {}, decrypted with the key log): this is how servers such as IIS ask for a client certificate only after reading the request.",
                 req.frame
             );
             f.details
@@ -43,7 +44,7 @@ pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
             );
             if let Some(cc) = &c.tls.client_certificate {
                 f.details.push(format!(
-                    "The client answered with {} certificate(s) (frame {}).",
+                    "The client answered with {} certificate(s) ({unit} {}).",
                     cc.count, cc.frame
                 ));
             }
@@ -73,7 +74,7 @@ pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
             "post-handshake-auth",
             if offered { Severity::Info } else { Severity::Warning },
             format!(
-                "The server asked for a client certificate after the handshake (TLS 1.3 post-handshake authentication, frame {}); the client {} the post_handshake_auth extension.",
+                "The server asked for a client certificate after the handshake (TLS 1.3 post-handshake authentication, {unit} {}); the client {} the post_handshake_auth extension.",
                 req.frame,
                 if offered { "had offered" } else { "had NOT offered" }
             ),

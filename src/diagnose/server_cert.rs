@@ -8,6 +8,7 @@ use super::{alert_text, capture_unix, ev, fatal_alert, finding, Context};
 use crate::model::{CertInfo, Connection, Finding, Severity, Side};
 
 pub fn check_rejected(c: &Connection, _ctx: &Context) -> Vec<Finding> {
+    let unit = c.evidence_unit.word();
     let Some(frame) = c.tls.server_certificate_frame else {
         return vec![];
     };
@@ -32,7 +33,7 @@ pub fn check_rejected(c: &Connection, _ctx: &Context) -> Vec<Finding> {
         "client-rejected-server-certificate",
         Severity::Error,
         format!(
-            "The client rejected the server's certificate with {} (frame {}): it does not trust the chain the server sent — a truststore problem on the client side, not a client-certificate problem.",
+            "The client rejected the server's certificate with {} ({unit} {}): it does not trust the chain the server sent — a truststore problem on the client side, not a client-certificate problem.",
             alert_text(a),
             a.frame
         ),

@@ -8,6 +8,7 @@ use super::{alert_text, ev, finding, names, Context};
 use crate::model::{Connection, Finding, Severity};
 
 pub fn check_protocol_version(c: &Connection, _ctx: &Context) -> Vec<Finding> {
+    let unit = c.evidence_unit.word();
     let Some(a) = c.tls.alerts.iter().find(|a| a.code == Some(70)) else {
         return vec![];
     };
@@ -27,7 +28,7 @@ pub fn check_protocol_version(c: &Connection, _ctx: &Context) -> Vec<Finding> {
         "protocol-version-mismatch",
         Severity::Error,
         format!(
-            "The {} refused the protocol version with {} (frame {}): the client offered {offered} and the server accepts none of them.",
+            "The {} refused the protocol version with {} ({unit} {}): the client offered {offered} and the server accepts none of them.",
             a.from.as_str(),
             alert_text(a),
             a.frame
@@ -39,6 +40,7 @@ pub fn check_protocol_version(c: &Connection, _ctx: &Context) -> Vec<Finding> {
 }
 
 pub fn check_unrecognized_name(c: &Connection, _ctx: &Context) -> Vec<Finding> {
+    let unit = c.evidence_unit.word();
     let Some(a) = c.tls.alerts.iter().find(|a| a.code == Some(112)) else {
         return vec![];
     };
@@ -47,7 +49,7 @@ pub fn check_unrecognized_name(c: &Connection, _ctx: &Context) -> Vec<Finding> {
         "unrecognized-name",
         if a.level == "fatal" { Severity::Error } else { Severity::Warning },
         format!(
-            "The server answered with {} (frame {}): it has no site configured for the name the client sent ({}).",
+            "The server answered with {} ({unit} {}): it has no site configured for the name the client sent ({}).",
             alert_text(a),
             a.frame,
             sni.as_deref().unwrap_or("no SNI at all")

@@ -23,6 +23,8 @@ fn conn() -> Connection {
             server_bytes: 100,
             ..Coverage::default()
         },
+        evidence_unit: EvidenceUnit::Frame,
+        jsse_log: None,
         tls: TlsFacts::default(),
         diagnosis: vec![],
     }

@@ -8,6 +8,7 @@ use super::{alert_text, ev, finding, Context};
 use crate::model::{Connection, DecryptionStatus, Finding, OutcomeStatus, Severity};
 
 pub fn check_certificate_required(c: &Connection, _ctx: &Context) -> Vec<Finding> {
+    let unit = c.evidence_unit.word();
     let Some(a) = c
         .tls
         .alerts
@@ -27,7 +28,7 @@ pub fn check_certificate_required(c: &Connection, _ctx: &Context) -> Vec<Finding
         "certificate-required",
         if already { Severity::Info } else { Severity::Error },
         format!(
-            "The server ended the handshake with {} (frame {}): it requires a client certificate and the client sent none.",
+            "The server ended the handshake with {} ({unit} {}): it requires a client certificate and the client sent none.",
             alert_text(a),
             a.frame
         ),

@@ -99,7 +99,8 @@ pub struct Analysis {
 pub struct SourceInfo {
     /// File path, interface name, or `probe`.
     pub name: String,
-    /// `pcap`, `pcapng`, `live` or `probe`.
+    /// `pcap`, `pcapng`, `live`, `probe`, or `javax.net.debug` (a Java debug log: `frames` then
+    /// counts its lines).
     pub format: String,
     /// Link types seen, by name (`ETHERNET`, `LINUX_SLL2`, ...).
     pub link_types: Vec<String>,
@@ -129,11 +130,110 @@ pub struct Connection {
     pub first_frame: u64,
     pub last_frame: u64,
     pub capture: Coverage,
+    /// What the evidence numbers of this connection count (`frame` in a capture, `line` in a
+    /// javax.net.debug log): every `frame` field, `first_frame` and `last_frame` use it.
+    #[serde(default)]
+    pub evidence_unit: EvidenceUnit,
+    /// Set when the connection was read from a javax.net.debug log: what JSSE itself said
+    /// (thread, role, keystore and truststore it loaded, its key-selection lines).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub jsse_log: Option<Box<JsseLog>>,
     #[serde(flatten)]
     pub tls: TlsFacts,
     /// Filled by `diagnose`.
     #[serde(default)]
     pub diagnosis: Vec<Finding>,
+}
+
+/// What a connection's evidence numbers count. Captures and the probe number frames (1-based, as
+/// Wireshark does); a javax.net.debug log numbers lines (1-based, as an editor does).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EvidenceUnit {
+    #[default]
+    Frame,
+    Line,
+}
+
+impl EvidenceUnit {
+    /// `frame` or `line`, for "frame 8" / "line 305".
+    pub fn word(self) -> &'static str {
+        match self {
+            EvidenceUnit::Frame => "frame",
+            EvidenceUnit::Line => "line",
+        }
+    }
+}
+
+impl Connection {
+    /// "frame 8" in a capture, "line 305" in a log.
+    pub fn at(&self, n: u64) -> String {
+        format!("{} {n}", self.evidence_unit.word())
+    }
+    /// The endpoints for a one-line header: `10.0.0.1:40000 → 10.0.0.2:443`, or for a log
+    /// (which names no addresses) `JSSE client (thread main) → partner.test`.
+    pub fn endpoints_label(&self) -> String {
+        match &self.jsse_log {
+            Some(j) => {
+                let host = self
+                    .tls
+                    .client_hello
+                    .as_ref()
+                    .and_then(|h| h.sni.clone())
+                    .unwrap_or_else(|| "server (not named in the log)".to_owned());
+                let who = format!("JSSE {} (thread {})", j.role.as_str(), j.thread);
+                match j.role {
+                    Side::Client => format!("{who} → {host}"),
+                    Side::Server => format!("client → {who}"),
+                }
+            }
+            None => format!("{} → {}", self.client, self.server),
+        }
+    }
+}
+
+/// What a javax.net.debug log says about one connection beyond the handshake messages.
+/// Each statement cites its line.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsseLog {
+    /// The JVM thread that logged the handshake (name), and its id as printed (hex).
+    pub thread: String,
+    pub thread_id: String,
+    /// Which side JSSE was (it produced the ClientHello: client).
+    pub role: Side,
+    /// The keystore and truststore JSSE reported loading (the default SSLContext's), when the
+    /// log shows it (`ssl` with `keymanager`/`trustmanager`, `all`, or JDK 21+ `ssl:handshake`).
+    pub keystore: Option<StoreReport>,
+    pub truststore: Option<StoreReport>,
+    /// Key entries the key manager reported finding (`found key for : ALIAS`).
+    pub key_entries: Vec<KeyEntryReport>,
+    /// JSSE's own lines about choosing (or not) a client certificate, in order: `No X.509 cert
+    /// selected for [...]`, `No available authentication scheme`, ...
+    pub selection: Vec<LogStatement>,
+    /// The exception JSSE logged as fatal (`Fatal (HANDSHAKE_FAILURE): Received fatal alert: ...`).
+    pub fatal: Option<LogStatement>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StoreReport {
+    pub line: u64,
+    pub path: String,
+    /// As printed (`pkcs12`, `jks`); null when not shown.
+    pub store_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyEntryReport {
+    pub line: u64,
+    pub alias: String,
+    pub subject: Option<DistinguishedName>,
+    pub issuer: Option<DistinguishedName>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LogStatement {
+    pub line: u64,
+    pub text: String,
 }
 
 /// What the capture holds of this connection: lets the diagnosis say "only one direction was

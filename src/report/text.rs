@@ -40,6 +40,8 @@ impl TextOptions {
 
 struct Style {
     on: bool,
+    /// What evidence numbers count: `frame` (captures, the probe) or `line` (a javax.net.debug log).
+    unit: &'static str,
 }
 
 impl Style {
@@ -69,7 +71,14 @@ impl Style {
 
 /// Writes the whole report for an analysis.
 pub fn write_analysis(out: &mut dyn Write, a: &Analysis, opts: &TextOptions) -> io::Result<()> {
-    let st = Style { on: opts.color };
+    let st = Style {
+        on: opts.color,
+        unit: if a.source.format == crate::jsselog::FORMAT {
+            "line"
+        } else {
+            "frame"
+        },
+    };
     let failed = a
         .connections
         .iter()
@@ -100,11 +109,12 @@ pub fn write_analysis(out: &mut dyn Write, a: &Analysis, opts: &TextOptions) -> 
     };
     writeln!(
         out,
-        "{}   ({}, {}, {} frames)",
+        "{}   ({}, {}, {} {}s)",
         st.bold(&head),
         a.source.format,
         links,
-        a.source.frames
+        a.source.frames,
+        st.unit
     )?;
     for an in &a.anomalies {
         writeln!(
@@ -113,7 +123,7 @@ pub fn write_analysis(out: &mut dyn Write, a: &Analysis, opts: &TextOptions) -> 
             st.yellow("⚠"),
             an.kind,
             an.frame
-                .map(|f| format!(" (frame {f})"))
+                .map(|f| format!(" ({} {f})", st.unit))
                 .unwrap_or_default(),
             an.detail
         )?;
@@ -216,11 +226,10 @@ fn summary_line(c: &Connection, st: &Style) -> String {
         .map(|f| f.code.clone())
         .unwrap_or_default();
     format!(
-        "{} #{:<3} {} → {}  {}  {}  client cert: {}  {}  {}",
+        "{} #{:<3} {}  {}  {}  client cert: {}  {}  {}",
         outcome_mark(c, st),
         c.id,
-        c.client,
-        c.server,
+        c.endpoints_label(),
         sni,
         version_label(c),
         cert,
@@ -245,7 +254,10 @@ fn outcome_word(c: &Connection) -> String {
 
 /// Writes one connection in full: header, diagnosis, handshake ladder, facts.
 pub fn write_connection(out: &mut dyn Write, c: &Connection, opts: &TextOptions) -> io::Result<()> {
-    let st = Style { on: opts.color };
+    let st = Style {
+        on: opts.color,
+        unit: c.evidence_unit.word(),
+    };
     let sni = c
         .tls
         .client_hello
@@ -261,11 +273,10 @@ pub fn write_connection(out: &mut dyn Write, c: &Connection, opts: &TextOptions)
         .unwrap_or_default();
     writeln!(
         out,
-        "{} {} {} → {}{}  {}  {}",
+        "{} {} {}{}  {}  {}",
         outcome_mark(c, &st),
         st.bold(&format!("#{}", c.id)),
-        c.client,
-        c.server,
+        c.endpoints_label(),
         sni,
         version_label(c),
         suite
@@ -286,8 +297,8 @@ pub fn write_connection(out: &mut dyn Write, c: &Connection, opts: &TextOptions)
         "  {}   {}",
         painted,
         st.dim(&format!(
-            "started {}, frames {}–{}, {:.3} s",
-            c.start_time, c.first_frame, c.last_frame, dur
+            "started {}, {}s {}–{}, {:.3} s",
+            c.start_time, st.unit, c.first_frame, c.last_frame, dur
         ))
     )?;
 
@@ -354,7 +365,10 @@ fn write_finding(
     if !f.evidence.is_empty() {
         writeln!(out, "{indent}{}", st.dim("Evidence:"))?;
         for e in &f.evidence {
-            let frame = e.frame.map(|n| format!("frame {n}: ")).unwrap_or_default();
+            let frame = e
+                .frame
+                .map(|n| format!("{} {n}: ", st.unit))
+                .unwrap_or_default();
             writeln!(out, "{indent}  {}{} = {}", frame, e.field, e.value)?;
         }
     }
@@ -444,7 +458,11 @@ fn write_ladder(out: &mut dyn Write, msgs: &[Message], st: &Style) -> io::Result
         let when = if last_frame == Some(m.frame) {
             format!("{:>10}  {:>10}", "", "")
         } else {
-            format!("{:>10.6}  {:>10}", m.time, format!("frame {}", m.frame))
+            format!(
+                "{:>10.6}  {:>10}",
+                m.time,
+                format!("{} {}", st.unit, m.frame)
+            )
         };
         last_frame = Some(m.frame);
         let arrow = match m.from {
@@ -642,18 +660,24 @@ fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()
             "{}{}",
             label("Client cert"),
             st.yellow(&format!(
-                "⚠ EMPTY — 0 certificates, certificates length {} (frame {})",
-                cc.certificates_length, cc.frame
+                "⚠ EMPTY — 0 certificates, certificates length {} ({} {})",
+                cc.certificates_length, st.unit, cc.frame
             ))
         )?,
         Some(cc) => {
             writeln!(
                 out,
-                "{}{} certificate{}, length {} (frame {})",
+                "{}{} certificate{}{} ({} {})",
                 label("Client cert"),
                 cc.count,
                 if cc.count == 1 { "" } else { "s" },
-                cc.certificates_length,
+                // A log does not print the message's length.
+                if c.evidence_unit == crate::model::EvidenceUnit::Line {
+                    String::new()
+                } else {
+                    format!(", length {}", cc.certificates_length)
+                },
+                st.unit,
                 cc.frame
             )?;
             for cert in &cc.chain {
@@ -665,20 +689,29 @@ fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()
     if let Some(v) = &t.client_certificate_verify {
         writeln!(
             out,
-            "{}{} (frame {})",
+            "{}{} ({} {})",
             label("CertVerify"),
             v.algorithm
                 .as_ref()
                 .map(CodePoint::label)
                 .unwrap_or_else(|| "–".into()),
+            st.unit,
             v.frame
         )?;
     }
     for (i, a) in t.alerts.iter().enumerate() {
         let l = if i == 0 { "Alerts" } else { "" };
-        writeln!(out, "{}{}", label(l), alert_text(a))?;
+        writeln!(out, "{}{}", label(l), alert_text(a, st.unit))?;
+    }
+    if let Some(j) = &c.jsse_log {
+        write_jsse(out, j, &label)?;
     }
     match t.decryption {
+        crate::model::DecryptionStatus::Decrypted if c.jsse_log.is_some() => writeln!(
+            out,
+            "{}shown in the clear by JSSE's debug log (it logs TLS 1.3 messages after decrypting them)",
+            label("Decryption")
+        )?,
         crate::model::DecryptionStatus::Decrypted => {
             writeln!(out, "{}decrypted with the key log", label("Decryption"))?
         }
@@ -715,7 +748,9 @@ fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()
         )?;
     }
     let cov = &c.capture;
-    if !cov.gaps.is_empty() || cov.roles_inferred || !cov.syn_seen {
+    // A log has no TCP coverage to describe.
+    let is_capture = c.evidence_unit == crate::model::EvidenceUnit::Frame;
+    if is_capture && (!cov.gaps.is_empty() || cov.roles_inferred || !cov.syn_seen) {
         let mut notes = Vec::new();
         if !cov.syn_seen {
             notes.push("no SYN (capture started mid-connection)".to_owned());
@@ -725,9 +760,10 @@ fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()
         }
         for g in &cov.gaps {
             notes.push(format!(
-                "{} bytes missing from the {} before frame {}",
+                "{} bytes missing from the {} before {} {}",
                 g.missing_bytes,
                 g.side.as_str(),
+                st.unit,
                 g.frame
             ));
         }
@@ -741,7 +777,7 @@ fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()
             st.yellow("⚠"),
             an.kind,
             an.frame
-                .map(|f| format!(" (frame {f})"))
+                .map(|f| format!(" ({} {f})", st.unit))
                 .unwrap_or_default(),
             an.detail
         )?;
@@ -749,16 +785,68 @@ fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()
     Ok(())
 }
 
-fn alert_text(a: &Alert) -> String {
+/// What JSSE's debug log said besides the messages: the stores it loaded and its own lines about
+/// choosing a client certificate, each with its line.
+fn write_jsse(
+    out: &mut dyn Write,
+    j: &crate::model::JsseLog,
+    label: &dyn Fn(&str) -> String,
+) -> io::Result<()> {
+    let store = |s: &Option<crate::model::StoreReport>| match s {
+        Some(s) => format!(
+            "{}{} (line {})",
+            s.path,
+            s.store_type
+                .as_deref()
+                .map(|t| format!(", type {t}"))
+                .unwrap_or_default(),
+            s.line
+        ),
+        None => "not shown in the log".to_owned(),
+    };
+    writeln!(
+        out,
+        "{}JSSE {} on thread {} (id {})",
+        label("JSSE"),
+        j.role.as_str(),
+        j.thread,
+        j.thread_id
+    )?;
+    writeln!(out, "{}keystore {}", label(""), store(&j.keystore))?;
+    writeln!(out, "{}truststore {}", label(""), store(&j.truststore))?;
+    for k in &j.key_entries {
+        writeln!(
+            out,
+            "{}key entry '{}': {}{} (line {})",
+            label(""),
+            k.alias,
+            k.subject.as_ref().map(|d| d.text.as_str()).unwrap_or("?"),
+            k.issuer
+                .as_ref()
+                .map(|d| format!(" ← issued by {}", d.text))
+                .unwrap_or_default(),
+            k.line
+        )?;
+    }
+    for s in &j.selection {
+        writeln!(out, "{}line {}: {}", label(""), s.line, s.text)?;
+    }
+    if let Some(f) = &j.fatal {
+        writeln!(out, "{}line {}: {}", label(""), f.line, f.text)?;
+    }
+    Ok(())
+}
+
+fn alert_text(a: &Alert, unit: &str) -> String {
     if a.encrypted && !a.decrypted {
         return format!(
-            "{} sent an encrypted alert (frame {})",
+            "{} sent an encrypted alert ({unit} {})",
             a.from.as_str(),
             a.frame
         );
     }
     format!(
-        "{} sent {} {}{} (frame {}){}",
+        "{} sent {} {}{} ({unit} {}){}",
         a.from.as_str(),
         a.level,
         a.description,
@@ -794,7 +882,10 @@ pub fn write_probe(
     r: &crate::probe::ProbeReport,
     opts: &TextOptions,
 ) -> io::Result<()> {
-    let st = Style { on: opts.color };
+    let st = Style {
+        on: opts.color,
+        unit: "frame",
+    };
     let t = &r.timings;
     let head = match (&r.error, &r.http) {
         (None, Some(h)) => st.green(&format!("✓ HTTP {} {}", h.status, h.reason)),
