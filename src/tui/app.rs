@@ -356,7 +356,11 @@ impl App {
                             .as_ref()
                             .and_then(|h| h.sni.clone())
                             .unwrap_or_else(|| c.server.ip.to_string());
-                        self.form.values[0] = format!("https://{host}:{}/", c.server.port);
+                        // Port 0: the source (a javax.net.debug log) did not name it.
+                        self.form.values[0] = match c.server.port {
+                            0 => format!("https://{host}/"),
+                            port => format!("https://{host}:{port}/"),
+                        };
                     }
                 }
                 self.view = View::ProbeForm;

@@ -58,6 +58,19 @@ fn restore() {
 /// progressively) and the final analysis at the end.
 pub fn spawn_loader(path: PathBuf, opts: AnalyzeOptions, tx: Sender<Msg>, stop: Arc<AtomicBool>) {
     std::thread::spawn(move || {
+        // A javax.net.debug log is read whole (text, bounded per line): no progressive view.
+        if crate::capture::sniff_path(&path) == crate::capture::InputKind::JavaDebugLog {
+            match crate::analyze::analyze_path(&path, &opts) {
+                Ok(a) => {
+                    let _ = tx.send(Msg::Analysis(Box::new(a)));
+                    let _ = tx.send(Msg::LoadFinished);
+                }
+                Err(e) => {
+                    let _ = tx.send(Msg::LoadFailed(format!("{e:#}")));
+                }
+            }
+            return;
+        }
         let total = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         let mut an = Analyzer::new(opts);
         let mut last = Instant::now();

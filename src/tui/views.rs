@@ -193,11 +193,16 @@ fn connections(app: &App, f: &mut Frame, area: Rect, th: &Theme) {
                 .map(|d| d.code.clone())
                 .unwrap_or_default();
             let mut cells = vec![Cell::from(c.id.to_string())];
+            // A javax.net.debug log names no addresses: the JVM thread stands for the client.
+            let (client, server) = match &c.jsse_log {
+                Some(j) => (format!("JSSE thread {}", j.thread), "–".to_owned()),
+                None => (c.client.to_string(), c.server.to_string()),
+            };
             if wide {
-                cells.push(Cell::from(c.client.to_string()));
+                cells.push(Cell::from(client));
             }
             cells.extend([
-                Cell::from(c.server.to_string()),
+                Cell::from(server),
                 Cell::from(sni),
                 Cell::from(ver),
                 cert_cell,
@@ -350,6 +355,8 @@ fn diagnosis(app: &App, f: &mut Frame, area: Rect, th: &Theme) {
 
 fn detail_lines(c: &Connection) -> Vec<Line<'static>> {
     let mut v: Vec<Line> = Vec::new();
+    // "frame" in a capture, "line" in a javax.net.debug log.
+    let unit = c.evidence_unit.word();
     let kv = |k: &str, val: String| {
         Line::from(vec![
             Span::styled(
@@ -364,7 +371,7 @@ fn detail_lines(c: &Connection) -> Vec<Line<'static>> {
     if let Some(r) = &c.tls.certificate_request {
         v.push(Line::from(Span::styled(
             format!(
-                "CertificateRequest (frame {}){}",
+                "CertificateRequest ({unit} {}){}",
                 r.frame,
                 if r.decrypted { " [decrypted]" } else { "" }
             ),
@@ -399,7 +406,7 @@ fn detail_lines(c: &Connection) -> Vec<Line<'static>> {
         v.push(kv(
             "client Certificate",
             format!(
-                "{} certificates, length {} (frame {})",
+                "{} certificates, length {} ({unit} {})",
                 cc.count, cc.certificates_length, cc.frame
             ),
         ));
@@ -414,7 +421,7 @@ fn detail_lines(c: &Connection) -> Vec<Line<'static>> {
         v.push(kv(
             "ClientHello",
             format!(
-                "frame {} · SNI {} · {} suites · JA4 {}",
+                "{unit} {} · SNI {} · {} suites · JA4 {}",
                 h.frame,
                 h.sni.as_deref().unwrap_or("–"),
                 h.cipher_suites.len(),
@@ -429,7 +436,7 @@ fn detail_lines(c: &Connection) -> Vec<Line<'static>> {
         v.push(kv(
             "ServerHello",
             format!(
-                "frame {} · {} · {}",
+                "{unit} {} · {} · {}",
                 s.frame,
                 s.version.label(),
                 s.cipher_suite.label()
@@ -451,7 +458,7 @@ fn detail_lines(c: &Connection) -> Vec<Line<'static>> {
         v.push(kv(
             "alert",
             format!(
-                "{} {} {} (frame {})",
+                "{} {} {} ({unit} {})",
                 a.from.as_str(),
                 a.level,
                 a.description,
