@@ -3,11 +3,14 @@
 #   libpcap-dev      build: the `pcap` crate links libpcap (live capture)
 #   tshark           tests: the reference decoder our facts are cross-checked against
 #   openssl, tmux    tests: real TLS servers/clients for the probe; the terminal-UI end-to-end test
-#   tcpdump, java, iproute2, curl: only to regenerate captures (captures/scripts/generate.sh)
+#   default-jdk-headless  tests: Java's rendering of certificate names (tests/x509_names.rs)
+#   tcpdump, iproute2, curl: only to regenerate captures (captures/scripts/generate.sh)
 # Idempotent and quick when everything is present (no apt-get update then).
 set -eu
 pkgs="libpcap-dev pkg-config tshark openssl tmux tcpdump iproute2 curl"
 if [ "${TLSDIAG_SETUP_JAVA:-0}" = 1 ]; then pkgs="$pkgs default-jdk-headless"; fi
+# tests: Java's X500Principal.getName() held against our DN text (tests/x509_names.rs runs a JDK source file)
+pkgs="$pkgs default-jdk-headless"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

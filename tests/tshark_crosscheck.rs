@@ -19,7 +19,9 @@ struct FrameFacts {
     certificates_lengths: Vec<u32>,
     alerts: Vec<u8>,
     cipher_suite: Option<u16>,
-    ca_names: Vec<String>,
+    /// CA names in tshark's text form; `None` where the two texts cannot be compared (see
+    /// [`tshark_dn_faithful`] and [`to_tshark_dn`]), which still counts as a name.
+    ca_names: Vec<Option<String>>,
     ja3: Option<String>,
 }
 
@@ -147,7 +149,8 @@ fn tshark_facts(p: &Path) -> BTreeMap<u64, FrameFacts> {
                     .strip_prefix("Distinguished Name: (")
                     .and_then(|s| s.strip_suffix(')'))
                 {
-                    map.entry(frame).or_default().ca_names.push(dn.to_owned());
+                    let dn = tshark_dn_faithful(dn).then(|| dn.to_owned());
+                    map.entry(frame).or_default().ca_names.push(dn);
                 }
             }
             _ => {}
@@ -172,9 +175,17 @@ fn unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// tshark prints a DN as `id-at-commonName=X,id-at-organizationName=Y,...`, most specific first;
-/// tlsdiag prints RFC 4514 `CN=X,O=Y,...`. Map the short names to tshark's.
-fn to_tshark_dn(rfc4514: &str) -> String {
+/// tshark 4.0 displays string values without transcoding them: a BMPString or UniversalString
+/// shows its NUL octets as `\000`, a Latin-1 TeletexString's octets as U+FFFD. Such a name is
+/// compared by count only; tests/x509_names.rs compares our text with OpenSSL's and Java's.
+fn tshark_dn_faithful(dn: &str) -> bool {
+    !dn.contains("\\000") && !dn.contains('\u{fffd}')
+}
+
+/// tshark prints a DN as `id-at-commonName=X,id-at-organizationName=Y,...`, most specific first,
+/// values unescaped, control characters C-style; tlsdiag prints RFC 4514 `CN=X,O=Y,...`. Map
+/// ours to tshark's form; `None` when a value is in RFC 4514's `#`+DER form (tshark decodes it).
+fn to_tshark_dn(rfc4514: &str) -> Option<String> {
     let map = [
         ("CN", "id-at-commonName"),
         ("O", "id-at-organizationName"),
@@ -182,45 +193,95 @@ fn to_tshark_dn(rfc4514: &str) -> String {
         ("C", "id-at-countryName"),
         ("L", "id-at-localityName"),
         ("ST", "id-at-stateOrProvinceName"),
-        ("STREET", "id-at-streetAddress"),
+        ("street", "id-at-streetAddress"),
+        ("serialNumber", "id-at-serialNumber"),
+        ("title", "id-at-title"),
         ("DC", "dc"),
         ("UID", "uid"),
+        ("emailAddress", "pkcs-9-at-emailAddress"),
     ];
-    split_rdns(rfc4514)
-        .into_iter()
-        .map(|rdn| match rdn.split_once('=') {
-            Some((k, v)) => {
-                let k2 = map
-                    .iter()
-                    .find(|(s, _)| *s == k)
-                    .map(|(_, l)| *l)
-                    .unwrap_or(k);
-                format!("{k2}={}", v.replace('\\', ""))
+    let mut rdns = Vec::new();
+    for rdn in split_unescaped(rfc4514, ',') {
+        let mut avas = Vec::new();
+        for ava in split_unescaped(&rdn, '+') {
+            let (k, v) = ava.split_once('=')?;
+            if v.starts_with('#') {
+                return None;
             }
-            None => rdn,
-        })
-        .collect::<Vec<_>>()
-        .join(",")
+            let k2 = map
+                .iter()
+                .find(|(s, _)| *s == k)
+                .map(|(_, l)| *l)
+                .unwrap_or(k);
+            avas.push(format!("{k2}={}", c_escape(&rfc4514_unescape(v))));
+        }
+        rdns.push(avas.join("+"));
+    }
+    Some(rdns.join(","))
 }
 
-fn split_rdns(s: &str) -> Vec<String> {
+/// Splits at `sep` where it is not escaped, keeping the escapes.
+fn split_unescaped(s: &str, sep: char) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut esc = false;
     for ch in s.chars() {
         if esc {
-            cur.push('\\');
             cur.push(ch);
             esc = false;
         } else if ch == '\\' {
+            cur.push(ch);
             esc = true;
-        } else if ch == ',' {
+        } else if ch == sep {
             out.push(std::mem::take(&mut cur));
         } else {
             cur.push(ch);
         }
     }
     out.push(cur);
+    out
+}
+
+/// RFC 4514 §3: `\c` is c, `\XX` an octet.
+fn rfc4514_unescape(v: &str) -> String {
+    let b = v.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' && i + 1 < b.len() {
+            let hex = b.get(i + 1..i + 3).and_then(|h| {
+                std::str::from_utf8(h)
+                    .ok()
+                    .filter(|h| h.chars().all(|c| c.is_ascii_hexdigit()))
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+            });
+            if let Some(x) = hex {
+                out.push(x);
+                i += 3;
+            } else {
+                out.push(b[i + 1]);
+                i += 2;
+            }
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// tshark's display of control characters (epan's format_text: `\t`, `\n`, ..., else octal).
+fn c_escape(v: &str) -> String {
+    let mut out = String::new();
+    for c in v.chars() {
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_ascii_control() => out.push_str(&format!("\\{:03o}", c as u32)),
+            c => out.push(c),
+        }
+    }
     out
 }
 
@@ -392,6 +453,12 @@ fn every_capture_matches_tshark() {
             if a.ja3.is_none() {
                 b.ja3 = None;
             }
+            // A CA name either side cannot show faithfully is compared by its place only.
+            for (x, y) in a.ca_names.iter_mut().zip(b.ca_names.iter_mut()) {
+                if x.is_none() || y.is_none() {
+                    (*x, *y) = (None, None);
+                }
+            }
             for v in [&mut a, &mut b] {
                 v.handshake_types.sort_unstable();
                 v.certificates_lengths.sort_unstable();
@@ -422,13 +489,21 @@ fn every_capture_matches_tshark() {
 #[test]
 fn dn_mapping_to_tshark_form() {
     assert_eq!(
-        to_tshark_dn("CN=Partner Root CA,O=Partner Corp,C=DE"),
-        "id-at-commonName=Partner Root CA,id-at-organizationName=Partner Corp,id-at-countryName=DE"
+        to_tshark_dn("CN=Partner Root CA,O=Partner Corp,C=DE").as_deref(),
+        Some("id-at-commonName=Partner Root CA,id-at-organizationName=Partner Corp,id-at-countryName=DE")
     );
     assert_eq!(
-        to_tshark_dn("CN=a\\,b,O=x"),
-        "id-at-commonName=a,b,id-at-organizationName=x"
+        to_tshark_dn(r"CN=a\,b\\c\+d,O=x").as_deref(),
+        Some(r"id-at-commonName=a,b\c+d,id-at-organizationName=x")
     );
+    assert_eq!(
+        to_tshark_dn(r"CN=m+OU=\ l\+t\ ,O=t\09a\01c").as_deref(),
+        Some(
+            r"id-at-commonName=m+id-at-organizationalUnitName= l+t ,id-at-organizationName=t\ta\001c"
+        )
+    );
+    assert_eq!(to_tshark_dn("CN=x,1.2.3.4=#0C0178"), None);
+    assert!(!tshark_dn_faithful("id-at-commonName=\\000*\\000."));
 }
 
 /// The number of TCP connections we follow equals tshark's `tcp.stream` count on every capture:

@@ -113,7 +113,7 @@ fn ca_names(c: &Value) -> Vec<String> {
         .as_array()
         .map(|v| {
             v.iter()
-                .filter_map(|d| d["text"].as_str().map(str::to_owned))
+                .filter_map(|d| d.as_str().map(str::to_owned))
                 .collect()
         })
         .unwrap_or_default()
@@ -420,4 +420,62 @@ fn wild_captures_hold_the_scenarios_they_claim() {
         .filter_map(|v| v["code"].as_u64())
         .collect();
     assert_eq!(offered, [0x7f1a, 0x0303, 0x0302, 0x0301]);
+}
+
+// ---- Certificate names (RFC 4514 text of every ASN.1 string type) ----
+
+/// The DN zoo on the wire: the server's certificate has a T61String CN (`*.kakao.com`, as the
+/// issue saw it), a BMPString O and an attribute type nobody names; its CertificateRequest lists
+/// the subjects of captures/pki/dn/ca-list.pem. tshark shows 9 names in frame 6 (the cross-check
+/// compares the ones it displays without loss); the texts are OpenSSL's `-nameopt
+/// RFC2253,-esc_msb` (tests/x509_names.rs), and the DER of each is the certificate's subject.
+#[test]
+fn dn_strings_on_the_wire_render_as_rfc4514() {
+    let c = only("wild-dn-strings.pcap", false);
+    assert_eq!(
+        c["server_certificates"][0]["subject"],
+        "CN=*.kakao.com,1.2.3.4.5=#0C07746C7364696167,O=카카오 Kakao Corp,C=KR"
+    );
+    assert_eq!(c["certificate_request"]["frame"], 6);
+    assert_eq!(
+        ca_names(&c),
+        [
+            r"CN=Smith\, John \+ Co. = ok?,O=Zoo (Printable),C=DE",
+            r#"CN=\#1 \"q\" \<a\>\;b\\c\ ,O=Müller & Söhne,C=DE"#,
+            "emailAddress=ops@partner.test,CN=*.kakao.com,DC=test",
+            "CN=*.kakao.com,O=Société Générale,C=FR",
+            "CN=*.kakao.com,O=카카오 Kakao Corp,C=KR",
+            "CN=Universal 𝄞 clef,O=Zoo,C=DE",
+            "CN=0123 4567,O=Zoo,C=DE",
+            "CN=unknown attributes,1.2.3.4.5=#0C0D707269766174652076616C7565,jurisdictionC=DE",
+            r"CN=multi+OU=\ lead\+trail\ ,O=tab\09and\01ctrl",
+        ]
+    );
+    // The names are the certificates' subjects byte for byte (what Go compares).
+    let a = tlsdiag::analyze::analyze_path(&cap("wild-dn-strings.pcap"), &Default::default())
+        .expect("analyse");
+    let req = a.connections[0]
+        .tls
+        .certificate_request
+        .as_ref()
+        .expect("CertificateRequest");
+    let pem = std::fs::read_to_string(cap("pki/dn/ca-list.pem")).expect("ca-list.pem");
+    let subjects: Vec<Vec<u8>> = pem
+        .split("-----END CERTIFICATE-----")
+        .filter(|p| p.contains("BEGIN"))
+        .map(|p| {
+            use base64::Engine as _;
+            let b64: String = p.lines().filter(|l| !l.starts_with("-----")).collect();
+            let der = base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .expect("base64");
+            tlsdiag::tls::x509::cert_info(&der).subject.der
+        })
+        .collect();
+    let ders: Vec<Vec<u8>> = req
+        .certificate_authorities
+        .iter()
+        .map(|d| d.der.clone())
+        .collect();
+    assert_eq!(ders, subjects);
 }

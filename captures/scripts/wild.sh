@@ -78,6 +78,148 @@ tls13_draft() { # TLS 1.3 draft 26 (0x7f1a): tlslite-ng 0.8.0-alpha10 from PyPI 
   srv_stop; cap_stop "$out"
 }
 
+dn_cert() { # OUT.pem NAME-SECTIONS: a self-signed certificate (key pki/dn/zoo.key) whose subject
+  # and issuer are exactly the DER `openssl asn1parse -genconf` makes of the given [name] section:
+  # every string type and attribute type, which `openssl req -subj` cannot choose per attribute.
+  local out=$1 names=$2 key=$PKI/dn/zoo.key d pub sig serial
+  d=$(mktemp -d)
+  pub=$(openssl rsa -in "$key" -RSAPublicKey_out -outform DER 2>/dev/null | od -An -v -tx1 | tr -d ' \n')
+  serial=$(printf '%s' "$names" | sha256sum | cut -c1-15)
+  cat > "$d/tbs.cnf" <<CNF
+asn1=SEQUENCE:tbs
+[tbs]
+version=EXPLICIT:0,INTEGER:2
+serial=INTEGER:0x$serial
+sig=SEQUENCE:sigalg
+issuer=SEQUENCE:name
+validity=SEQUENCE:validity
+subject=SEQUENCE:name
+spki=SEQUENCE:spki
+[sigalg]
+a=OID:sha256WithRSAEncryption
+p=NULL
+[validity]
+nb=UTCTIME:260101000000Z
+na=UTCTIME:360101000000Z
+[spki]
+alg=SEQUENCE:rsaalg
+key=FORMAT:HEX,BITSTRING:$pub
+[rsaalg]
+a=OID:rsaEncryption
+p=NULL
+$names
+CNF
+  openssl asn1parse -genconf "$d/tbs.cnf" -out "$d/tbs.der" >/dev/null || { rm -rf "$d"; return 1; }
+  sig=$(openssl dgst -sha256 -sign "$key" "$d/tbs.der" | od -An -v -tx1 | tr -d ' \n')
+  { printf 'asn1=SEQUENCE:cert\n[cert]\ntbs=SEQUENCE:tbs\nalg=SEQUENCE:sigalg\nsig=FORMAT:HEX,BITSTRING:%s\n' "$sig"
+    sed 1d "$d/tbs.cnf"; } > "$d/cert.cnf"
+  # PEM by hand, not `openssl x509`: OpenSSL cannot read a Name holding a VisibleString (its
+  # X509_NAME_ENTRY value type has no VisibleString), Java can.
+  openssl asn1parse -genconf "$d/cert.cnf" -out "$d/cert.der" >/dev/null &&
+    { echo '-----BEGIN CERTIFICATE-----'; base64 -w 64 "$d/cert.der"; echo '-----END CERTIFICATE-----'; } > "$out"
+  rm -rf "$d"
+}
+
+dn_rdn() { # section-name OID TYPE:VALUE → a one-attribute RDN section pair for dn_cert
+  printf '[%s]\na=SEQUENCE:%s_a\n[%s_a]\nt=OID:%s\nv=%s\n' "$1" "$1" "$1" "$2" "$3"
+}
+
+dn_certs() { # the DN zoo in pki/dn/: one certificate per ASN.1 string type (tests/x509_names.rs
+  # compares our RFC 4514 text with openssl's and Java's), plus the server certificate of
+  # wild-dn-strings.pcap (T61String CN as *.kakao.com had, BMPString O, an unknown attribute)
+  local z=$PKI/dn
+  mkdir -p "$z"
+  [ -f "$z/zoo.key" ] || openssl genrsa -out "$z/zoo.key" 2048 2>/dev/null
+  local three='[name]
+r1=SET:r1
+r2=SET:r2
+r3=SET:r3'
+  dn_cert "$z/printable.pem" "$three
+$(dn_rdn r1 countryName 'PRINTABLESTRING:DE')
+$(dn_rdn r2 organizationName 'PRINTABLESTRING:Zoo (Printable)')
+$(dn_rdn r3 commonName 'PRINTABLESTRING:"Smith, John + Co. = ok?"')"
+  dn_cert "$z/utf8.pem" "$three
+$(dn_rdn r1 countryName 'PRINTABLESTRING:DE')
+$(dn_rdn r2 organizationName 'FORMAT:UTF8,UTF8:Müller & Söhne')
+$(dn_rdn r3 commonName 'UTF8:"#1 \"q\" <a>;b\\c "')"
+  dn_cert "$z/ia5.pem" "$three
+$(dn_rdn r1 domainComponent 'IA5STRING:test')
+$(dn_rdn r2 commonName 'IA5STRING:*.kakao.com')
+$(dn_rdn r3 emailAddress 'IA5STRING:ops@partner.test')"
+  dn_cert "$z/t61.pem" "$three
+$(dn_rdn r1 countryName 'PRINTABLESTRING:FR')
+$(dn_rdn r2 organizationName 'FORMAT:UTF8,T61STRING:Société Générale')
+$(dn_rdn r3 commonName 'T61STRING:*.kakao.com')"
+  dn_cert "$z/bmp.pem" "$three
+$(dn_rdn r1 countryName 'PRINTABLESTRING:KR')
+$(dn_rdn r2 organizationName 'FORMAT:UTF8,BMPSTRING:카카오 Kakao Corp')
+$(dn_rdn r3 commonName 'BMPSTRING:*.kakao.com')"
+  dn_cert "$z/universal.pem" "$three
+$(dn_rdn r1 countryName 'PRINTABLESTRING:DE')
+$(dn_rdn r2 organizationName 'UNIVERSALSTRING:Zoo')
+$(dn_rdn r3 commonName 'FORMAT:UTF8,UNIVERSALSTRING:Universal 𝄞 clef')"
+  dn_cert "$z/numeric.pem" "$three
+$(dn_rdn r1 countryName 'PRINTABLESTRING:DE')
+$(dn_rdn r2 organizationName 'PRINTABLESTRING:Zoo')
+$(dn_rdn r3 commonName 'NUMERICSTRING:0123 4567')"
+  dn_cert "$z/visible.pem" "$three
+$(dn_rdn r1 countryName 'PRINTABLESTRING:DE')
+$(dn_rdn r2 organizationName 'VISIBLESTRING:Zoo')
+$(dn_rdn r3 commonName 'VISIBLESTRING:Visible*Name')"
+  dn_cert "$z/unknown.pem" "$three
+$(dn_rdn r1 1.3.6.1.4.1.311.60.2.1.3 'PRINTABLESTRING:DE')
+$(dn_rdn r2 1.2.3.4.5 'UTF8:private value')
+$(dn_rdn r3 commonName 'UTF8:unknown attributes')"
+  dn_cert "$z/multi.pem" '[name]
+r1=SET:r1
+r2=SET:r2
+[r1]
+a=SEQUENCE:r1_a
+[r1_a]
+t=OID:organizationName
+v=UTF8:tab'$'\t''and'$'\x01''ctrl
+[r2]
+a=SEQUENCE:r2_a
+b=SEQUENCE:r2_b
+[r2_a]
+t=OID:commonName
+v=UTF8:multi
+[r2_b]
+t=OID:organizationalUnitName
+v=UTF8:" lead+trail "'
+  # every attribute type with a short name in OpenSSL (and in our table), one RDN each
+  local names='[name]' i=0 o
+  for o in 2.5.4.3 2.5.4.4 2.5.4.5 2.5.4.6 2.5.4.7 2.5.4.8 2.5.4.9 2.5.4.10 2.5.4.11 2.5.4.12 2.5.4.13 2.5.4.15 2.5.4.16 2.5.4.17 2.5.4.18 2.5.4.20 2.5.4.41 2.5.4.42 2.5.4.43 2.5.4.44 2.5.4.46 2.5.4.65 2.5.4.72 2.5.4.97 0.9.2342.19200300.100.1.25 0.9.2342.19200300.100.1.1 1.2.840.113549.1.9.1 1.2.840.113549.1.9.2 1.2.840.113549.1.9.8 1.3.6.1.4.1.311.60.2.1.1 1.3.6.1.4.1.311.60.2.1.2 1.3.6.1.4.1.311.60.2.1.3; do i=$((i + 1)); names="$names
+n$i=SET:n$i"; done
+  i=0
+  for o in 2.5.4.3 2.5.4.4 2.5.4.5 2.5.4.6 2.5.4.7 2.5.4.8 2.5.4.9 2.5.4.10 2.5.4.11 2.5.4.12 2.5.4.13 2.5.4.15 2.5.4.16 2.5.4.17 2.5.4.18 2.5.4.20 2.5.4.41 2.5.4.42 2.5.4.43 2.5.4.44 2.5.4.46 2.5.4.65 2.5.4.72 2.5.4.97 0.9.2342.19200300.100.1.25 0.9.2342.19200300.100.1.1 1.2.840.113549.1.9.1 1.2.840.113549.1.9.2 1.2.840.113549.1.9.8 1.3.6.1.4.1.311.60.2.1.1 1.3.6.1.4.1.311.60.2.1.2 1.3.6.1.4.1.311.60.2.1.3; do i=$((i + 1)); names="$names
+$(dn_rdn "n$i" "$o" "UTF8:v$i")"; done
+  dn_cert "$z/names.pem" "$names"
+  dn_cert "$z/server.pem" '[name]
+r1=SET:r1
+r2=SET:r2
+r3=SET:r3
+r4=SET:r4'"
+$(dn_rdn r1 countryName 'PRINTABLESTRING:KR')
+$(dn_rdn r2 organizationName 'FORMAT:UTF8,BMPSTRING:카카오 Kakao Corp')
+$(dn_rdn r3 1.2.3.4.5 'UTF8:tlsdiag')
+$(dn_rdn r4 commonName 'T61STRING:*.kakao.com')"
+  cat "$z"/printable.pem "$z"/utf8.pem "$z"/ia5.pem "$z"/t61.pem "$z"/bmp.pem "$z"/universal.pem \
+    "$z"/numeric.pem "$z"/unknown.pem "$z"/multi.pem > "$z/ca-list.pem"  # not visible.pem: s_server could not load it
+}
+
+dn_strings() { # the zoo's names on the wire: the server presents pki/dn/server.pem and asks for a
+  # client certificate from every zoo certificate's subject (-CAfile); s_client has none to send
+  local out=$1 port=$2 z=$PKI/dn
+  dn_certs
+  cap_start "$out" "tcp port $port"
+  srv_start 8 openssl s_server -cert "$z/server.pem" -key "$z/zoo.key" -accept "$port" -tls1_2 \
+    -verify 1 -CAfile "$z/ca-list.pem" -naccept 1
+  wait_port "$port"
+  ossl_client "$port" -tls1_2 -servername kakao.test
+  srv_stop; cap_stop "$out"
+}
+
 run wild-hrr hrr_ossl "$CAPDIR/wild-hrr.pcap" 8500
 run wild-hrr-jsse hrr_jsse "$CAPDIR/wild-hrr-jsse.pcap" 8501
 run wild-null null_cipher "$CAPDIR/wild-null-cipher.pcap" 8502
@@ -88,3 +230,5 @@ run wild-ccm13 odd_cipher "$CAPDIR/wild-aes-ccm-tls13.pcap" 8507 -tls1_3 -cipher
 run wild-sslv2 sslv2_hello "$CAPDIR/wild-sslv2-hello.pcap" 8508 -cipher 'DEFAULT:@SECLEVEL=0'
 run wild-sslv2-refused sslv2_hello "$CAPDIR/wild-sslv2-hello-refused.pcap" 8509
 run wild-draft tls13_draft "$CAPDIR/wild-tls13-draft26.pcap" 8510
+run dn-certs dn_certs
+run wild-dn-strings dn_strings "$CAPDIR/wild-dn-strings.pcap" 8511

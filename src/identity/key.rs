@@ -9,12 +9,8 @@ use zeroize::Zeroizing;
 use super::der::{self, children, read_tlv, unsigned};
 use crate::model::PublicKeyInfo;
 
-pub const OID_RSA: &str = "1.2.840.113549.1.1.1";
-pub const OID_RSA_PSS: &str = "1.2.840.113549.1.1.10";
-pub const OID_EC: &str = "1.2.840.10045.2.1";
-pub const OID_ED25519: &str = "1.3.101.112";
-pub const OID_ED448: &str = "1.3.101.113";
-pub const OID_DSA: &str = "1.2.840.10040.4.1";
+// One OID table for certificates and keys (issue 17: the two tables disagreed on brainpool).
+pub use crate::tls::oid::{OID_DSA, OID_EC, OID_ED25519, OID_ED448, OID_RSA, OID_RSA_PSS};
 
 /// How the key bytes are encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,38 +221,15 @@ pub fn cert_spki(cert_der: &[u8]) -> Option<Spki> {
 }
 
 pub fn algorithm_name(oid: &str) -> String {
-    match oid {
-        OID_RSA => "RSA",
-        OID_RSA_PSS => "RSASSA-PSS",
-        OID_EC => "EC",
-        OID_ED25519 => "Ed25519",
-        OID_ED448 => "Ed448",
-        OID_DSA => "DSA",
-        other => return other.to_owned(),
-    }
-    .to_owned()
+    crate::tls::oid::key_algorithm_name(oid).map_or_else(|| oid.to_owned(), str::to_owned)
 }
 
 pub fn curve_name(oid: &str) -> Option<String> {
-    Some(
-        match oid {
-            "1.2.840.10045.3.1.7" => "secp256r1",
-            "1.3.132.0.34" => "secp384r1",
-            "1.3.132.0.35" => "secp521r1",
-            "1.3.132.0.10" => "secp256k1",
-            _ => return None,
-        }
-        .to_owned(),
-    )
+    crate::tls::oid::curve_name(oid).map(str::to_owned)
 }
 
 fn curve_bits(curve: Option<&str>) -> Option<u32> {
-    match curve? {
-        "secp256r1" | "secp256k1" => Some(256),
-        "secp384r1" => Some(384),
-        "secp521r1" => Some(521),
-        _ => None,
-    }
+    crate::tls::oid::curve_bits(curve?)
 }
 
 /// Bit length of an unsigned big-endian integer.

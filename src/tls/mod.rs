@@ -13,6 +13,7 @@ pub mod decrypt;
 pub mod keylog;
 pub mod messages;
 pub mod names;
+pub mod oid;
 pub mod x509;
 
 use crate::model::{

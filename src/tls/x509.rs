@@ -1,8 +1,13 @@
-//! X.509 certificates → `model::CertInfo`, and distinguished names → RFC 4514 text. The text is
-//! what `openssl x509 -nameopt RFC2253` and Java's `X500Principal.getName()` print: RDNs most
-//! specific first, `,` between them, `+` inside multi-valued RDNs, RFC 4514 §2.4 escaping. The DER
-//! is kept beside it because Go compares issuer names byte for byte.
+//! X.509 certificates → `model::CertInfo`, and distinguished names → RFC 4514 text. The text
+//! follows RFC 4514 §2 and is what `openssl x509 -noout -subject -nameopt RFC2253,-esc_msb`
+//! prints (OpenSSL's attribute names and string decoding, `\XX` for control characters, `#` +
+//! the whole DER of values that are not strings and of attribute types without a name), except
+//! that the attributes of a multi-valued RDN keep their encoded order (as Java and tshark show
+//! them; OpenSSL reverses them with the RDNs). README "Certificate names" lists where Java's
+//! `X500Principal.getName()` differs; tests/x509_names.rs runs both. The DER is kept beside the
+//! text because Go compares issuer names byte for byte. Must not: read anything but the DER given.
 
+use super::oid;
 use crate::model::{CertInfo, DistinguishedName, PublicKeyInfo};
 use sha2::{Digest, Sha256};
 use x509_parser::prelude::*;
@@ -148,33 +153,23 @@ fn ip_text(b: &[u8]) -> String {
 
 fn public_key(cert: &X509Certificate<'_>) -> PublicKeyInfo {
     let spki = cert.public_key();
-    let oid = spki.algorithm.algorithm.to_id_string();
+    let key_oid = spki.algorithm.algorithm.to_id_string();
     let curve = spki
         .algorithm
         .parameters
         .as_ref()
         .and_then(|p| p.as_oid().ok())
         .map(|o| curve_name(&o.to_id_string()));
-    let (algorithm, bits) = match oid.as_str() {
-        "1.2.840.113549.1.1.1" => ("RSA".to_owned(), rsa_bits(cert)),
-        "1.2.840.113549.1.1.10" => ("RSASSA-PSS".to_owned(), rsa_bits(cert)),
-        "1.2.840.10045.2.1" => {
-            let bits = match curve.as_deref() {
-                Some("secp256r1") => Some(256),
-                Some("secp384r1") => Some(384),
-                Some("secp521r1") => Some(521),
-                _ => None,
-            };
-            ("EC".to_owned(), bits)
-        }
-        "1.3.101.112" => ("Ed25519".to_owned(), Some(256)),
-        "1.3.101.113" => ("Ed448".to_owned(), Some(456)),
-        "1.2.840.10040.4.1" => ("DSA".to_owned(), None),
-        o => (o.to_owned(), None),
+    let bits = match key_oid.as_str() {
+        oid::OID_RSA | oid::OID_RSA_PSS => rsa_bits(cert),
+        oid::OID_EC => curve.as_deref().and_then(oid::curve_bits),
+        oid::OID_ED25519 => Some(256),
+        oid::OID_ED448 => Some(456),
+        _ => None,
     };
     PublicKeyInfo {
-        curve: if algorithm == "EC" { curve } else { None },
-        algorithm,
+        algorithm: oid::key_algorithm_name(&key_oid).map_or_else(|| key_oid.clone(), str::to_owned),
+        curve: if key_oid == oid::OID_EC { curve } else { None },
         bits,
     }
 }
@@ -186,35 +181,13 @@ fn rsa_bits(cert: &X509Certificate<'_>) -> Option<u32> {
     }
 }
 
-pub fn curve_name(oid: &str) -> String {
-    match oid {
-        "1.2.840.10045.3.1.7" => "secp256r1".into(),
-        "1.3.132.0.34" => "secp384r1".into(),
-        "1.3.132.0.35" => "secp521r1".into(),
-        "1.3.132.0.10" => "secp256k1".into(),
-        "1.3.36.3.3.2.8.1.1.7" => "brainpoolP256r1".into(),
-        o => o.to_owned(),
-    }
+/// A curve's name, or its dotted OID when the table has none.
+pub fn curve_name(curve_oid: &str) -> String {
+    oid::curve_name(curve_oid).map_or_else(|| curve_oid.to_owned(), str::to_owned)
 }
 
-fn signature_name(oid: &str) -> String {
-    match oid {
-        "1.2.840.113549.1.1.5" => "sha1WithRSAEncryption",
-        "1.2.840.113549.1.1.11" => "sha256WithRSAEncryption",
-        "1.2.840.113549.1.1.12" => "sha384WithRSAEncryption",
-        "1.2.840.113549.1.1.13" => "sha512WithRSAEncryption",
-        "1.2.840.113549.1.1.14" => "sha224WithRSAEncryption",
-        "1.2.840.113549.1.1.10" => "rsassaPss",
-        "1.2.840.10045.4.3.1" => "ecdsa-with-SHA224",
-        "1.2.840.10045.4.3.2" => "ecdsa-with-SHA256",
-        "1.2.840.10045.4.3.3" => "ecdsa-with-SHA384",
-        "1.2.840.10045.4.3.4" => "ecdsa-with-SHA512",
-        "1.3.101.112" => "ED25519",
-        "1.3.101.113" => "ED448",
-        "2.16.840.1.101.3.4.3.2" => "dsa_with_SHA256",
-        o => return o.to_owned(),
-    }
-    .to_owned()
+fn signature_name(sig_oid: &str) -> String {
+    oid::signature_name(sig_oid).map_or_else(|| sig_oid.to_owned(), str::to_owned)
 }
 
 fn rfc3339(ts: i64) -> String {
@@ -228,14 +201,11 @@ fn rfc3339(ts: i64) -> String {
 }
 
 fn dn_of(n: &X509Name<'_>) -> DistinguishedName {
-    DistinguishedName {
-        text: rfc4514(n),
-        der: n.as_raw().to_vec(),
-    }
+    dn_from_der(n.as_raw())
 }
 
-/// A bare `Name` DER (as listed in a CertificateRequest) → RFC 4514 text. An undecodable name
-/// becomes `#<hex>` so nothing is lost.
+/// A bare `Name` DER (a CertificateRequest's CA, a certificate's subject or issuer) → RFC 4514
+/// text. A DER that is not a Name becomes `#` + its hex, so nothing is lost.
 pub fn dn_from_der(der: &[u8]) -> DistinguishedName {
     DistinguishedName {
         text: dn_text_cached(der),
@@ -253,10 +223,7 @@ fn dn_text_cached(der: &[u8]) -> String {
     if let Some(t) = cache.lock().ok().and_then(|m| m.get(der).cloned()) {
         return t;
     }
-    let text = match X509Name::from_der(der) {
-        Ok((_, n)) => rfc4514(&n),
-        Err(_) => format!("#{}", hex::encode(der)),
-    };
+    let text = rfc4514_from_der(der).unwrap_or_else(|| format!("#{}", hex_upper(der)));
     if let Ok(mut m) = cache.lock() {
         if m.len() >= DN_CACHE_MAX {
             m.clear();
@@ -266,69 +233,217 @@ fn dn_text_cached(der: &[u8]) -> String {
     text
 }
 
-fn attr_name(oid: &str) -> Option<&'static str> {
-    Some(match oid {
-        "2.5.4.3" => "CN",
-        "2.5.4.7" => "L",
-        "2.5.4.8" => "ST",
-        "2.5.4.10" => "O",
-        "2.5.4.11" => "OU",
-        "2.5.4.6" => "C",
-        "2.5.4.9" => "STREET",
-        "0.9.2342.19200300.100.1.25" => "DC",
-        "0.9.2342.19200300.100.1.1" => "UID",
-        "1.2.840.113549.1.9.1" => "emailAddress",
-        "2.5.4.5" => "serialNumber",
-        "2.5.4.4" => "SN",
-        "2.5.4.42" => "GN",
-        "2.5.4.12" => "title",
-        "2.5.4.46" => "dnQualifier",
-        "2.5.4.97" => "organizationIdentifier",
-        "2.5.4.17" => "postalCode",
-        _ => return None,
-    })
+/// RFC 4514 text of a `Name` (RFC 5280 §4.1.2.4: a SEQUENCE OF RelativeDistinguishedName, each a
+/// SET OF AttributeTypeAndValue), or `None` when the DER is not one. RDNs most specific first
+/// (RFC 4514 §2.1: the reverse of the encoded order), `,` between them, `+` between the
+/// attributes of one RDN in their encoded order.
+pub fn rfc4514_from_der(der: &[u8]) -> Option<String> {
+    let (name, rest) = Tlv::read(der)?;
+    if name.tag != TAG_SEQUENCE || !rest.is_empty() {
+        return None;
+    }
+    let mut rdns = Vec::new();
+    let mut input = name.content;
+    while !input.is_empty() {
+        let (rdn, rest) = Tlv::read(input)?;
+        input = rest;
+        if rdn.tag != TAG_SET {
+            return None;
+        }
+        let mut avas = Vec::new();
+        let mut inner = rdn.content;
+        while !inner.is_empty() {
+            let (ava, rest) = Tlv::read(inner)?;
+            inner = rest;
+            let (ty, after_type) = Tlv::read(ava.content)?;
+            let (value, after_value) = Tlv::read(after_type)?;
+            if ava.tag != TAG_SEQUENCE || ty.tag != TAG_OID || !after_value.is_empty() {
+                return None;
+            }
+            avas.push(attribute_text(&oid_text(ty.content)?, &value));
+        }
+        // X.501: a RelativeDistinguishedName holds at least one attribute.
+        if avas.is_empty() {
+            return None;
+        }
+        rdns.push(avas.join("+"));
+    }
+    rdns.reverse();
+    Some(rdns.join(","))
 }
 
-/// RFC 4514 §2: RDNs in reverse order of the encoding.
-pub fn rfc4514(n: &X509Name<'_>) -> String {
-    let rdns: Vec<String> = n
-        .iter_rdn()
-        .map(|rdn| {
-            rdn.iter()
-                .map(|atv| {
-                    let oid = atv.attr_type().to_id_string();
-                    let value = match atv.as_str() {
-                        Ok(s) => escape(s),
-                        Err(_) => format!("#{}", hex::encode(atv.attr_value().data)),
-                    };
-                    match attr_name(&oid) {
-                        Some(short) => format!("{short}={value}"),
-                        None => format!("{oid}={value}"),
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("+")
-        })
-        .collect();
-    rdns.into_iter().rev().collect::<Vec<_>>().join(",")
+const TAG_SEQUENCE: u8 = 0x30;
+const TAG_SET: u8 = 0x31;
+const TAG_OID: u8 = 0x06;
+
+/// One DER element: its first identifier octet, its contents, and the whole encoding (tag and
+/// length included: RFC 4514 §2.4's `#` form is the hex of exactly that).
+struct Tlv<'a> {
+    tag: u8,
+    content: &'a [u8],
+    whole: &'a [u8],
 }
 
-/// RFC 4514 §2.4 escaping.
+impl<'a> Tlv<'a> {
+    /// The element at the front of `input` and what follows it. Definite lengths only (DER); a
+    /// high tag number (X.690 §8.1.2.4) is stepped over so an odd value still stays whole.
+    fn read(input: &'a [u8]) -> Option<(Self, &'a [u8])> {
+        let tag = *input.first()?;
+        let mut pos = 1usize;
+        if tag & 0x1f == 0x1f {
+            loop {
+                let b = *input.get(pos)?;
+                pos = pos.checked_add(1)?;
+                if b & 0x80 == 0 {
+                    break;
+                }
+                if pos > 5 {
+                    return None;
+                }
+            }
+        }
+        let first = *input.get(pos)?;
+        pos = pos.checked_add(1)?;
+        let len = if first < 0x80 {
+            usize::from(first)
+        } else {
+            // 0x80 is BER's indefinite length: not in DER. More than 4 length octets would
+            // claim more than 4 GiB.
+            let n = usize::from(first & 0x7f);
+            if n == 0 || n > 4 {
+                return None;
+            }
+            let mut l = 0usize;
+            for _ in 0..n {
+                l = l
+                    .checked_mul(256)?
+                    .checked_add(usize::from(*input.get(pos)?))?;
+                pos = pos.checked_add(1)?;
+            }
+            l
+        };
+        let end = pos.checked_add(len)?;
+        let tlv = Tlv {
+            tag,
+            content: input.get(pos..end)?,
+            whole: input.get(..end)?,
+        };
+        Some((tlv, input.get(end..)?))
+    }
+}
+
+/// Dotted text of an OBJECT IDENTIFIER's contents (X.690 §8.19: base-128 subidentifiers, the
+/// first one carrying two arcs). Arcs up to 128 bits (UUID arcs under 2.25 are that long).
+fn oid_text(content: &[u8]) -> Option<String> {
+    use std::fmt::Write;
+    let mut arcs: Vec<u128> = Vec::new();
+    let mut cur: u128 = 0;
+    let mut pending = false;
+    for &b in content {
+        cur = cur.checked_mul(128)?.checked_add(u128::from(b & 0x7f))?;
+        pending = b & 0x80 != 0;
+        if !pending {
+            arcs.push(cur);
+            cur = 0;
+        }
+    }
+    let (&first, rest) = arcs.split_first()?;
+    if pending {
+        return None;
+    }
+    let (a, b) = match first {
+        0..=39 => (0, first),
+        40..=79 => (1, first.checked_sub(40)?),
+        _ => (2, first.checked_sub(80)?),
+    };
+    let mut out = format!("{a}.{b}");
+    for arc in rest {
+        let _ = write!(out, ".{arc}");
+    }
+    Some(out)
+}
+
+/// `type=value` for one attribute. A type with a short name ([`oid::attribute_short_name`]) and
+/// a string value prints the string, escaped; a value that is not a string of a known kind (or
+/// not valid in its kind: bad UTF-8, an odd-length BMPString) prints as `#` + its DER, as does
+/// every value of a type in dotted form (RFC 4514 §2.4; OpenSSL's dump_unknown).
+fn attribute_text(oid: &str, value: &Tlv<'_>) -> String {
+    match oid::attribute_short_name(oid) {
+        Some(name) => match string_value(value) {
+            Some(s) => format!("{name}={}", escape(&s)),
+            None => format!("{name}=#{}", hex_upper(value.whole)),
+        },
+        None => format!("{oid}=#{}", hex_upper(value.whole)),
+    }
+}
+
+/// The characters of an ASN.1 string value, decoded from its kind (universal, primitive tags).
+fn string_value(v: &Tlv<'_>) -> Option<String> {
+    let d = v.content;
+    match v.tag {
+        // UTF8String
+        0x0c => std::str::from_utf8(d).ok().map(str::to_owned),
+        // NumericString, PrintableString, TeletexString (T61String), IA5String, UTCTime,
+        // GeneralizedTime, VisibleString: one octet per character, read as Latin-1 as OpenSSL
+        // does (nobody uses T.61's own repertoire; `*.kakao.com` was a TeletexString).
+        0x12 | 0x13 | 0x14 | 0x16 | 0x17 | 0x18 | 0x1a => {
+            Some(d.iter().map(|b| char::from(*b)).collect())
+        }
+        // BMPString: UTF-16BE (UCS-2 in X.680; surrogate pairs accepted, lone ones refused).
+        0x1e => {
+            let units: Option<Vec<u16>> = d
+                .chunks(2)
+                .map(|c| <[u8; 2]>::try_from(c).ok().map(u16::from_be_bytes))
+                .collect();
+            char::decode_utf16(units?)
+                .collect::<Result<String, _>>()
+                .ok()
+        }
+        // UniversalString: UTF-32BE.
+        0x1c => d
+            .chunks(4)
+            .map(|c| {
+                <[u8; 4]>::try_from(c)
+                    .ok()
+                    .and_then(|b| char::from_u32(u32::from_be_bytes(b)))
+            })
+            .collect(),
+        _ => None,
+    }
+}
+
+/// RFC 4514 §2.4 escaping, as OpenSSL's RFC 2253 mode does it: `,+"\<>;` anywhere, `#` or space
+/// first and space last get a backslash; control characters (NUL, which the RFC requires, the
+/// rest of C0, DEL, and C1, which OpenSSL would pass raw) become `\XX` per UTF-8 octet. Other
+/// characters stay themselves (OpenSSL's default `\XX` for every non-ASCII octet is `esc_msb`;
+/// Java prints them as characters, and so do we).
 fn escape(s: &str) -> String {
+    use std::fmt::Write;
     let mut out = String::with_capacity(s.len());
-    let n = s.chars().count();
+    let last = s.chars().count().saturating_sub(1);
     for (i, c) in s.chars().enumerate() {
         let special = matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';')
-            || (i == 0 && (c == '#' || c == ' '))
-            || (i + 1 == n && c == ' ');
+            || (i == 0 && matches!(c, '#' | ' '))
+            || (i == last && c == ' ');
         if special {
             out.push('\\');
             out.push(c);
-        } else if c == '\0' {
-            out.push_str("\\00");
+        } else if c.is_control() {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                let _ = write!(out, "\\{b:02X}");
+            }
         } else {
             out.push(c);
         }
     }
     out
 }
+
+fn hex_upper(b: &[u8]) -> String {
+    hex::encode_upper(b)
+}
+
+#[cfg(test)]
+#[path = "x509_tests.rs"]
+mod tests;
