@@ -388,6 +388,7 @@ const WAITING_FOR_DECODER: &[(&str, &str)] = &[
     ("wild-sslv2-hello.pcap", "SSLv2-format ClientHello"),
     ("wild-sslv2-hello-refused.pcap", "SSLv2-format ClientHello"),
     ("wild-null-cipher.pcap", "NULL cipher"),
+    ("wild-compressed.pcap", "compression"),
     ("wild-tls13-draft26.pcap", "TLS 1.3 draft versions"),
     // tshark 4.0 decrypts AES-CCM and Camellia with the key log; tlsdiag does not implement them
     // (it is to say "unsupported cipher suite (NAME)"). Either decrypt them or compare these two

@@ -220,6 +220,22 @@ dn_strings() { # the zoo's names on the wire: the server presents pki/dn/server.
   srv_stop; cap_stop "$out"
 }
 
+compressed() { # TLS 1.2 with DEFLATE compression (RFC 3749) at both ends, client key log beside it.
+  # Needs an OpenSSL built with zlib in OPENSSL_ZLIB (scripts/build-openssl-zlib.sh): Debian's has
+  # none. Compression is refused at security level 2 and above, hence SECLEVEL=1 on both sides.
+  local out=$1 port=$2 keylog=${1%.pcap}.keylog o=${OPENSSL_ZLIB:-}
+  [ -x "$o" ] || { log "skipped: set OPENSSL_ZLIB to an openssl with zlib (scripts/build-openssl-zlib.sh)"; return 0; }
+  rm -f "$keylog"
+  cap_start "$out" "tcp port $port"
+  srv_feed 8 2 "$HTTP_OK" "$o" s_server -cert "$PKI/server.pem" -key "$PKI/server.key" -cert_chain "$PKI/partner-issuing.pem" \
+    -accept "$port" -tls1_2 -comp -cipher 'DEFAULT:@SECLEVEL=1' -naccept 1
+  wait_port "$port"
+  (sleep 1; printf 'POST /orders HTTP/1.1\r\nHost: partner.test\r\nContent-Length: 0\r\n\r\n'; sleep 2) |
+    timeout 8 "$o" s_client -connect "127.0.0.1:$port" -tls1_2 -comp -cipher 'DEFAULT:@SECLEVEL=1' \
+      -servername partner.test -CAfile "$PKI/partner-root.pem" -keylogfile "$keylog" >/dev/null 2>&1
+  srv_stop; cap_stop "$out"
+}
+
 run wild-hrr hrr_ossl "$CAPDIR/wild-hrr.pcap" 8500
 run wild-hrr-jsse hrr_jsse "$CAPDIR/wild-hrr-jsse.pcap" 8501
 run wild-null null_cipher "$CAPDIR/wild-null-cipher.pcap" 8502
@@ -232,3 +248,4 @@ run wild-sslv2-refused sslv2_hello "$CAPDIR/wild-sslv2-hello-refused.pcap" 8509
 run wild-draft tls13_draft "$CAPDIR/wild-tls13-draft26.pcap" 8510
 run dn-certs dn_certs
 run wild-dn-strings dn_strings "$CAPDIR/wild-dn-strings.pcap" 8511
+run wild-compressed compressed "$CAPDIR/wild-compressed.pcap" 8512
