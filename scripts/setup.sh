@@ -8,6 +8,8 @@
 # Idempotent and quick when everything is present (no apt-get update then).
 set -eu
 pkgs="libpcap-dev pkg-config tshark openssl tmux tcpdump iproute2 curl"
+# tests/inputs.rs: compressed captures made with the real tools (gzip is always there)
+pkgs="$pkgs xz-utils zstd"
 if [ "${TLSDIAG_SETUP_JAVA:-0}" = 1 ]; then pkgs="$pkgs default-jdk-headless"; fi
 # tests: Java's X500Principal.getName() held against our DN text (tests/x509_names.rs runs a JDK source file)
 pkgs="$pkgs default-jdk-headless"

@@ -1,15 +1,70 @@
 //! Capture sources: frames (index, timestamp, link type, bytes) from pcap/pcapng files, read as a
 //! stream with pcap-parser (pure Rust, so pcapng files whose interfaces have different link types
-//! work — libpcap refuses those), and from live interfaces through libpcap (`live`).
+//! work — libpcap refuses those), and from live interfaces through libpcap (`live`, a cargo
+//! feature). Inputs are files or standard input, recognised by their first bytes (`sniff`),
+//! gzip/zstd/xz decompressed while read (`decompress`), one or several merged by time (`merge`).
 //! Must not parse above the link layer.
 
+mod decompress;
 pub mod file;
+pub mod input;
 pub mod live;
+pub mod merge;
 pub mod sniff;
 pub mod synth;
 
-pub use file::{read_file, read_reader, CaptureError, FileSummary};
-pub use sniff::{sniff, sniff_path, InputKind};
+pub use file::{read_file, read_input, read_reader, CaptureError, FileSummary, FrameReader};
+pub use input::{open, InputPath};
+pub use merge::MergeReader;
+pub use sniff::{Compression, Kind};
+
+/// The frames of one input, or of several merged by time.
+#[derive(Debug)]
+pub enum Frames {
+    One(Box<FrameReader<'static>>),
+    Merged(MergeReader),
+}
+
+impl Frames {
+    /// One input is read as it is; several are merged by time ([`MergeReader`]).
+    pub fn open(paths: &[InputPath]) -> Result<Frames, CaptureError> {
+        match paths {
+            [one] => Ok(Frames::One(Box::new(FrameReader::open(one)?))),
+            many => Ok(Frames::Merged(MergeReader::open(many)?)),
+        }
+    }
+
+    pub fn advance(&mut self) -> bool {
+        match self {
+            Frames::One(r) => r.advance(),
+            Frames::Merged(m) => m.advance(),
+        }
+    }
+
+    pub fn frame(&self) -> Option<Frame<'_>> {
+        match self {
+            Frames::One(r) => r.frame(),
+            Frames::Merged(m) => m.frame(),
+        }
+    }
+
+    pub fn into_summary(self) -> FileSummary {
+        match self {
+            Frames::One(r) => r.into_summary(),
+            Frames::Merged(m) => m.into_summary(),
+        }
+    }
+
+    /// Calls `on_frame` for every frame, then returns the summary.
+    pub fn drain(mut self, on_frame: &mut dyn FnMut(Frame<'_>)) -> FileSummary {
+        while self.advance() {
+            if let Some(f) = self.frame() {
+                on_frame(f);
+            }
+        }
+        self.into_summary()
+    }
+}
 
 /// A link-layer type number (LINKTYPE_*, tcpdump.org/linktypes.html).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -52,3 +107,6 @@ pub struct Frame<'a> {
     /// Length on the wire (may exceed `data.len()` when the snap length cut the frame).
     pub orig_len: u32,
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,17 +1,28 @@
-//! `tlsdiag analyze FILE`: decode every TLS handshake in a capture, diagnose, print text or JSON.
+//! `tlsdiag analyze FILE...`: decode every TLS handshake in one or more captures, diagnose,
+//! print text or JSON. The file side: `-` for standard input, directories expanded to their
+//! capture files, several inputs reported one by one or (`--merge`) read as one capture.
 
 use anyhow::Context as _;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use tlsdiag::capture::{self, InputPath};
 use tlsdiag::model::{Analysis, Severity};
 use tlsdiag::report::{json, text};
 
 #[derive(Debug, clap::Args)]
 pub struct AnalyzeArgs {
-    /// Capture file: pcap or pcapng (tcpdump -w, Wireshark, dumpcap).
-    pub file: PathBuf,
+    /// Captures: pcap or pcapng (tcpdump -w, Wireshark, dumpcap), also gzip-, zstd- or
+    /// xz-compressed (recognised by content, read as a stream). `-` reads standard input
+    /// (`tcpdump -w - | tlsdiag analyze -`). A directory means its capture files, sorted by
+    /// name. Several inputs: one report each, or one capture with --merge.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Read all inputs as one capture, frames ordered by time across files, so connections
+    /// that span files are joined (a tcpdump ring buffer: -C/-G with -W, dump0 dump1 …).
+    #[arg(long)]
+    pub merge: bool,
     /// Print one JSON document (schema: docs/json-schema.md) instead of the text report.
     #[arg(long)]
     pub json: bool,
@@ -71,27 +82,179 @@ pub enum ColorChoice {
     Never,
 }
 
+/// One report to make: the inputs it reads (several only with `--merge`) and its source name.
+struct Job {
+    paths: Vec<InputPath>,
+    name: String,
+}
+
+/// What each report ended with, for the exit code.
+#[derive(Default)]
+struct Outcome {
+    fail_on_hit: bool,
+    failed_inputs: usize,
+}
+
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
-    if args.stream || (args.json && args.conn.is_none()) {
-        return run_stream(args);
-    }
+    let (jobs, several) = plan(&args)?;
+    anyhow::ensure!(
+        args.conn.is_none() || jobs.len() == 1,
+        "--conn selects a connection of one report: give one input (or --merge)"
+    );
     let opts = decode_options(&args)?;
-    let mut analysis = tlsdiag::analyze::analyze_path(&args.file, &opts)
-        .with_context(|| format!("cannot analyse {}", args.file.display()))?;
     let ctx = diagnose_context(&args)?;
-    tlsdiag::diagnose::diagnose_analysis(&mut analysis, &ctx);
+    // With several independent inputs `--json` prints an array of documents: the shape follows
+    // the command line (several inputs or a directory), never the number of readable files.
+    let array = args.json && !args.stream && several && !args.merge;
+    let mut outcome = Outcome::default();
+    if array {
+        write_stdout(b"[\n")?;
+    }
+    let mut written = 0usize;
+    for job in &jobs {
+        let res = if args.stream || (args.json && args.conn.is_none()) {
+            if array && written > 0 {
+                write_stdout(b",\n")?;
+            }
+            run_stream(&args, job, &opts, &ctx)
+        } else {
+            if written > 0 && !args.json {
+                write_stdout(b"\n")?;
+            }
+            run_one(&args, job, &opts, &ctx)
+        };
+        match res {
+            Ok(hit) => {
+                written += 1;
+                outcome.fail_on_hit |= hit;
+            }
+            // One input in all: its error is the command's error (printed by main).
+            Err(e) if jobs.len() == 1 => return Err(e),
+            Err(e) => {
+                if is_broken_pipe(&e) {
+                    return Err(e);
+                }
+                outcome.failed_inputs += 1;
+                eprintln!("tlsdiag: {e:#}");
+            }
+        }
+    }
+    if array {
+        write_stdout(b"]\n")?;
+    }
+    Ok(if outcome.failed_inputs > 0 {
+        ExitCode::from(2)
+    } else if outcome.fail_on_hit {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn write_stdout(b: &[u8]) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(b)?;
+    out.flush()
+}
+
+/// Expands the arguments into reports: directories into their capture files (what was skipped
+/// goes to stderr), `-` into standard input; one report per input, or one for all with
+/// `--merge`. Also says whether the command line named several inputs (or a directory).
+fn plan(args: &AnalyzeArgs) -> anyhow::Result<(Vec<Job>, bool)> {
+    let mut paths = Vec::new();
+    let mut dirs = Vec::new();
+    for f in &args.files {
+        let p = InputPath::from_arg(f.as_os_str());
+        match &p {
+            InputPath::Stdin => {
+                anyhow::ensure!(
+                    !paths.contains(&InputPath::Stdin),
+                    "`-` (standard input) can be given once"
+                );
+                paths.push(p);
+            }
+            InputPath::File(path) if path.is_dir() => {
+                let listing = capture::input::list_dir(path)?;
+                for (skipped, why) in &listing.skipped {
+                    eprintln!(
+                        "tlsdiag: skipped {}: {why}",
+                        printable(&skipped.display().to_string())
+                    );
+                }
+                anyhow::ensure!(
+                    !listing.files.is_empty(),
+                    "no capture files in directory {}",
+                    path.display()
+                );
+                dirs.push(path.clone());
+                paths.extend(listing.files.into_iter().map(InputPath::File));
+            }
+            InputPath::File(_) => paths.push(p),
+        }
+    }
+    let several = args.files.len() > 1 || !dirs.is_empty();
+    if args.merge {
+        let name = match (dirs.as_slice(), args.files.len()) {
+            ([dir], 1) => dir.display().to_string(),
+            _ => tlsdiag::analyze::source_name(&paths),
+        };
+        return Ok((vec![Job { paths, name }], several));
+    }
+    let jobs = paths
+        .into_iter()
+        .map(|p| Job {
+            name: p.name(),
+            paths: vec![p],
+        })
+        .collect();
+    Ok((jobs, several))
+}
+
+/// A file name from a directory listing, with control characters escaped before it reaches a
+/// terminal (a name can hold any byte but `/` and NUL).
+fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The text report (or `--json --conn N`) of one job; `Ok(true)` when `--fail-on` is hit.
+fn run_one(
+    args: &AnalyzeArgs,
+    job: &Job,
+    opts: &tlsdiag::analyze::AnalyzeOptions,
+    ctx: &tlsdiag::diagnose::Context,
+) -> anyhow::Result<bool> {
+    let frames = capture::Frames::open(&job.paths)
+        .with_context(|| format!("cannot analyse {}", job.name))?;
+    let mut analysis =
+        tlsdiag::analyze::analyze_frames(frames, &job.name, opts, tlsdiag::analyze::Delivery::Keep);
+    tlsdiag::diagnose::diagnose_analysis(&mut analysis, ctx);
     if let Some(n) = args.conn {
         if !analysis.connections.iter().any(|c| c.id == n) {
             anyhow::bail!(
                 "no connection #{n} in {} ({} TLS connections)",
-                args.file.display(),
+                job.name,
                 analysis.connections.len()
             );
         }
         analysis.connections.retain(|c| c.id == n);
     }
-    print(&analysis, &args)?;
-    Ok(exit_code(&analysis, args.fail_on))
+    print(&analysis, args)?;
+    Ok(fail_on_hit(&analysis, args.fail_on))
 }
 
 fn decode_options(args: &AnalyzeArgs) -> anyhow::Result<tlsdiag::analyze::AnalyzeOptions> {
@@ -111,9 +274,15 @@ fn decode_options(args: &AnalyzeArgs) -> anyhow::Result<tlsdiag::analyze::Analyz
 /// connections in start order): the capture is decoded on this thread while a writer thread
 /// diagnoses and serialises each finished connection, so memory holds the open connections
 /// (and, for `--json`, those waiting for an earlier one to end), not the file.
-fn run_stream(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
-    let opts = decode_options(&args)?;
-    let ctx = diagnose_context(&args)?;
+fn run_stream(
+    args: &AnalyzeArgs,
+    job: &Job,
+    opts: &tlsdiag::analyze::AnalyzeOptions,
+    ctx: &tlsdiag::diagnose::Context,
+) -> anyhow::Result<bool> {
+    let frames = capture::Frames::open(&job.paths)
+        .with_context(|| format!("cannot analyse {}", job.name))?;
+    let ctx = ctx.clone();
     let document = !args.stream;
     // The bounded channel keeps memory flat (at most QUEUE connections wait) and lets a slow
     // stdout hold the reader back.
@@ -154,15 +323,15 @@ fn run_stream(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     });
     // The analyzer (and with it the sink and its sender) is dropped when this returns, which
     // ends the writer's loop.
-    let analysis = if document {
-        tlsdiag::analyze::analyze_path_ordered(&args.file, &opts, sink)
+    let delivery = if document {
+        tlsdiag::analyze::Delivery::Ordered(sink)
     } else {
-        tlsdiag::analyze::analyze_path_streaming(&args.file, &opts, sink)
+        tlsdiag::analyze::Delivery::Streaming(sink)
     };
+    let analysis = tlsdiag::analyze::analyze_frames(frames, &job.name, opts, delivery);
     let written = writer
         .join()
         .map_err(|_| anyhow::anyhow!("the output thread panicked"))?;
-    let analysis = analysis.with_context(|| format!("cannot analyse {}", args.file.display()))?;
     let (out, s) = written?;
     match out {
         Output::Document(doc) => {
@@ -180,15 +349,10 @@ fn run_stream(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
             out.flush()?;
         }
     }
-    let hit = match args.fail_on {
+    Ok(match args.fail_on {
         Some(FailOn::Error) => s.findings_error > 0,
         Some(FailOn::Warning) => s.findings_error + s.findings_warning > 0,
         None => false,
-    };
-    Ok(if hit {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
     })
 }
 
@@ -246,22 +410,17 @@ fn print(analysis: &Analysis, args: &AnalyzeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn exit_code(analysis: &Analysis, fail_on: Option<FailOn>) -> ExitCode {
+fn fail_on_hit(analysis: &Analysis, fail_on: Option<FailOn>) -> bool {
     let Some(level) = fail_on else {
-        return ExitCode::SUCCESS;
+        return false;
     };
     let min = match level {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
     };
-    let hit = analysis
+    analysis
         .connections
         .iter()
         .flat_map(|c| c.diagnosis.iter())
-        .any(|f| f.severity >= min);
-    if hit {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+        .any(|f| f.severity >= min)
 }

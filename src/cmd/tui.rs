@@ -8,7 +8,7 @@ use tlsdiag::tui::run::{run as run_ui, Source};
 
 #[derive(Debug, clap::Args)]
 pub struct TuiArgs {
-    /// Capture file (pcap or pcapng).
+    /// Capture file (pcap or pcapng, also gzip/zstd/xz-compressed), or `-` for standard input.
     pub file: PathBuf,
     /// No colours (also: the NO_COLOR environment variable).
     #[arg(long)]
@@ -32,7 +32,7 @@ pub struct LiveArgs {
 
 pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(
-        args.file.exists(),
+        args.file.as_os_str() == "-" || args.file.exists(),
         "cannot open {}: no such file",
         args.file.display()
     );

@@ -202,6 +202,7 @@ pub fn analyze_reader(
             skipped_frames: counts.other_lines,
             tcp_flows: 0,
             first_ts_ns: first_ts,
+            ..SourceInfo::default()
         },
         connections: conns,
         anomalies,

@@ -81,8 +81,8 @@ fn jdk8_format_is_refused_with_a_clear_message() {
     assert!(e.to_string().contains("JDK 8"), "{e}");
     assert_eq!(sniff(b"\xd4\xc3\xb2\xa1"), None);
     assert_eq!(
-        crate::capture::sniff(b"\xd4\xc3\xb2\xa1javax.net.ssl|"),
-        crate::capture::InputKind::Capture
+        crate::capture::sniff::sniff(b"\xd4\xc3\xb2\xa1javax.net.ssl|"),
+        crate::capture::Kind::Pcap
     );
 }
 

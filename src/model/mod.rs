@@ -112,6 +112,20 @@ pub struct SourceInfo {
     pub tcp_flows: u64,
     /// Absolute timestamp (ns since the epoch) of the first frame.
     pub first_ts_ns: Option<u64>,
+    /// The compression removed while reading (`gzip`, `zstd`, `xz`), or none.
+    pub compression: Option<String>,
+    /// The inputs of a merged capture (`analyze --merge`), in the order given; empty otherwise.
+    pub files: Vec<SourceFile>,
+}
+
+/// One input of a merged capture.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SourceFile {
+    pub name: String,
+    /// `pcap` or `pcapng`.
+    pub format: String,
+    pub compression: Option<String>,
+    pub frames: u64,
 }
 
 /// One TCP connection that carried TLS (or that we tried to read as TLS).

@@ -107,9 +107,13 @@ pub fn write_analysis(out: &mut dyn Write, a: &Analysis, opts: &TextOptions) -> 
     } else {
         a.source.link_types.join("+")
     };
+    let merged = match a.source.files.len() {
+        0 => String::new(),
+        n => format!(", {n} files merged"),
+    };
     writeln!(
         out,
-        "{}   ({}, {}, {} {}s)",
+        "{}   ({}, {}, {} {}s{merged})",
         st.bold(&head),
         a.source.format,
         links,

@@ -54,50 +54,62 @@ fn restore() {
     let _ = std::io::stdout().execute(crossterm::cursor::Show);
 }
 
-/// Loads a capture in a thread, sending snapshots while it reads (large files open
-/// progressively) and the final analysis at the end.
+/// Loads a capture (a file or `-`, compressed or not) in a thread, sending snapshots while it
+/// reads (large files open progressively; progress counts the file's own bytes, compressed or
+/// not) and the final analysis at the end.
 pub fn spawn_loader(path: PathBuf, opts: AnalyzeOptions, tx: Sender<Msg>, stop: Arc<AtomicBool>) {
     std::thread::spawn(move || {
-        // A javax.net.debug log is read whole (text, bounded per line): no progressive view.
-        if crate::capture::sniff_path(&path) == crate::capture::InputKind::JavaDebugLog {
-            match crate::analyze::analyze_path(&path, &opts) {
-                Ok(a) => {
-                    let _ = tx.send(Msg::Analysis(Box::new(a)));
-                    let _ = tx.send(Msg::LoadFinished);
-                }
-                Err(e) => {
-                    let _ = tx.send(Msg::LoadFailed(format!("{e:#}")));
-                }
+        let input = crate::capture::InputPath::from_arg(path.as_os_str());
+        let total = match &input {
+            crate::capture::InputPath::File(p) => {
+                std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
             }
-            return;
-        }
-        let total = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        let mut an = Analyzer::new(opts);
-        let mut last = Instant::now();
-        let mut bytes: u64 = 0;
-        let res = crate::capture::read_file(&path, &mut |f: CapFrame<'_>| {
-            if stop.load(Ordering::Relaxed) {
+            crate::capture::InputPath::Stdin => 0,
+        };
+        let opened = crate::capture::open(&input)
+            .map_err(crate::analyze::AnalyzeError::from)
+            .and_then(|inp| {
+                let read = inp.bytes_read();
+                Ok((crate::analyze::open_input(inp)?, read))
+            });
+        let (mut frames, read) = match opened {
+            Ok((crate::analyze::Opened::Frames(f), read)) => (f, read),
+            // A javax.net.debug log is read whole (text, bounded per line): no progressive view.
+            Ok((log, _)) => {
+                let delivery = crate::analyze::Delivery::Keep;
+                match crate::analyze::analyze_opened(log, &input.name(), &opts, delivery) {
+                    Ok(a) => {
+                        let _ = tx.send(Msg::Analysis(Box::new(a)));
+                        let _ = tx.send(Msg::LoadFinished);
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Msg::LoadFailed(format!("{e:#}")));
+                    }
+                }
                 return;
             }
-            bytes += f.data.len() as u64 + 16;
-            an.push_frame(&f);
+            Err(e) => {
+                let _ = tx.send(Msg::LoadFailed(format!("{e:#}")));
+                return;
+            }
+        };
+        let mut an = Analyzer::new(opts);
+        let mut last = Instant::now();
+        while !stop.load(Ordering::Relaxed) && frames.advance() {
+            if let Some(f) = frames.frame() {
+                an.push_frame(&f);
+            }
             if last.elapsed() > Duration::from_millis(300) {
                 last = Instant::now();
-                let _ = tx.try_send(Msg::Progress { done: bytes, total });
+                let done = read.load(Ordering::Relaxed);
+                let _ = tx.try_send(Msg::Progress { done, total });
                 let _ = tx.try_send(Msg::Analysis(Box::new(an.snapshot())));
             }
-        });
-        match res {
-            Ok(sum) => {
-                an.set_source(&path.display().to_string(), &sum.format);
-                let a = an.finish();
-                let _ = tx.send(Msg::Analysis(Box::new(a)));
-                let _ = tx.send(Msg::LoadFinished);
-            }
-            Err(e) => {
-                let _ = tx.send(Msg::LoadFailed(e.to_string()));
-            }
         }
+        let sum = frames.into_summary();
+        let a = crate::analyze::finish_with(an, &input.name(), &sum);
+        let _ = tx.send(Msg::Analysis(Box::new(a)));
+        let _ = tx.send(Msg::LoadFinished);
     });
 }
 
