@@ -462,3 +462,33 @@ fn other_archive_formats_are_named_with_what_to_do() {
         )
     );
 }
+
+/// A javax.net.debug log goes through the same door: compressed or from standard input it is
+/// recognised after decompression and read like the plain log.
+#[test]
+fn a_compressed_java_debug_log_reads_like_the_plain_log() {
+    let log = cap("jsselog/jdk17-seed-tls12.log");
+    let plain = json(&tlsdiag(&["analyze", s(&log), "--json"]));
+    assert_eq!(plain["source"]["format"], "javax.net.debug");
+    assert_eq!(
+        plain["connections"][0]["diagnosis"][0]["code"],
+        "client-sent-empty-certificate"
+    );
+    let via_stdin = json(&tlsdiag_in(
+        &["analyze", "-", "--json"],
+        Some(&std::fs::read(&log).unwrap()),
+    ));
+    assert_eq!(
+        without_input_name(via_stdin),
+        without_input_name(plain.clone())
+    );
+    if !tool("gzip") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let gz = dir.path().join("app.log.gz");
+    compress("gzip", &log, &gz);
+    let v = json(&tlsdiag(&["analyze", s(&gz), "--json"]));
+    assert_eq!(v["source"]["compression"], "gzip");
+    assert_eq!(without_input_name(v), without_input_name(plain));
+}

@@ -637,12 +637,12 @@ pub fn open(paths: &[InputPath]) -> Result<Opened, AnalyzeError> {
 pub fn open_input(mut inp: capture::input::Input) -> Result<Opened, AnalyzeError> {
     if inp.kind == capture::Kind::Text {
         let name = inp.name.clone();
-        let head = inp
-            .peek(crate::jsselog::SNIFF_BYTES)
-            .map_err(|e| capture::CaptureError::Read {
-                path: name,
-                detail: e.to_string(),
-            })?;
+        let head =
+            inp.peek(crate::jsselog::SNIFF_BYTES)
+                .map_err(|e| capture::CaptureError::Read {
+                    path: name,
+                    detail: e.to_string(),
+                })?;
         if crate::jsselog::sniff(head).is_some() {
             return Ok(Opened::JavaLog(inp));
         }

@@ -238,10 +238,11 @@ fn run_one(
     opts: &tlsdiag::analyze::AnalyzeOptions,
     ctx: &tlsdiag::diagnose::Context,
 ) -> anyhow::Result<bool> {
-    let frames = capture::Frames::open(&job.paths)
+    let opened = tlsdiag::analyze::open(&job.paths)
         .with_context(|| format!("cannot analyse {}", job.name))?;
     let mut analysis =
-        tlsdiag::analyze::analyze_frames(frames, &job.name, opts, tlsdiag::analyze::Delivery::Keep);
+        tlsdiag::analyze::analyze_opened(opened, &job.name, opts, tlsdiag::analyze::Delivery::Keep)
+            .with_context(|| format!("cannot analyse {}", job.name))?;
     tlsdiag::diagnose::diagnose_analysis(&mut analysis, ctx);
     if let Some(n) = args.conn {
         if !analysis.connections.iter().any(|c| c.id == n) {
@@ -280,7 +281,7 @@ fn run_stream(
     opts: &tlsdiag::analyze::AnalyzeOptions,
     ctx: &tlsdiag::diagnose::Context,
 ) -> anyhow::Result<bool> {
-    let frames = capture::Frames::open(&job.paths)
+    let opened = tlsdiag::analyze::open(&job.paths)
         .with_context(|| format!("cannot analyse {}", job.name))?;
     let ctx = ctx.clone();
     let document = !args.stream;
@@ -328,10 +329,12 @@ fn run_stream(
     } else {
         tlsdiag::analyze::Delivery::Streaming(sink)
     };
-    let analysis = tlsdiag::analyze::analyze_frames(frames, &job.name, opts, delivery);
+    // On an error (a log refusing --host) the sink is dropped unused, which ends the writer.
+    let analysis = tlsdiag::analyze::analyze_opened(opened, &job.name, opts, delivery);
     let written = writer
         .join()
         .map_err(|_| anyhow::anyhow!("the output thread panicked"))?;
+    let analysis = analysis.with_context(|| format!("cannot analyse {}", job.name))?;
     let (out, s) = written?;
     match out {
         Output::Document(doc) => {
