@@ -57,6 +57,8 @@ pub fn client_hello(body: &[u8], frame: u64, time: f64) -> Option<ClientHello> {
     let mut sigalgs_raw: Vec<u16> = Vec::new();
     let mut groups_raw: Vec<u16> = Vec::new();
     let mut versions_raw: Vec<u16> = Vec::new();
+    // The first ALPN value as sent: JA4 reads its bytes, not the lossy display string.
+    let mut first_alpn: Option<&[u8]> = None;
     if !r.is_empty() {
         let mut exts = r.vec16()?;
         while !exts.is_empty() {
@@ -93,6 +95,7 @@ pub fn client_hello(body: &[u8], frame: u64, time: f64) -> Option<ClientHello> {
                     let mut list = data.vec16()?;
                     while !list.is_empty() {
                         let p = list.vec8()?.rest();
+                        first_alpn.get_or_insert(p);
                         h.alpn.push(String::from_utf8_lossy(p).into_owned());
                     }
                 }
@@ -154,7 +157,7 @@ pub fn client_hello(body: &[u8], frame: u64, time: f64) -> Option<ClientHello> {
         h.sni.is_some(),
         &suites,
         &ext_types,
-        h.alpn.first().map(String::as_str),
+        first_alpn,
         &sigalgs_raw,
     );
     Some(h)
@@ -176,13 +179,34 @@ fn join_codes(out: &mut String, codes: impl Iterator<Item = u16>, sep: char, hex
     }
 }
 
+/// The two ALPN characters of JA4's first part, from the first ALPN value's bytes (FoxIO JA4
+/// spec, "ALPN Extension Value"): no value or an empty one gives `00`; a value whose first and
+/// last bytes are ASCII alphanumeric gives those two characters (one byte counts as both);
+/// otherwise the first and last characters of the value's hex form, i.e. the high nibble of the
+/// first byte and the low nibble of the last (`0x30 0xAB` → `3b`). Bytes, not a UTF-8 string:
+/// a lossy conversion would turn `0xAB` into U+FFFD and give `ed` instead of `ab`.
+pub fn ja4_alpn(alpn: Option<&[u8]>) -> [char; 2] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let hex = |n: u8| char::from(HEX.get(usize::from(n & 0xf)).copied().unwrap_or(b'0'));
+    match alpn {
+        Some([first, .., last]) | Some([first @ last]) => {
+            if first.is_ascii_alphanumeric() && last.is_ascii_alphanumeric() {
+                [char::from(*first), char::from(*last)]
+            } else {
+                [hex(first >> 4), hex(*last)]
+            }
+        }
+        _ => ['0', '0'],
+    }
+}
+
 /// JA4 (FoxIO, TCP): `t{ver}{d|i}{#ciphers}{#exts}{alpn}_{cipher hash}_{ext hash}`.
 pub fn ja4(
     max_version: u16,
     sni: bool,
     suites: &[u16],
     exts: &[u16],
-    alpn: Option<&str>,
+    alpn: Option<&[u8]>,
     sigalgs: &[u16],
 ) -> String {
     let ver = match max_version {
@@ -203,26 +227,14 @@ pub fn ja4(
         .copied()
         .filter(|c| !names::is_grease(*c))
         .collect();
-    let alpn_part = match alpn.filter(|a| !a.is_empty()) {
-        Some(a) => {
-            let first = a.chars().next().unwrap_or('0');
-            let last = a.chars().last().unwrap_or('0');
-            if first.is_ascii_alphanumeric() && last.is_ascii_alphanumeric() {
-                format!("{first}{last}")
-            } else {
-                let h = hex::encode(a.as_bytes());
-                let f = h.chars().next().unwrap_or('0');
-                let l = h.chars().last().unwrap_or('0');
-                format!("{f}{l}")
-            }
-        }
-        None => "00".to_owned(),
-    };
+    let alpn_part = ja4_alpn(alpn);
     let a = format!(
-        "t{ver}{}{:02}{:02}{alpn_part}",
+        "t{ver}{}{:02}{:02}{}{}",
         if sni { 'd' } else { 'i' },
         ciphers.len().min(99),
-        extensions.len().min(99)
+        extensions.len().min(99),
+        alpn_part[0],
+        alpn_part[1]
     );
     let hash12 = |s: &str| -> String {
         if s.is_empty() {

@@ -112,3 +112,44 @@ proptest::proptest! {
         let _ = d.finish();
     }
 }
+
+/// The FoxIO JA4 spec's examples for the ALPN characters ("ALPN Extension Value").
+#[test]
+fn ja4_alpn_follows_the_spec_examples() {
+    use super::messages::ja4_alpn;
+    let two = |b: &[u8]| ja4_alpn(Some(b)).iter().collect::<String>();
+    assert_eq!(two(b"h2"), "h2");
+    assert_eq!(two(b"http/1.1"), "h1");
+    assert_eq!(two(b"a"), "aa");
+    assert_eq!(two(&[0xab]), "ab");
+    assert_eq!(two(&[0xab, 0xcd]), "ad");
+    assert_eq!(two(&[0x30, 0xab]), "3b");
+    assert_eq!(two(&[0x30, 0x31, 0xab, 0xcd]), "3d");
+    assert_eq!(two(&[0x30, 0xab, 0xcd, 0x31]), "01");
+    // Non-alphanumeric ASCII at either end also switches to hex: "-x-" is 2d 78 2d.
+    assert_eq!(two(b"-x-"), "2d");
+    assert_eq!(two(b"x/"), "7f");
+    assert_eq!(two(b""), "00");
+    assert_eq!(ja4_alpn(None), ['0', '0']);
+}
+
+/// A ClientHello whose first ALPN value is not UTF-8: the fingerprint reads the bytes (a lossy
+/// string turned 0xab into U+FFFD, whose UTF-8 hex "efbfbd" gave "ed").
+#[test]
+fn ja4_of_a_client_hello_with_a_binary_alpn() {
+    let mut body = vec![3, 3];
+    body.extend_from_slice(&[0u8; 32]);
+    body.push(0); // session id
+    body.extend_from_slice(&[0, 2, 0x13, 0x01]);
+    body.extend_from_slice(&[1, 0]);
+    // extensions: ALPN with the values [0xab, 0xcd] and "h2".
+    let alpn_list = [2, 0xab, 0xcd, 2, b'h', b'2'];
+    let mut ext = vec![0, 16];
+    ext.extend_from_slice(&((alpn_list.len() + 2) as u16).to_be_bytes());
+    ext.extend_from_slice(&(alpn_list.len() as u16).to_be_bytes());
+    ext.extend_from_slice(&alpn_list);
+    body.extend_from_slice(&(ext.len() as u16).to_be_bytes());
+    body.extend_from_slice(&ext);
+    let h = super::messages::client_hello(&body, 1, 0.0).expect("decodes");
+    assert!(h.ja4.starts_with("t12i0101ad_"), "{}", h.ja4);
+}
