@@ -28,4 +28,5 @@ pub mod reassembly;
 pub mod report;
 pub mod tls;
 pub mod tui;
+pub mod upgrade;
 pub mod userfile;

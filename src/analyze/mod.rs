@@ -12,6 +12,7 @@ use crate::model::{
 use crate::net::{self, Segment, ACK, FIN, RST, SYN};
 use crate::reassembly::{Event, Stream};
 use crate::tls::{self, ConnectionDecoder, DecodeOptions};
+use crate::upgrade;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::Path;
@@ -48,6 +49,8 @@ struct Flow {
     roles_inferred: bool,
     streams: [Stream; 2],
     decoder: ConnectionDecoder,
+    /// Plaintext before TLS (proxy, PROXY header, STARTTLS): it hands the decoder only TLS.
+    upgrade: upgrade::Reader,
     syn_seen: bool,
     /// Initial sequence number of each direction's SYN, when seen.
     isn: [Option<u32>; 2],
@@ -235,6 +238,7 @@ impl Analyzer {
                     roles_inferred: false,
                     streams: [Stream::default(), Stream::default()],
                     decoder: ConnectionDecoder::new(prov.ts_ns, decode.clone()),
+                    upgrade: upgrade::Reader::new(),
                     syn_seen: false,
                     isn: [None, None],
                     fin: [false, false],
@@ -289,9 +293,9 @@ impl Analyzer {
         }
         if seg.has(ACK) && flow.client.is_some() {
             let side = flow.side_of(other);
-            let (streams, decoder, gaps) = (&mut flow.streams, &mut flow.decoder, &mut flow.gaps);
+            let (streams, mut tls) = split(flow);
             if let Some(s) = streams.get_mut(other) {
-                s.acked(seg.ack, &mut |e| deliver(decoder, gaps, side, e));
+                s.acked(seg.ack, &mut |e| deliver(&mut tls, side, e));
             }
         }
         if seg.has(FIN) || seg.has(RST) {
@@ -303,15 +307,15 @@ impl Analyzer {
             }
             if flow.client.is_some() {
                 let side = flow.side_of(dir);
-                let (streams, decoder, gaps) =
-                    (&mut flow.streams, &mut flow.decoder, &mut flow.gaps);
+                let (streams, mut tls) = split(flow);
                 if let Some(s) = streams.get_mut(dir) {
-                    s.flush(&mut |e| deliver(decoder, gaps, side, e));
+                    s.flush(&mut |e| deliver(&mut tls, side, e));
                 }
-                decoder.closed(side, prov, seg.has(RST));
+                flow.decoder.closed(side, prov, seg.has(RST));
             }
         }
-        let newly_not_tls = !flow.not_tls && flow.decoder.is_tls() == Some(false);
+        let newly_not_tls =
+            !flow.not_tls && (flow.decoder.is_tls() == Some(false) || flow.upgrade.is_plain());
         if newly_not_tls {
             flow.not_tls = true;
         }
@@ -377,14 +381,22 @@ impl Analyzer {
         let Some(client) = flow.client else { return };
         for dir in 0..2 {
             let side = flow.side_of(dir);
-            let (streams, decoder, gaps) = (&mut flow.streams, &mut flow.decoder, &mut flow.gaps);
+            let (streams, mut tls) = split(&mut flow);
             if let Some(s) = streams.get_mut(dir) {
-                s.flush(&mut |e| deliver(decoder, gaps, side, e));
+                s.flush(&mut |e| deliver(&mut tls, side, e));
             }
         }
-        if flow.not_tls || flow.decoder.is_tls() == Some(false) {
+        let decoder = &mut flow.decoder;
+        let found = flow
+            .upgrade
+            .finish(&mut |side, bytes, prov| decoder.feed(side, bytes, prov));
+        if flow.not_tls || flow.decoder.is_tls() == Some(false) || found == upgrade::Found::Plain {
             return;
         }
+        let preamble = match found {
+            upgrade::Found::Preamble(p) => Some(*p),
+            _ => None,
+        };
         let server = 1 - client;
         let (cs, ss) = (flow.streams.get(client), flow.streams.get(server));
         if cs.map_or(0, |s| s.bytes) + ss.map_or(0, |s| s.bytes) == 0 {
@@ -407,7 +419,7 @@ impl Analyzer {
                 return;
             }
         }
-        let conn = connection_of(&flow, client, coverage, facts);
+        let conn = connection_of(&flow, client, coverage, preamble, facts);
         if self.sink.is_none() {
             self.finished.push(conn);
         } else if self.ordered {
@@ -441,7 +453,13 @@ impl Analyzer {
             gaps: flow.gaps.clone(),
             ..Coverage::default()
         };
-        Some(connection_of(flow, client, coverage, facts))
+        Some(connection_of(
+            flow,
+            client,
+            coverage,
+            flow.upgrade.snapshot(),
+            facts,
+        ))
     }
 
     fn assemble(&self, mut conns: Vec<Connection>) -> Analysis {
@@ -480,6 +498,7 @@ fn connection_of(
     flow: &Flow,
     client: usize,
     capture: Coverage,
+    preamble: Option<crate::model::Preamble>,
     tls: crate::model::TlsFacts,
 ) -> Connection {
     let ep = |i: usize| {
@@ -498,29 +517,54 @@ fn connection_of(
         capture,
         evidence_unit: crate::model::EvidenceUnit::Frame,
         jsse_log: None,
+        preamble,
         tls,
         diagnosis: Vec::new(),
     }
 }
 
+/// What a direction's in-order bytes go through: the preamble reader, then the TLS decoder.
+struct TlsPath<'a> {
+    upgrade: &'a mut upgrade::Reader,
+    decoder: &'a mut ConnectionDecoder,
+    gaps: &'a mut Vec<Gap>,
+}
+
+/// Borrows a flow's streams apart from the path their bytes take.
+fn split(flow: &mut Flow) -> (&mut [Stream; 2], TlsPath<'_>) {
+    (
+        &mut flow.streams,
+        TlsPath {
+            upgrade: &mut flow.upgrade,
+            decoder: &mut flow.decoder,
+            gaps: &mut flow.gaps,
+        },
+    )
+}
+
 fn feed(flow: &mut Flow, dir: usize, seq: u32, payload: &[u8], prov: Provenance) {
     let side = flow.side_of(dir);
-    let (streams, decoder, gaps) = (&mut flow.streams, &mut flow.decoder, &mut flow.gaps);
+    let (streams, mut tls) = split(flow);
     if let Some(s) = streams.get_mut(dir) {
-        s.segment(seq, payload, prov, &mut |e| deliver(decoder, gaps, side, e));
+        s.segment(seq, payload, prov, &mut |e| deliver(&mut tls, side, e));
     }
 }
 
-fn deliver(decoder: &mut ConnectionDecoder, gaps: &mut Vec<Gap>, side: Side, e: Event<'_>) {
+fn deliver(tls: &mut TlsPath<'_>, side: Side, e: Event<'_>) {
     match e {
-        Event::Data(d, p) => decoder.feed(side, d, p),
+        Event::Data(d, p) => {
+            let decoder = &mut *tls.decoder;
+            tls.upgrade
+                .data(side, d, p, &mut |s, b, pr| decoder.feed(s, b, pr));
+        }
         Event::Gap { missing, prov } => {
-            gaps.push(Gap {
+            tls.gaps.push(Gap {
                 side,
                 frame: prov.frame,
                 missing_bytes: missing,
             });
-            decoder.gap(side, prov, missing);
+            tls.upgrade.gap(side);
+            tls.decoder.gap(side, prov, missing);
         }
     }
 }

@@ -25,6 +25,7 @@ fn conn() -> Connection {
         },
         evidence_unit: EvidenceUnit::Frame,
         jsse_log: None,
+        preamble: None,
         tls: TlsFacts::default(),
         diagnosis: vec![],
     }

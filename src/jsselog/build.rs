@@ -662,7 +662,7 @@ fn fingerprints(
         join(&mut formats.iter().map(|f| u16::from(*f)))
     );
     let hash = hex::encode(Md5::digest(ja3.as_bytes()));
-    let ja4 = crate::tls::messages::ja4(max, sni, suites, exts, alpn, sigalgs);
+    let ja4 = crate::tls::messages::ja4(max, sni, suites, exts, alpn.map(str::as_bytes), sigalgs);
     (ja3, hash, ja4)
 }
 

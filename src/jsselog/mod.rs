@@ -184,6 +184,7 @@ pub fn analyze_reader(
             capture: Coverage::default(),
             evidence_unit: EvidenceUnit::Line,
             jsse_log: Some(Box::new(c.jsse)),
+            preamble: None,
             tls: facts,
             diagnosis: Vec::new(),
         });

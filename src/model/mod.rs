@@ -10,6 +10,9 @@
 use serde::Serialize;
 use std::net::IpAddr;
 
+mod preamble;
+pub use preamble::{Preamble, PreambleStep, ProxyCredential, UpgradeProtocol, UpgradeResult};
+
 /// Which peer of a connection. The client is the side that sent the ClientHello (or, before
 /// that is known, the side that sent the SYN).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -152,6 +155,10 @@ pub struct Connection {
     /// (thread, role, keystore and truststore it loaded, its key-selection lines).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub jsse_log: Option<Box<JsseLog>>,
+    /// Plaintext before TLS (proxy CONNECT/SOCKS, PROXY header, STARTTLS); absent when TLS
+    /// started with the connection. `client`/`server` stay the TCP endpoints (the proxy).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub preamble: Option<Preamble>,
     #[serde(flatten)]
     pub tls: TlsFacts,
     /// Filled by `diagnose`.

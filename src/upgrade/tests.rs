@@ -1,0 +1,2 @@
+//! Unit tests of the preamble reader.
+use super::*;
