@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use tlsdiag::model::Analysis;
+use tlsdiag::model::{Analysis, UpgradeProtocol};
 
 /// Per frame: what a decoder saw in it.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -84,7 +84,45 @@ fn parse_num(s: &str) -> Option<u64> {
     }
 }
 
-fn tshark_facts(p: &Path) -> BTreeMap<u64, FrameFacts> {
+/// tshark's dissector for the plaintext before TLS: with it, tshark's own STARTTLS / CONNECT /
+/// SOCKS handling hands the rest of the stream to TLS (decoding such a port as TLS from its
+/// first byte would read the plaintext as broken records). PROXY headers are found by tshark's
+/// heuristic dissector.
+fn dissector(p: UpgradeProtocol) -> Option<&'static str> {
+    Some(match p {
+        UpgradeProtocol::HttpConnect => "http",
+        UpgradeProtocol::Socks4 | UpgradeProtocol::Socks4a | UpgradeProtocol::Socks5 => "socks",
+        UpgradeProtocol::Smtp => "smtp",
+        UpgradeProtocol::Imap => "imap",
+        UpgradeProtocol::Pop3 => "pop",
+        UpgradeProtocol::Ftp => "ftp",
+        UpgradeProtocol::Ldap => "ldap",
+        UpgradeProtocol::Xmpp => "xmpp",
+        UpgradeProtocol::Postgres => "pgsql",
+        UpgradeProtocol::Mysql => "mysql",
+        _ => return None,
+    })
+}
+
+/// `-d` arguments for a capture: TLS on every port, unless a connection has a preamble; then
+/// each connection's server port gets its own protocol (or TLS, or tshark's heuristics).
+fn decode_as(a: &Analysis) -> Vec<String> {
+    if a.connections.iter().all(|c| c.preamble.is_none()) {
+        return vec!["tcp.port==1-65535,tls".to_owned()];
+    }
+    let mut out = Vec::new();
+    for c in &a.connections {
+        match c.preamble.as_ref().map(|p| dissector(p.protocol)) {
+            Some(Some(d)) => out.push(format!("tcp.port=={},{d}", c.server.port)),
+            Some(None) => {}
+            None => out.push(format!("tcp.port=={},tls", c.server.port)),
+        }
+    }
+    out.dedup();
+    out
+}
+
+fn tshark_facts(p: &Path, decode: &[String]) -> BTreeMap<u64, FrameFacts> {
     let mut cmd = Command::new("tshark");
     cmd.arg("-r").arg(p);
     if let Some(k) = keylog_for(p) {
@@ -99,7 +137,9 @@ fn tshark_facts(p: &Path) -> BTreeMap<u64, FrameFacts> {
         "tls.desegment_ssl_application_data:TRUE",
     ]);
     cmd.args(["-o", "tcp.reassemble_out_of_order:TRUE"]);
-    cmd.args(["-d", "tcp.port==1-65535,tls"]);
+    for d in decode {
+        cmd.args(["-d", d]);
+    }
     cmd.args(["-Y", "tls", "-T", "pdml"]);
     let out = cmd.output().expect("run tshark");
     assert!(out.status.success(), "tshark failed on {}", p.display());
@@ -431,7 +471,7 @@ fn every_capture_matches_tshark() {
             }
         };
         let mine = our_facts(&ours);
-        let theirs = tshark_facts(f);
+        let theirs = tshark_facts(f, &decode_as(&ours));
         // After a hole in the capture tlsdiag deliberately stops decoding that direction (it never
         // presents bytes past a loss as contiguous); tshark resynchronises. Compare up to the
         // first gap only; tests/captures.rs checks that the gap is reported.
@@ -541,4 +581,156 @@ fn tcp_connection_count_matches_tshark() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The frames of `file` that match the display filter `filter` (with `decode` as `-d`).
+fn tshark_frames(file: &Path, decode: &[String], filter: &str) -> Vec<u64> {
+    let mut cmd = Command::new("tshark");
+    cmd.arg("-r").arg(file);
+    for d in decode {
+        cmd.args(["-d", d]);
+    }
+    cmd.args(["-Y", filter, "-T", "fields", "-e", "frame.number"]);
+    let out = cmd.output().expect("run tshark");
+    assert!(out.status.success(), "tshark failed on {}", file.display());
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect()
+}
+
+/// The plaintext before TLS: for every connection with a preamble, the frame we cite for the
+/// request, for the answer and for the first TLS byte of each side is the frame where tshark's
+/// own dissector (SMTP, IMAP, POP, FTP, LDAP, XMPP, PostgreSQL, MySQL, HTTP, SOCKS, PROXY)
+/// shows the same request, the same answer and a TLS handshake message.
+#[test]
+fn preamble_facts_match_tshark() {
+    if !tshark_required() {
+        return;
+    }
+    let mut checked = 0usize;
+    let mut failures = Vec::new();
+    for f in captures() {
+        let a = tlsdiag::analyze::analyze_path(&f, &Default::default()).expect("analyze");
+        let decode = decode_as(&a);
+        for c in &a.connections {
+            let Some(p) = &c.preamble else { continue };
+            let host = |t: &str| {
+                t.rsplit_once(':')
+                    .map(|(h, _)| h.to_owned())
+                    .unwrap_or_default()
+            };
+            let port = |t: &str| {
+                t.rsplit_once(':')
+                    .map(|(_, p)| p.to_owned())
+                    .unwrap_or_default()
+            };
+            let target = p.target.clone().unwrap_or_default();
+            let request = match p.protocol {
+                UpgradeProtocol::HttpConnect => {
+                    format!(
+                        "http.request.method == \"CONNECT\" && http.request.uri == \"{target}\""
+                    )
+                }
+                UpgradeProtocol::Socks5 => {
+                    format!(
+                        "socks.command == 1 && socks.remote_name == \"{}\"",
+                        host(&target)
+                    )
+                }
+                UpgradeProtocol::Socks4 | UpgradeProtocol::Socks4a => {
+                    format!("socks.command == 1 && socks.dstport == {}", port(&target))
+                }
+                UpgradeProtocol::ProxyV1 | UpgradeProtocol::ProxyV2 => {
+                    let (Some(oc), Some(od)) = (&p.original_client, &p.original_destination) else {
+                        failures.push(format!("{}: PROXY header without addresses", f.display()));
+                        continue;
+                    };
+                    format!(
+                        "proxy.src.ipv4 == {} && proxy.srcport == {} && proxy.dst.ipv4 == {} && proxy.dstport == {}",
+                        oc.ip, oc.port, od.ip, od.port
+                    )
+                }
+                // tshark 4.0 keeps the first four characters of an SMTP command.
+                UpgradeProtocol::Smtp => "smtp.req.command matches \"^STAR\"".to_owned(),
+                UpgradeProtocol::Imap => "imap.request.command == \"STARTTLS\"".to_owned(),
+                UpgradeProtocol::Pop3 => "pop.request.command == \"STLS\"".to_owned(),
+                UpgradeProtocol::Ftp => {
+                    "ftp.request.command == \"AUTH\" && ftp.request.arg == \"TLS\"".to_owned()
+                }
+                UpgradeProtocol::Ldap => {
+                    "ldap.requestName == \"1.3.6.1.4.1.1466.20037\"".to_owned()
+                }
+                UpgradeProtocol::Xmpp => "xmpp.starttls".to_owned(),
+                UpgradeProtocol::Postgres => "pgsql.type == \"SSL request\"".to_owned(),
+                UpgradeProtocol::Mysql => "mysql.caps.sl == 1".to_owned(),
+                _ => continue,
+            };
+            let mut checks: Vec<(u64, String)> = Vec::new();
+            if let Some(cmd) = &p.command {
+                checks.push((cmd.frame, request));
+            }
+            // The answer, where tshark 4.0 decodes one (it has no field for PostgreSQL's one-byte
+            // answer, and leaves an HTTP error body that runs to the close unparsed).
+            let code = p.reply_code.unwrap_or_default();
+            let reply = match p.protocol {
+                UpgradeProtocol::HttpConnect if (200..300).contains(&code) => {
+                    Some(format!("http.response.code == {code}"))
+                }
+                UpgradeProtocol::Socks4 | UpgradeProtocol::Socks4a | UpgradeProtocol::Socks5 => {
+                    Some(format!("socks.results == {code}"))
+                }
+                UpgradeProtocol::Smtp => Some(format!("smtp.response.code == {code}")),
+                UpgradeProtocol::Ftp => Some(format!("ftp.response.code == {code}")),
+                UpgradeProtocol::Imap => Some("imap.response.status == \"OK\"".to_owned()),
+                UpgradeProtocol::Pop3 => Some("pop.response.indicator == \"+OK\"".to_owned()),
+                UpgradeProtocol::Ldap => Some(format!("ldap.resultCode == {code}")),
+                UpgradeProtocol::Xmpp => Some("xmpp.proceed".to_owned()),
+                _ => None,
+            };
+            if let (Some(r), Some(filter)) = (&p.reply, reply) {
+                checks.push((r.frame, filter));
+            }
+            if let Some(fr) = p.client_tls_frame {
+                checks.push((fr, "tls.handshake.type == 1".to_owned()));
+            }
+            if let Some(fr) = p.server_tls_frame {
+                checks.push((fr, "tls.handshake.type == 2".to_owned()));
+            }
+            // One tshark run per connection: each check names its own frame, so the frames
+            // the OR-ed filter selects say which checks hold.
+            let mut frames: Vec<u64> = checks.iter().map(|(fr, _)| *fr).collect();
+            frames.sort_unstable();
+            frames.dedup();
+            let separate = frames.len() != checks.len();
+            let all = checks
+                .iter()
+                .map(|(fr, filter)| format!("(frame.number == {fr} && {filter})"))
+                .collect::<Vec<_>>()
+                .join(" || ");
+            let seen = if separate {
+                Vec::new()
+            } else {
+                tshark_frames(&f, &decode, &all)
+            };
+            for (frame, filter) in checks {
+                checked += 1;
+                let ok = if separate {
+                    !tshark_frames(&f, &decode, &format!("frame.number == {frame} && {filter}"))
+                        .is_empty()
+                } else {
+                    seen.contains(&frame)
+                };
+                if !ok {
+                    failures.push(format!(
+                        "{} frame {frame}: tshark shows no `{filter}`",
+                        f.display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(checked >= 40, "only {checked} preamble facts checked");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    eprintln!("{checked} preamble facts equal to tshark's");
 }

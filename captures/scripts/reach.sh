@@ -197,6 +197,7 @@ myhostname = partner.test
 mydestination = partner.test
 inet_interfaces = loopback-only
 inet_protocols = ipv4
+maillog_file_prefixes = /tmp
 maillog_file = $d/maillog
 smtpd_tls_security_level = may
 smtpd_tls_cert_file = $T/server-chain.pem
@@ -234,7 +235,6 @@ ssl_cert = <$T/server-chain.pem
 ssl_key = <$T/server.key
 ssl_ca = <$T/partner-cas.pem
 ssl_verify_client_cert = yes
-ssl_max_protocol = TLSv1.2
 auth_mechanisms = plain
 passdb {
   driver = static
@@ -295,8 +295,6 @@ local_enable=YES
 seccomp_sandbox=NO
 secure_chroot_dir=$d/empty
 ssl_enable=YES
-ssl_tlsv1_2=YES
-ssl_tlsv1_3=NO
 rsa_cert_file=$T/server-chain.pem
 rsa_private_key_file=$T/server.key
 require_cert=YES
@@ -311,7 +309,7 @@ EOF
   cap_stop "$out"; stop "$vp"
 }
 
-# ---- LDAP StartTLS: slapd TLSVerifyClient, ldapsearch -ZZ ------------------------------------------------
+# ---- LDAP StartTLS: slapd TLSVerifyClient, ldapsearch -ZZ (GnuTLS: TLS 1.2 through its priority string) ---
 ldap() { # out port
   local out=$1 port=$2 d=$T/slapd
   mkdir -p "$d/db"
@@ -334,7 +332,7 @@ EOF
   wait_port "$port"
   cap_start "$out" "tcp port $port"
   LDAPTLS_CACERT="$T/partner-root.pem" LDAPTLS_CERT="$T/client.pem" LDAPTLS_KEY="$T/client.key" \
-    LDAPTLS_PROTOCOL_MAX=3.3 LDAPTLS_REQCERT=demand \
+    LDAPTLS_CIPHER_SUITE="NORMAL:-VERS-TLS1.3" LDAPTLS_REQCERT=demand \
     timeout 10 ldapsearch -ZZ -x -H "ldap://localhost:$port" -b "" -s base namingContexts >>"$T/clients.log" 2>&1 || true
   cap_stop "$out"; stop "$lp"
 }

@@ -38,7 +38,12 @@ pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
         f.fix = Some("Capture on an interface that sees both directions (or on the client host itself: tcpdump -i any -w file.pcap host <server>).".into());
         out.push(f);
     }
-    if c.tls.client_hello.is_none() {
+    // A refused proxy or STARTTLS request: there was no handshake to miss (rule `upgrade`).
+    let no_tls_began = c
+        .preamble
+        .as_ref()
+        .is_some_and(|p| p.client_tls_frame.is_none() && p.server_tls_frame.is_none());
+    if c.tls.client_hello.is_none() && !no_tls_began {
         let mut f = finding(
             "capture-handshake-missing",
             Severity::Warning,

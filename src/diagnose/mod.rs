@@ -12,6 +12,7 @@ mod server_cert;
 mod server_rejects;
 mod sni_version;
 mod tls13;
+mod upgrade;
 
 #[cfg(test)]
 mod tests;
@@ -37,6 +38,7 @@ type Rule = fn(&Connection, &Context) -> Vec<Finding>;
 
 /// Every rule, most decisive first: the first finding is the one a table shows.
 const RULES: &[Rule] = &[
+    upgrade::check,
     empty_certificate::check,
     server_rejects::check,
     server_cert::check_rejected,

@@ -4,8 +4,8 @@
 //! NO_COLOR). Must not decide anything: every judgement comes from the model and the diagnosis.
 
 use crate::model::{
-    Alert, Analysis, CertInfo, CodePoint, Connection, Finding, Message, OutcomeStatus, Severity,
-    Side, StackVerdict,
+    Alert, Analysis, CertInfo, CodePoint, Connection, Finding, Message, OutcomeStatus, Preamble,
+    Severity, Side, StackVerdict, UpgradeResult,
 };
 use std::io::{self, Write};
 
@@ -229,12 +229,20 @@ fn summary_line(c: &Connection, st: &Style) -> String {
         .first()
         .map(|f| f.code.clone())
         .unwrap_or_default();
+    let via = c
+        .preamble
+        .as_ref()
+        .map(|p| match &p.target {
+            Some(t) => format!(" ({} to {})", p.protocol.label(), term(t)),
+            None => format!(" ({})", p.protocol.label()),
+        })
+        .unwrap_or_default();
     format!(
-        "{} #{:<3} {}  {}  {}  client cert: {}  {}  {}",
+        "{} #{:<3} {}{via}  {}  {}  client cert: {}  {}  {}",
         outcome_mark(c, st),
         c.id,
         c.endpoints_label(),
-        sni,
+        term(&sni),
         version_label(c),
         cert,
         outcome_word(c),
@@ -286,7 +294,9 @@ pub fn write_connection(out: &mut dyn Write, c: &Connection, opts: &TextOptions)
         suite
     )?;
     let dur = last_time(c);
-    let summary = if c.tls.outcome.summary.is_empty() {
+    let summary = if let Some(t) = c.preamble.as_ref().and_then(no_tls_summary) {
+        t
+    } else if c.tls.outcome.summary.is_empty() {
         outcome_word(c)
     } else {
         c.tls.outcome.summary.clone()
@@ -314,6 +324,10 @@ pub fn write_connection(out: &mut dyn Write, c: &Connection, opts: &TextOptions)
         }
     }
 
+    if let Some(p) = &c.preamble {
+        write_preamble(out, c, p, &st)?;
+    }
+
     writeln!(out)?;
     writeln!(
         out,
@@ -326,6 +340,102 @@ pub fn write_connection(out: &mut dyn Write, c: &Connection, opts: &TextOptions)
     writeln!(out)?;
     writeln!(out, "  {}", st.bold("FACTS"))?;
     write_facts(out, c, &st)?;
+    Ok(())
+}
+
+/// Text from the wire made safe for a terminal: control characters (ESC, CR, ...) and other
+/// invisible code points are shown escaped, never interpreted.
+pub fn term(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        if ch.is_control()
+            || matches!(ch, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        {
+            out.extend(ch.escape_unicode());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// The status line for a connection whose preamble never turned into TLS.
+fn no_tls_summary(p: &Preamble) -> Option<String> {
+    if p.client_tls_frame.is_some() || p.server_tls_frame.is_some() {
+        return None;
+    }
+    let reply = p.reply.as_ref().map(|s| term(&s.text));
+    Some(match (p.result, reply) {
+        (UpgradeResult::Refused, Some(r)) => {
+            format!("no TLS: {} refused — {r}", p.protocol.label())
+        }
+        (UpgradeResult::Refused, None) => format!("no TLS: {} refused", p.protocol.label()),
+        (UpgradeResult::Accepted, _) => {
+            format!("no TLS followed the accepted {}", p.protocol.label())
+        }
+        (UpgradeResult::NoAnswer, _) => format!(
+            "no TLS: {} requested, no answer in the capture",
+            p.protocol.label()
+        ),
+    })
+}
+
+/// The plaintext exchange before TLS, above the handshake ladder.
+fn write_preamble(out: &mut dyn Write, c: &Connection, p: &Preamble, st: &Style) -> io::Result<()> {
+    writeln!(out)?;
+    let mut head = p.protocol.label().to_owned();
+    if p.protocol.is_proxy() {
+        head.push_str(&format!(" {}", c.server));
+    }
+    if let Some(t) = &p.target {
+        head.push_str(&format!(" → target {}", term(t)));
+    }
+    if let (Some(a), Some(b)) = (&p.original_client, &p.original_destination) {
+        head.push_str(&format!(" · original client {a} → {b}"));
+    }
+    let result = match (p.result, p.reply_code) {
+        (UpgradeResult::Accepted, Some(code)) => format!("accepted ({code})"),
+        (UpgradeResult::Accepted, None) => "accepted".to_owned(),
+        (UpgradeResult::Refused, Some(code)) => st.red(&format!("refused ({code})")),
+        (UpgradeResult::Refused, None) => st.red("refused"),
+        (UpgradeResult::NoAnswer, _) => st.yellow("no answer seen"),
+    };
+    head.push_str(&format!(" · {result}"));
+    if !p.proxy_authenticate.is_empty() {
+        head.push_str(&format!(
+            " · proxy asks for {}",
+            term(&p.proxy_authenticate.join(", "))
+        ));
+    }
+    match (p.client_tls_frame, p.server_tls_frame) {
+        (Some(cf), Some(sf)) => {
+            head.push_str(&format!(" · TLS from frame {cf} (client), {sf} (server)"))
+        }
+        (Some(cf), None) => head.push_str(&format!(" · TLS from frame {cf} (client only)")),
+        (None, Some(sf)) => head.push_str(&format!(" · TLS from frame {sf} (server only)")),
+        (None, None) => head.push_str(" · no TLS"),
+    }
+    writeln!(out, "  {}   {}", st.bold("BEFORE TLS"), head)?;
+    for s in &p.steps {
+        let arrow = match s.from {
+            Side::Client => "→",
+            Side::Server => "←",
+        };
+        writeln!(
+            out,
+            "  {:>10}  {:>10}  {arrow}  {}",
+            "",
+            format!("frame {}", s.frame),
+            term(&s.text)
+        )?;
+    }
+    if p.steps_omitted > 0 {
+        writeln!(
+            out,
+            "  {:>22}  … {} more plaintext messages",
+            "", p.steps_omitted
+        )?;
+    }
     Ok(())
 }
 

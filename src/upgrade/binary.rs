@@ -332,7 +332,8 @@ pub(super) fn mysql(ctx: &mut Ctx, side: Side, buf: &[u8], frame: u64) -> Parsed
                 .unwrap_or_default();
             let caps = vend
                 .and_then(|e| p.get(e + 14..e + 16))
-                .map(|c| u32::from(u16::from_le_bytes([c[0], c[1]])));
+                .and_then(|c| <[u8; 2]>::try_from(c).ok())
+                .map(|c| u32::from(u16::from_le_bytes(c)));
             let ssl = match caps {
                 Some(c) if c & CLIENT_SSL != 0 => "offers SSL",
                 Some(_) => "does not offer SSL",
@@ -341,7 +342,10 @@ pub(super) fn mysql(ctx: &mut Ctx, side: Side, buf: &[u8], frame: u64) -> Parsed
             ctx.step(side, frame, &format!("greeting: server {version}, {ssl}"));
         }
         (Side::Server, Some(0xff)) => {
-            let code = p.get(1..3).map(|c| u16::from_le_bytes([c[0], c[1]]));
+            let code = p
+                .get(1..3)
+                .and_then(|c| <[u8; 2]>::try_from(c).ok())
+                .map(u16::from_le_bytes);
             let msg = String::from_utf8_lossy(p.get(3..).unwrap_or_default()).into_owned();
             let step = ctx.step(
                 side,
@@ -359,7 +363,8 @@ pub(super) fn mysql(ctx: &mut Ctx, side: Side, buf: &[u8], frame: u64) -> Parsed
         (Side::Client, _) => {
             let caps = p
                 .get(..4)
-                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .and_then(|c| <[u8; 4]>::try_from(c).ok())
+                .map(u32::from_le_bytes)
                 .unwrap_or(0);
             if len == 32 && caps & CLIENT_SSL != 0 {
                 let step = ctx.step(

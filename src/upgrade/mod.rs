@@ -292,12 +292,10 @@ impl Reader {
         match self.mode {
             Mode::Passthrough => return out(side, data, prov),
             Mode::Stopped => return,
-            Mode::Detect if self.inner.is_none() => {
-                // The common case: TLS from the first byte. Nothing is held or copied.
-                if tls_start(data) == Some(true) {
-                    self.mode = Mode::Passthrough;
-                    return out(side, data, prov);
-                }
+            // The common case: TLS from the first byte. Nothing is held or copied.
+            Mode::Detect if self.inner.is_none() && tls_start(data) == Some(true) => {
+                self.mode = Mode::Passthrough;
+                return out(side, data, prov);
             }
             _ => {}
         }
@@ -404,11 +402,9 @@ impl Reader {
             self.mode = Mode::Passthrough;
             // Keep only the facts: the buffers are empty now.
             inner.sides = Default::default();
-        } else if ctx.stop || (c.dead || c.tls) && (s.dead || s.tls) {
-            if !c.tls && !s.tls {
-                self.mode = Mode::Stopped;
-                inner.sides = Default::default();
-            }
+        } else if (ctx.stop || (c.dead || c.tls) && (s.dead || s.tls)) && !c.tls && !s.tls {
+            self.mode = Mode::Stopped;
+            inner.sides = Default::default();
         }
     }
 }
@@ -525,7 +521,7 @@ fn identify(c: &[u8], s: &[u8]) -> Id {
     if matches!(lines, Id::Known(_)) {
         return lines;
     }
-    if binary.iter().any(|i| *i == Id::Need) || lines == Id::Need {
+    if binary.contains(&Id::Need) || lines == Id::Need {
         return Id::Need;
     }
     Id::NotPreamble

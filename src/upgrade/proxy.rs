@@ -70,7 +70,7 @@ fn head_end(b: &[u8]) -> Option<usize> {
     }
 }
 
-fn header<'a>(line: &'a str) -> Option<(&'a str, &'a str)> {
+fn header(line: &str) -> Option<(&str, &str)> {
     let (name, value) = line.split_once(':')?;
     Some((name.trim(), value.trim()))
 }
