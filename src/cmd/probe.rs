@@ -1,12 +1,14 @@
 //! `tlsdiag probe URL`: our own SOAP call with a chosen identity; prints what happened and why.
 
 use anyhow::Context as _;
-use std::io::Write;
+use std::io::{IsTerminal as _, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use tlsdiag::probe::{self, ProbeOptions, ProbeReport};
+use tlsdiag::identity::password::SecretString;
+use tlsdiag::model::http_auth::AuthMode;
+use tlsdiag::probe::{self, auth, ProbeOptions, ProbeReport};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ProbeArgs {
@@ -68,12 +70,131 @@ pub struct ProbeFlags {
     /// left out, as curl assumes). Environment proxy variables are not read: say it here.
     #[arg(long, value_name = "URL")]
     pub proxy: Option<String>,
+    /// HTTP Basic as this user. The password comes from --http-password-file, TLSDIAG_HTTP_PASSWORD
+    /// or a prompt — never the command line — and is sent only over TLS.
+    #[arg(long, value_name = "NAME", conflicts_with = "negotiate")]
+    pub user: Option<String>,
+    /// First line of this file is the HTTP password (Basic, or the Kerberos password of
+    /// --principal); distinct from the keystore's --password-file.
+    #[arg(long, value_name = "FILE")]
+    pub http_password_file: Option<PathBuf>,
+    /// When to send the credentials: with the first request (as JAX-WS and WebSphere do) or only
+    /// after a 401 that asks for the scheme (as curl and browsers do).
+    #[arg(long, value_enum, default_value_t = AuthModeArg::Preemptive)]
+    pub auth_mode: AuthModeArg,
+    /// HTTP Negotiate (SPNEGO/Kerberos) with the ticket cache of `kinit` (KRB5CCNAME or the
+    /// default), or --keytab + --principal, or --principal and its password.
+    #[arg(long)]
+    pub negotiate: bool,
+    /// Service principal to ask a ticket for (default HTTP/<host of the URL>); WebSphere:
+    /// spnegoOutboundSPN.
+    #[arg(long, value_name = "SPN", requires = "negotiate")]
+    pub spn: Option<String>,
+    /// Client principal (user@REALM): with --keytab its key is read there, otherwise its
+    /// password is asked for (--http-password-file, TLSDIAG_HTTP_PASSWORD, prompt).
+    #[arg(long, value_name = "PRINCIPAL", requires = "negotiate")]
+    pub principal: Option<String>,
+    /// Keytab holding the key of --principal (WebSphere: spnegoLoginMechanism keytab + spnegoUPN).
+    #[arg(long, value_name = "FILE", requires = "principal")]
+    pub keytab: Option<PathBuf>,
+    /// Ask for Kerberos delegation (a forwarded TGT for the service; spnegoOutboundDelegate).
+    #[arg(long, requires = "negotiate")]
+    pub delegate: bool,
+    /// Credential lifetime to ask for, in seconds (spnegoOutboundLifeTime); default: as long as
+    /// the KDC allows.
+    #[arg(long, value_name = "SECONDS", requires = "negotiate")]
+    pub lifetime: Option<u64>,
     /// Save our own connection as a pcap (opens in Wireshark; frame numbers match the report).
     #[arg(long, value_name = "FILE.pcap")]
     pub save: Option<PathBuf>,
     /// Write the TLS secrets (SSLKEYLOGFILE format, mode 0600) to decrypt the saved pcap.
     #[arg(long, value_name = "FILE")]
     pub keylog: Option<PathBuf>,
+}
+
+/// `--auth-mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuthModeArg {
+    Preemptive,
+    Challenge,
+}
+
+/// The HTTP password: --http-password-file, else TLSDIAG_HTTP_PASSWORD, else a prompt on a
+/// terminal; never argv.
+fn http_password(f: &ProbeFlags, whose: &str) -> anyhow::Result<SecretString> {
+    if let Some(p) = &f.http_password_file {
+        return tlsdiag::identity::password::read_password_file(p)
+            .with_context(|| format!("cannot read the HTTP password from {}", p.display()));
+    }
+    if let Some(v) = std::env::var_os(auth::HTTP_PASSWORD_ENV) {
+        let v = v
+            .into_string()
+            .map_err(|_| anyhow::anyhow!("{} is not UTF-8", auth::HTTP_PASSWORD_ENV))?;
+        return Ok(SecretString::new(v));
+    }
+    anyhow::ensure!(
+        std::io::stdin().is_terminal(),
+        "no HTTP password for {whose}: give --http-password-file FILE or set {} (it is never read from the command line)",
+        auth::HTTP_PASSWORD_ENV
+    );
+    let p = rpassword::prompt_password(format!("HTTP password for {whose}: "))
+        .context("cannot read the password from the terminal")?;
+    Ok(SecretString::new(p))
+}
+
+/// `--user` / `--negotiate` and their options → the probe's HTTP credentials.
+fn auth_options(url: &str, f: &ProbeFlags) -> anyhow::Result<Option<auth::AuthOptions>> {
+    let mode = match f.auth_mode {
+        AuthModeArg::Preemptive => AuthMode::Preemptive,
+        AuthModeArg::Challenge => AuthMode::Challenge,
+    };
+    if let Some(user) = &f.user {
+        // RFC 7617 §4: the password would cross the network readable.
+        anyhow::ensure!(
+            url.starts_with("https://"),
+            "Basic credentials are only sent over TLS: use an https:// URL (a plain http:// probe without --user shows what the server asks for)"
+        );
+        let password = http_password(f, user)?;
+        return Ok(Some(auth::AuthOptions {
+            mode,
+            method: auth::AuthMethod::Basic {
+                user: user.clone(),
+                password,
+            },
+        }));
+    }
+    if !f.negotiate {
+        anyhow::ensure!(
+            f.http_password_file.is_none(),
+            "--http-password-file needs --user (Basic) or --negotiate --principal"
+        );
+        return Ok(None);
+    }
+    anyhow::ensure!(auth::KERBEROS_BUILT, "{}", auth::KERBEROS_MISSING);
+    let credentials = match (&f.keytab, &f.principal) {
+        (Some(k), Some(p)) => auth::KerberosCredentials::Keytab {
+            keytab: k.clone(),
+            principal: p.clone(),
+        },
+        (None, Some(p)) => auth::KerberosCredentials::Password {
+            principal: p.clone(),
+            password: http_password(f, p)?,
+        },
+        _ => auth::KerberosCredentials::Ccache,
+    };
+    if let Some(k) = &f.keytab {
+        // Fail here, with the path, rather than as a GSSAPI "key table entry not found".
+        std::fs::metadata(k).with_context(|| format!("cannot read keytab {}", k.display()))?;
+    }
+    Ok(Some(auth::AuthOptions {
+        mode,
+        method: auth::AuthMethod::Negotiate(auth::NegotiateOptions {
+            spn: f.spn.clone(),
+            credentials,
+            delegate: f.delegate,
+            lifetime: f.lifetime.filter(|s| *s > 0).map(Duration::from_secs),
+        }),
+    }))
 }
 
 pub fn options(url: &str, f: &ProbeFlags) -> anyhow::Result<ProbeOptions> {
@@ -138,6 +259,7 @@ pub fn options(url: &str, f: &ProbeFlags) -> anyhow::Result<ProbeOptions> {
         headers,
         send_anyway: f.send_anyway,
         proxy: f.proxy.as_deref().map(probe::proxy::parse).transpose()?,
+        auth: auth_options(url, f)?,
     })
 }
 

@@ -6,6 +6,7 @@
 mod capture;
 mod client_abort;
 mod empty_certificate;
+pub mod http_auth;
 mod no_common;
 mod renegotiation;
 mod server_cert;

@@ -7,6 +7,8 @@
 //! Field names here are the public JSON contract (docs/json-schema.md): renaming one is a
 //! schema change and needs a `schema_version` bump and a changelog line.
 
+pub mod http_auth;
+
 use serde::Serialize;
 use std::net::IpAddr;
 

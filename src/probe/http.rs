@@ -38,9 +38,22 @@ pub struct HttpResult {
     pub soap_fault: Option<SoapFault>,
     /// `Location` of a 3xx answer (not followed).
     pub redirect: Option<String>,
+    /// The HTTP authentication exchange when credentials were given (`--user`, `--negotiate`).
+    pub auth: Option<crate::model::http_auth::HttpAuth>,
 }
 
 pub fn request(u: &Url, opts: &ProbeOptions) -> Vec<u8> {
+    request_with(u, opts, None, true).to_vec()
+}
+
+/// The request with an optional `Authorization` value (zeroed with the request bytes on drop)
+/// and `Connection: close` or not (a challenge round keeps the connection for the next request).
+pub fn request_with(
+    u: &Url,
+    opts: &ProbeOptions,
+    authorization: Option<&str>,
+    close: bool,
+) -> zeroize::Zeroizing<Vec<u8>> {
     let body = opts.envelope.clone().unwrap_or_else(|| {
         if opts.soap12 {
             DEFAULT_ENVELOPE_12.to_owned()
@@ -59,15 +72,27 @@ pub fn request(u: &Url, opts: &ProbeOptions) -> Vec<u8> {
         head.push_str(&format!("SOAPAction: \"{action}\"\r\n"));
     }
     head.push_str(&format!(
-        "Content-Length: {}\r\nUser-Agent: tlsdiag/{}\r\nConnection: close\r\n",
+        "Content-Length: {}\r\nUser-Agent: tlsdiag/{}\r\n",
         body.len(),
         env!("CARGO_PKG_VERSION")
     ));
+    if close {
+        head.push_str("Connection: close\r\n");
+    }
     for (k, v) in &opts.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
-    head.push_str("\r\n");
-    let mut out = head.into_bytes();
+    // One allocation, so no copy of the credentials is left behind by a reallocation.
+    let mut out = zeroize::Zeroizing::new(Vec::with_capacity(
+        head.len() + authorization.map_or(0, |a| a.len() + 19) + 2 + body.len(),
+    ));
+    out.extend_from_slice(head.as_bytes());
+    if let Some(a) = authorization {
+        out.extend_from_slice(b"Authorization: ");
+        out.extend_from_slice(a.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"\r\n");
     out.extend_from_slice(body.as_bytes());
     out
 }
@@ -78,7 +103,7 @@ fn host_header(u: &Url) -> String {
     } else {
         u.host.clone()
     };
-    if u.port == 443 {
+    if u.port == if u.tls { 443 } else { 80 } {
         h
     } else {
         format!("{h}:{}", u.port)
@@ -189,6 +214,7 @@ pub fn read_response(
             soap_fault: soap_fault(&text),
             body_preview: preview,
             redirect,
+            auth: None,
         },
         first_byte.unwrap_or(0.0),
     ))
@@ -343,7 +369,7 @@ pub fn challenges(h: &HttpResult) -> Vec<(String, Option<String>)> {
 }
 
 /// Splits a header value at commas outside double quotes (`realm="Orders, EU"` stays whole).
-fn split_unquoted(v: &str) -> Vec<&str> {
+pub(crate) fn split_unquoted(v: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let (mut start, mut quoted, mut escaped) = (0, false, false);
     for (i, ch) in v.char_indices() {
@@ -394,10 +420,10 @@ fn auth_finding(h: &HttpResult) -> Finding {
     };
     let mut fixes = Vec::new();
     if has("basic") {
-        fixes.push("Basic: configure the user and password for this endpoint (JAX-WS: the BindingProvider username/password properties; WebSphere: HTTP basic authentication in the policy set binding); check them with `curl -u USER URL` (curl prompts for the password).");
+        fixes.push("Basic: configure the user and password for this endpoint (JAX-WS: the BindingProvider username/password properties; WebSphere: HTTP basic authentication in the policy set binding); try them with `tlsdiag probe URL --user USER` (password from a prompt, TLSDIAG_HTTP_PASSWORD or --http-password-file).");
     }
     if has("negotiate") {
-        fixes.push("Negotiate: the client needs a Kerberos ticket for the service principal HTTP/<host> (`klist`); call the host by the DNS name its SPN is registered for, not an IP or an alias.");
+        fixes.push("Negotiate: the client needs a Kerberos ticket for the service principal HTTP/<host> (`klist`); call the host by the DNS name its SPN is registered for, not an IP or an alias; try it with `tlsdiag probe URL --negotiate`.");
     }
     if has("ntlm") && !has("negotiate") {
         fixes.push("NTLM: the client must send Windows credentials (JSSE: an Authenticator; or ask for Negotiate/Kerberos).");
@@ -405,7 +431,7 @@ fn auth_finding(h: &HttpResult) -> Finding {
     if named.is_empty() {
         fixes.push("Ask the partner which user the client certificate must map to, or whether this path needs another certificate.");
     } else if fixes.is_empty() {
-        fixes.push("Configure the credentials the named scheme expects for this endpoint; tlsdiag's probe does not authenticate over HTTP yet.");
+        fixes.push("Configure the credentials the named scheme expects for this endpoint (the probe speaks Basic and Negotiate).");
     }
     Finding {
         code: "http-auth-required".into(),

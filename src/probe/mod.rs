@@ -6,6 +6,7 @@
 //! so the evidence frame numbers are those of the pcap `--save` writes.
 //! Must not format output (the report does).
 
+pub mod auth;
 pub mod http;
 pub mod proxy;
 pub mod record;
@@ -72,6 +73,8 @@ pub struct ProbeOptions {
     pub send_anyway: bool,
     /// Reach the server through this HTTP proxy (`CONNECT host:port`).
     pub proxy: Option<proxy::Proxy>,
+    /// HTTP credentials (Basic or Negotiate) and when to send them; `None` = none.
+    pub auth: Option<auth::AuthOptions>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -323,6 +326,7 @@ pub fn run(opts: &ProbeOptions) -> Result<ProbeReport, ProbeError> {
     let mut tls_ms = None;
     let mut http_result = None;
     let mut first_byte_ms = None;
+    let mut http_auth = None;
     loop {
         if !tls.conn.is_handshaking() {
             break;
@@ -342,18 +346,14 @@ pub fn run(opts: &ProbeOptions) -> Result<ProbeReport, ProbeError> {
     }
     if error.is_none() {
         tls_ms = Some(ms(t2.elapsed()));
-        let req = http::request(&u, opts);
-        let t3 = Instant::now();
-        match tls.write_all(&req).and_then(|_| tls.flush()) {
-            Err(e) => error = Some(describe_io_error(&e, "sending the request")),
-            Ok(()) => match http::read_response(&mut tls, &t3, timeout) {
-                Ok((resp, fb)) => {
-                    first_byte_ms = Some(fb);
-                    http_result = Some(resp);
-                }
-                Err(e) => error = Some(describe_io_error(&e, "reading the response")),
-            },
-        }
+        let x = auth::exchange::run(&mut tls, &u, opts, true, timeout);
+        first_byte_ms = x.first_byte_ms;
+        error = x.error;
+        http_auth = x.auth;
+        http_result = x.response.map(|mut h| {
+            h.auth = http_auth.clone();
+            h
+        });
         tls.conn.send_close_notify();
         let _ = tls.conn.complete_io(&mut tls.sock);
     }
@@ -425,11 +425,12 @@ pub fn run(opts: &ProbeOptions) -> Result<ProbeReport, ProbeError> {
     if let Some(f) = decision_finding(&decision, connection.as_ref()) {
         findings.insert(0, f);
     }
-    if let Some(h) = &http_result {
-        if let Some(f) = http::status_finding(h) {
-            findings.push(f);
-        }
-    }
+    findings.extend(auth::findings(
+        http_result.as_ref(),
+        http_auth.as_ref(),
+        true,
+        decision.as_ref().is_some_and(|d| d.sent),
+    ));
     let succeeded = error.is_none() && http_result.is_some();
     Ok(ProbeReport {
         url: opts.url.clone(),
@@ -455,7 +456,7 @@ pub fn run(opts: &ProbeOptions) -> Result<ProbeReport, ProbeError> {
 }
 
 /// The recorded chunks as Ethernet/IP/TCP frames with their real timestamps.
-fn synthesise_pcap(local: SocketAddr, remote: SocketAddr, chunks: &[Chunk]) -> Vec<u8> {
+pub(crate) fn synthesise_pcap(local: SocketAddr, remote: SocketAddr, chunks: &[Chunk]) -> Vec<u8> {
     let mut flow = TcpFlow::new(
         (local.ip(), local.port()),
         (remote.ip(), remote.port()),
@@ -484,7 +485,7 @@ fn synthesise_pcap(local: SocketAddr, remote: SocketAddr, chunks: &[Chunk]) -> V
     w.into_inner()
 }
 
-fn describe_io_error(e: &std::io::Error, doing: &str) -> String {
+pub(crate) fn describe_io_error(e: &std::io::Error, doing: &str) -> String {
     if let Some(inner) = e.get_ref().and_then(|x| x.downcast_ref::<rustls::Error>()) {
         // After the handshake: an alert here ends the connection, not the handshake.
         if let rustls::Error::AlertReceived(a) = inner {

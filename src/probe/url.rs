@@ -1,5 +1,5 @@
-//! The probe's URL: `https://host[:port][/path]` (IPv6 in brackets). Only https: the probe is
-//! about TLS.
+//! The probe's URL: `https://host[:port][/path]` (IPv6 in brackets), or `http://…` to see
+//! what a plain-HTTP endpoint asks for (no TLS, and never any Basic credentials there).
 
 use super::ProbeError;
 
@@ -9,6 +9,8 @@ pub struct Url {
     pub port: u16,
     /// Path and query, starting with `/`.
     pub path: String,
+    /// `https://` (the default) rather than `http://`.
+    pub tls: bool,
 }
 
 pub fn parse(url: &str) -> Result<Url, ProbeError> {
@@ -16,9 +18,11 @@ pub fn parse(url: &str) -> Result<Url, ProbeError> {
         url: url.to_owned(),
         why: why.to_owned(),
     };
-    let rest = url
-        .strip_prefix("https://")
-        .ok_or_else(|| bad("only https:// URLs can be probed"))?;
+    let (rest, tls) = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
+        (Some(r), _) => (r, true),
+        (None, Some(r)) => (r, false),
+        (None, None) => return Err(bad("only https:// (or http://) URLs can be probed")),
+    };
     let (authority, path) = match rest.find('/') {
         Some(i) => rest
             .split_at_checked(i)
@@ -29,11 +33,12 @@ pub fn parse(url: &str) -> Result<Url, ProbeError> {
         .rsplit_once('@')
         .map(|(_, h)| h)
         .unwrap_or(authority);
-    let (host, port) = host_port(authority, 443).map_err(bad)?;
+    let (host, port) = host_port(authority, if tls { 443 } else { 80 }).map_err(bad)?;
     Ok(Url {
         host,
         port,
         path: path.to_owned(),
+        tls,
     })
 }
 

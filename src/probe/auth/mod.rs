@@ -1,0 +1,266 @@
+//! HTTP authentication for the probe, as SOAP clients do it: Basic (RFC 7617) and SPNEGO/
+//! Kerberos `Negotiate` (RFC 4559), sent preemptively (JAX-WS, WebSphere) or after a 401
+//! challenge (curl, browsers), on the one TLS connection the probe records. Owns the options,
+//! the request/response rounds (`exchange.rs`) and the facts they leave
+//! ([`crate::model::http_auth::HttpAuth`]). Must not decide what a failure means — the rules in
+//! `diagnose/http_auth.rs` do — and must never print or store a password or token value: only
+//! the scheme, the token's kind and its length.
+
+pub mod basic;
+pub mod exchange;
+#[cfg(feature = "kerberos")]
+pub mod negotiate;
+pub mod token;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use base64::Engine as _;
+
+use crate::identity::password::SecretString;
+use crate::model::http_auth::{AuthMode, Challenge};
+
+pub use crate::model::http_auth::AuthScheme;
+
+/// Whether this build can do `--negotiate` (cargo feature `kerberos`, which links MIT GSSAPI).
+pub const KERBEROS_BUILT: bool = cfg!(feature = "kerberos");
+
+/// What `--negotiate` says in a build without the feature.
+pub const KERBEROS_MISSING: &str =
+    "built without Kerberos (feature kerberos): --negotiate needs a build with `--features kerberos` and the system's MIT GSSAPI (libgssapi-krb5)";
+
+/// The environment variable that may hold the HTTP password (Basic, or a Kerberos password
+/// login) — distinct from the keystore password's `TLSDIAG_PASSWORD`.
+pub const HTTP_PASSWORD_ENV: &str = "TLSDIAG_HTTP_PASSWORD";
+
+/// HTTP credentials for the probe.
+#[derive(Debug, Clone)]
+pub struct AuthOptions {
+    pub mode: AuthMode,
+    pub method: AuthMethod,
+}
+
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum AuthMethod {
+    Basic {
+        user: String,
+        password: SecretString,
+    },
+    Negotiate(NegotiateOptions),
+}
+
+impl AuthMethod {
+    pub fn scheme(&self) -> AuthScheme {
+        match self {
+            AuthMethod::Basic { .. } => AuthScheme::Basic,
+            AuthMethod::Negotiate(_) => AuthScheme::Negotiate,
+        }
+    }
+}
+
+/// `--negotiate` and its options (the WebSphere `spnego*` properties: docs/http-auth.md).
+#[derive(Debug, Clone, Default)]
+pub struct NegotiateOptions {
+    /// `--spn`: the service principal; default `HTTP/<host of the URL>`.
+    pub spn: Option<String>,
+    pub credentials: KerberosCredentials,
+    /// `--delegate`: ask for delegation (a forwarded TGT for the service).
+    pub delegate: bool,
+    /// `--lifetime`: credential lifetime to ask for; `None` = as long as possible.
+    pub lifetime: Option<Duration>,
+}
+
+impl NegotiateOptions {
+    /// The SPN to ask a ticket for.
+    pub fn spn_for(&self, host: &str) -> String {
+        self.spn
+            .clone()
+            .unwrap_or_else(|| format!("HTTP/{}", host.to_ascii_lowercase()))
+    }
+}
+
+/// Where the Kerberos credentials come from.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub enum KerberosCredentials {
+    /// The credential cache made by `kinit` (KRB5CCNAME or the default).
+    #[default]
+    Ccache,
+    /// A keytab holding the principal's key (`--keytab F --principal P`).
+    Keytab { keytab: PathBuf, principal: String },
+    /// A principal and its password: a TGT is requested from the KDC.
+    Password {
+        principal: String,
+        password: SecretString,
+    },
+}
+
+/// The challenges of an answer's `WWW-Authenticate` headers with token lengths and kinds —
+/// never the token itself. A header may hold several challenges separated by commas.
+pub fn challenges(headers: &[(String, String)]) -> Vec<Challenge> {
+    let mut out: Vec<Challenge> = Vec::new();
+    for (_, v) in headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("www-authenticate"))
+    {
+        for piece in super::http::split_unquoted(v) {
+            let piece = piece.trim();
+            let mut words = piece.splitn(2, ' ');
+            let first = words.next().unwrap_or_default();
+            let rest = words.next().unwrap_or_default().trim();
+            if !first.is_empty() && !first.contains('=') {
+                let token = (!rest.is_empty() && !rest.contains(' ') && !is_param(rest))
+                    .then(|| decode_token(rest))
+                    .flatten();
+                out.push(Challenge {
+                    scheme: first.to_owned(),
+                    realm: None,
+                    token_len: token.as_ref().map(Vec::len),
+                    token_kind: token.as_deref().map(|t| token::kind(t).to_owned()),
+                });
+            }
+            let realm = piece
+                .split_once("realm=")
+                .map(|(_, r)| r.trim().trim_matches('"').to_owned());
+            if let (Some(r), Some(last)) = (realm, out.last_mut()) {
+                last.realm.get_or_insert(r);
+            }
+            if out.len() >= 8 {
+                return out;
+            }
+        }
+    }
+    out
+}
+
+/// `name=value` (an auth-param), as opposed to a token68 that may end in `=` padding.
+fn is_param(s: &str) -> bool {
+    s.trim_end_matches('=').contains('=')
+}
+
+/// A base64 token68 (RFC 7235 §2.1), bounded to 64 KiB.
+fn decode_token(s: &str) -> Option<Vec<u8>> {
+    if s.len() > 96 * 1024 {
+        return None;
+    }
+    base64::engine::general_purpose::STANDARD.decode(s).ok()
+}
+
+/// The Negotiate token of an answer, decoded (the mutual-authentication token of a 200).
+pub(crate) fn negotiate_token(headers: &[(String, String)]) -> Option<Vec<u8>> {
+    headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("www-authenticate"))
+        .flat_map(|(_, v)| super::http::split_unquoted(v))
+        .find_map(|piece| {
+            let (scheme, rest) = piece.trim().split_once(' ')?;
+            scheme
+                .eq_ignore_ascii_case("negotiate")
+                .then(|| decode_token(rest.trim()))
+                .flatten()
+        })
+}
+
+/// Replaces credential-bearing header values of an answer before it is kept: Negotiate/NTLM
+/// tokens become `<token: N bytes>`, cookie values (WebSphere's LtpaToken2 and other session
+/// cookies are bearer credentials) `<N bytes>`.
+pub fn redact_headers(headers: &mut [(String, String)]) {
+    for (k, v) in headers.iter_mut() {
+        if k.eq_ignore_ascii_case("www-authenticate") || k.eq_ignore_ascii_case("authorization") {
+            let redacted: Vec<String> = super::http::split_unquoted(v)
+                .into_iter()
+                .map(|piece| {
+                    let piece = piece.trim();
+                    match piece.split_once(' ') {
+                        Some((scheme, rest))
+                            if !scheme.contains('=')
+                                && !rest.trim().contains(' ')
+                                && !is_param(rest.trim()) =>
+                        {
+                            format!("{scheme} <token: {} bytes>", token_len(rest.trim()))
+                        }
+                        _ => piece.to_owned(),
+                    }
+                })
+                .collect();
+            *v = redacted.join(", ");
+        } else if k.eq_ignore_ascii_case("set-cookie") {
+            let (pair, attrs) = v.split_once(';').unwrap_or((v.as_str(), ""));
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let mut r = format!("{}=<{} bytes>", name.trim(), value.trim().len());
+            if !attrs.is_empty() {
+                r.push(';');
+                r.push_str(attrs);
+            }
+            *v = r;
+        }
+    }
+}
+
+/// An HTTP `Date` (IMF-fixdate, RFC 9110 §5.6.7: `Sun, 06 Nov 1994 08:49:37 GMT`) as Unix
+/// seconds; the obsolete forms are not accepted (null then, as for no Date at all).
+pub(crate) fn http_date_unix(v: &str) -> Option<i64> {
+    let mut w = v.split_whitespace();
+    let _weekday = w.next()?.strip_suffix(',')?;
+    let day: i64 = w.next()?.parse().ok()?;
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let mon = w.next()?;
+    let month = i64::try_from(MONTHS.iter().position(|m| *m == mon)? + 1).ok()?;
+    let year: i64 = w.next()?.parse().ok()?;
+    let mut hms = w.next()?.split(':').map(|x| x.parse::<i64>().ok());
+    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+    if w.next()? != "GMT" || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm), proleptic Gregorian.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + h * 3_600 + m * 60 + s)
+}
+
+fn token_len(b64: &str) -> usize {
+    decode_token(b64).map(|t| t.len()).unwrap_or(b64.len())
+}
+
+/// The probe's HTTP findings: the authentication rules (diagnose/http_auth.rs) over this
+/// exchange, then the generic status finding unless a rule already explains a 401/403.
+pub(crate) fn findings(
+    h: Option<&super::http::HttpResult>,
+    a: Option<&crate::model::http_auth::HttpAuth>,
+    over_tls: bool,
+    client_certificate_sent: bool,
+) -> Vec<crate::model::Finding> {
+    let final_challenges = match a.and_then(|a| a.attempts.last()) {
+        Some(t) => t.challenges.clone(),
+        None => h.map(|h| challenges(&h.headers)).unwrap_or_default(),
+    };
+    let view = crate::diagnose::http_auth::HttpAuthView {
+        over_tls,
+        client_certificate_accepted: client_certificate_sent && h.is_some(),
+        status: h.map(|h| h.status),
+        challenges: &final_challenges,
+        auth: a,
+    };
+    let mut out = crate::diagnose::http_auth::check(&view);
+    if let Some(h) = h {
+        let explained = matches!(h.status, 401 | 403)
+            && out
+                .iter()
+                .any(|f| f.severity == crate::model::Severity::Error);
+        if !explained {
+            out.extend(super::http::status_finding(h));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
