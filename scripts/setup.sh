@@ -10,6 +10,11 @@ set -eu
 pkgs="libpcap-dev pkg-config tshark openssl tmux tcpdump iproute2 curl"
 # tests/inputs.rs: compressed captures made with the real tools (gzip is always there)
 pkgs="$pkgs xz-utils zstd"
+# build: the default `kerberos` feature links MIT GSSAPI through libgssapi (bindgen needs libclang)
+pkgs="$pkgs libkrb5-dev libclang-dev"
+# tests/auth.rs: a throwaway MIT realm (krb5kdc, kadmin.local, kinit), a python3-gssapi SOAP server
+# demanding Negotiate, and libfaketime for the clock-skew case
+pkgs="$pkgs krb5-kdc krb5-admin-server krb5-user python3-gssapi faketime"
 if [ "${TLSDIAG_SETUP_JAVA:-0}" = 1 ]; then pkgs="$pkgs default-jdk-headless"; fi
 # tests: Java's X500Principal.getName() held against our DN text (tests/x509_names.rs runs a JDK source file)
 pkgs="$pkgs default-jdk-headless"

@@ -608,7 +608,7 @@ fn http_auth_redirect_and_error_answers_are_findings() {
             ),
             "http-auth-required",
             401,
-            vec!["Basic (realm \"orders\")", "curl -u USER"],
+            vec!["Basic (realm \"orders\")", "tlsdiag probe URL --user USER"],
         ),
         (
             // What IIS with Windows authentication sends: two challenges, two headers.
@@ -624,10 +624,15 @@ fn http_auth_redirect_and_error_answers_are_findings() {
             ],
         ),
         (
+            // The client certificate was accepted by TLS: a bare 403 is the certificate-to-user
+            // mapping (diagnose/http_auth.rs), said once instead of the generic finding.
             Answer::Status("403 Forbidden", ""),
-            "http-auth-required",
+            "http-auth-after-client-certificate",
             403,
-            vec!["without asking for HTTP credentials", "mapped"],
+            vec![
+                "not mapped to a user",
+                "WebSphere certificate-to-user mapping",
+            ],
         ),
         (
             Answer::Status("302 Found", "Location: https://partner.test/login\r\n"),
@@ -876,6 +881,7 @@ fn www_authenticate_challenges_are_parsed_with_quotes() {
         body_preview: String::new(),
         soap_fault: None,
         redirect: None,
+        auth: None,
     };
     assert_eq!(
         tlsdiag::probe::http::challenges(&h),

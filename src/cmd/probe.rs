@@ -271,6 +271,12 @@ pub fn execute(url: &str, f: &ProbeFlags) -> anyhow::Result<ProbeReport> {
         std::fs::write(p, &report.pcap).with_context(|| format!("cannot write {}", p.display()))?;
     }
     if let Some(p) = &f.keylog {
+        if f.user.is_some() || f.negotiate {
+            eprintln!(
+                "tlsdiag: note: {} decrypts the saved call, HTTP credentials included; keep it as private as the password",
+                p.display()
+            );
+        }
         report
             .write_keylog(p)
             .with_context(|| format!("cannot write {}", p.display()))?;

@@ -266,7 +266,7 @@ fn credentials_refused(v: &HttpAuthView, a: &HttpAuth) -> Option<Finding> {
                     a.user.as_deref().unwrap_or("the user")
                 ),
             );
-            f.fix = Some("Check the user name and password for this endpoint (they are case-sensitive; the realm below says which user store the server checks), and that the account is not locked or expired.".into());
+            f.fix = Some("Check the user name and password for this endpoint (they are case-sensitive; the realm of the challenge names the user store the server checks), and that the account is not locked or expired.".into());
             f
         }
     };
@@ -360,10 +360,18 @@ fn certificate_not_mapped(v: &HttpAuthView) -> Option<Finding> {
         // Credentials were sent and refused: credentials_refused names that.
         return None;
     }
+    let message = if v.challenges.is_empty() {
+        format!("TLS accepted our client certificate, but the service answered HTTP {status}: the certificate is not mapped to a user allowed to call it.")
+    } else {
+        format!(
+            "TLS accepted our client certificate, but the service answered HTTP {status} asking for {}: the certificate is not mapped to a user, or this path wants HTTP credentials as well.",
+            offered_list(v.challenges)
+        )
+    };
     let mut f = finding(
         "http-auth-after-client-certificate",
         Severity::Error,
-        format!("TLS accepted our client certificate, but the service answered HTTP {status}: the certificate is not mapped to a user allowed to call it."),
+        message,
     );
     f.evidence = std::iter::once(ev(None, "HTTP status", status.to_string()))
         .chain(

@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod http;
+mod plain;
 pub mod proxy;
 pub mod record;
 pub mod resolver;
@@ -253,6 +254,15 @@ pub fn run(opts: &ProbeOptions) -> Result<ProbeReport, ProbeError> {
         }
         None => None,
     };
+    if !u.tls {
+        let timings = Timings {
+            dns_ms,
+            connect_ms,
+            proxy_connect_ms,
+            ..Default::default()
+        };
+        return Ok(plain::run(opts, &u, tcp, addr, started, timeout, timings));
+    }
     let local = tcp.local_addr().unwrap_or(addr);
 
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -431,6 +441,8 @@ pub fn run(opts: &ProbeOptions) -> Result<ProbeReport, ProbeError> {
         true,
         decision.as_ref().is_some_and(|d| d.sent),
     ));
+    // Errors first, as the connection's diagnosis orders them: the first finding is the answer.
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let succeeded = error.is_none() && http_result.is_some();
     Ok(ProbeReport {
         url: opts.url.clone(),

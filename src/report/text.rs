@@ -1053,6 +1053,10 @@ pub fn write_probe(
             write_finding(out, f, opts, &st)?;
         }
     }
+    if let Some(a) = r.http.as_ref().and_then(|h| h.auth.as_ref()) {
+        writeln!(out)?;
+        write_http_auth(out, a, &st)?;
+    }
     if let Some(h) = &r.http {
         writeln!(out)?;
         writeln!(
@@ -1064,7 +1068,7 @@ pub fn write_probe(
             h.body_bytes
         )?;
         for (k, v) in &h.headers {
-            writeln!(out, "    {k}: {v}")?;
+            writeln!(out, "    {}: {}", term_safe(k), term_safe(v))?;
         }
         if let Some(f) = &h.soap_fault {
             writeln!(
@@ -1089,6 +1093,118 @@ pub fn write_probe(
         let mut c = c.clone();
         c.diagnosis.clear();
         write_connection(out, &c, opts)?;
+    }
+    Ok(())
+}
+
+/// Text from a server or a file, with control characters (ESC, CR, BEL …) shown as escapes so
+/// it cannot move the cursor or retitle the terminal.
+fn term_safe(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            let esc: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            esc
+        })
+        .collect()
+}
+
+/// The AUTH block of a probe: how the credentials went, each request, the Kerberos facts.
+fn write_http_auth(
+    out: &mut dyn Write,
+    a: &crate::model::http_auth::HttpAuth,
+    st: &Style,
+) -> io::Result<()> {
+    use crate::model::http_auth::{CredentialSource, MutualAuth};
+    writeln!(out, "  {}   {}", st.bold("AUTH"), term_safe(&a.summary))?;
+    for t in &a.attempts {
+        let sent = match &t.sent {
+            Some(c) => format!(
+                "Authorization: {} ({}, {} bytes)",
+                c.scheme.header_name(),
+                c.token_kind,
+                c.token_len
+            ),
+            None => "no Authorization".to_owned(),
+        };
+        let status = t
+            .status
+            .map(|s| format!("HTTP {s}"))
+            .unwrap_or_else(|| "no answer".into());
+        let challenges: Vec<String> = t
+            .challenges
+            .iter()
+            .map(|c| {
+                let mut s = term_safe(&c.scheme);
+                if let Some(r) = &c.realm {
+                    s.push_str(&format!(" realm=\"{}\"", term_safe(r)));
+                }
+                if let (Some(n), Some(k)) = (c.token_len, &c.token_kind) {
+                    s.push_str(&format!(" <{k} token, {n} bytes>"));
+                }
+                s
+            })
+            .collect();
+        writeln!(
+            out,
+            "    #{} {sent} → {status}{}",
+            t.request,
+            if challenges.is_empty() {
+                String::new()
+            } else {
+                format!(" · WWW-Authenticate: {}", challenges.join(", "))
+            }
+        )?;
+        if let Some(n) = &t.note {
+            writeln!(out, "       {}", st.dim(&term_safe(n)))?;
+        }
+    }
+    if let Some(k) = &a.kerberos {
+        let source = match k.credential_source {
+            CredentialSource::Ccache => "the credential cache",
+            CredentialSource::Keytab => "a keytab",
+            _ => "a password",
+        };
+        let mutual = match k.mutual_auth {
+            MutualAuth::Verified => "mutual authentication verified",
+            MutualAuth::NotSent => "no mutual-authentication token from the server",
+            MutualAuth::Failed => "mutual authentication FAILED",
+            _ => "mutual authentication not reached",
+        };
+        let mut line = format!(
+            "    Kerberos: {} from {source} → {} · {mutual}",
+            term_safe(k.client_principal.as_deref().unwrap_or("?")),
+            term_safe(&k.spn)
+        );
+        if k.delegation_requested {
+            line.push_str(match k.delegation_granted {
+                Some(true) => " · delegation granted",
+                Some(false) => " · delegation requested, not granted",
+                None => " · delegation requested",
+            });
+        }
+        if let Some(l) = k.credential_lifetime_s {
+            line.push_str(&format!(" · credentials valid {l} s"));
+        }
+        writeln!(out, "{line}")?;
+        if let Some(f) = &k.failure {
+            writeln!(
+                out,
+                "    GSSAPI: {} ({}) [minor {}]",
+                term_safe(&f.major_text),
+                term_safe(&f.minor_text),
+                f.minor
+            )?;
+        }
+    }
+    if let Some(o) = a.server_clock_offset_s.filter(|o| o.unsigned_abs() > 60) {
+        writeln!(
+            out,
+            "    server clock (HTTP Date) differs from ours by {o} s"
+        )?;
     }
     Ok(())
 }

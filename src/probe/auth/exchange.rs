@@ -343,7 +343,7 @@ impl Negotiator {
                         .as_ref()
                         .map(|f| f.minor_text.clone())
                         .unwrap_or_default();
-                    self.facts = Some(facts);
+                    self.facts = Some(*facts);
                     Err(why)
                 }
             }

@@ -251,7 +251,10 @@ pub(crate) fn findings(
     };
     let mut out = crate::diagnose::http_auth::check(&view);
     if let Some(h) = h {
+        // With credentials tried, or without any challenge, the rules say all there is; a
+        // challenge the probe was not asked to answer keeps its per-scheme advice.
         let explained = matches!(h.status, 401 | 403)
+            && (a.is_some() || final_challenges.is_empty())
             && out
                 .iter()
                 .any(|f| f.severity == crate::model::Severity::Error);

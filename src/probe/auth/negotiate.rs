@@ -36,7 +36,7 @@ impl std::fmt::Debug for Session {
 }
 
 /// Builds the first SPNEGO token for `spn`. On failure the facts carry the typed cause.
-pub fn start(o: &NegotiateOptions, spn: &str) -> Result<(Session, Vec<u8>), KerberosFacts> {
+pub fn start(o: &NegotiateOptions, spn: &str) -> Result<(Session, Vec<u8>), Box<KerberosFacts>> {
     let mut facts = KerberosFacts {
         credential_source: match o.credentials {
             KerberosCredentials::Ccache => CredentialSource::Ccache,
@@ -54,19 +54,31 @@ pub fn start(o: &NegotiateOptions, spn: &str) -> Result<(Session, Vec<u8>), Kerb
     };
     let fail = |mut facts: KerberosFacts, stage, e: GssError| {
         facts.failure = Some(failure(stage, &e));
-        facts
+        Box::new(facts)
     };
-    // A keytab is found through the environment for the whole of the acquisition.
-    let _env = match &o.credentials {
-        KerberosCredentials::Keytab { keytab, principal } => Some(EnvGuard::set(&[
-            ("KRB5_CLIENT_KTNAME", format!("FILE:{}", keytab.display())),
-            (
-                "KRB5CCNAME",
-                format!("MEMORY:tlsdiag-{}-{}", std::process::id(), principal),
-            ),
-        ])),
-        _ => None,
+    // A keytab and a lifetime are handed to MIT through the environment for the whole of the
+    // acquisition (see EnvGuard).
+    let mut vars = Vec::new();
+    if let KerberosCredentials::Keytab { keytab, principal } = &o.credentials {
+        vars.push(("KRB5_CLIENT_KTNAME", format!("FILE:{}", keytab.display())));
+        vars.push((
+            "KRB5CCNAME",
+            format!("MEMORY:tlsdiag-{}-{}", std::process::id(), principal),
+        ));
+    }
+    // MIT ignores gss_acquire_cred's time_req for a new TGT; it takes the lifetime of a
+    // password or keytab login from krb5.conf `ticket_lifetime`. A small profile put in front
+    // of the user's (KRB5_CONFIG is a list; the first file wins) asks for it. A kinit cache
+    // keeps the lifetime kinit asked for (`kinit -l`).
+    let lifetime_profile = match (&o.credentials, o.lifetime) {
+        (KerberosCredentials::Ccache, _) | (_, None) => None,
+        (_, Some(l)) => LifetimeProfile::write(l.as_secs()),
     };
+    if let Some(lp) = &lifetime_profile {
+        let base = std::env::var("KRB5_CONFIG").unwrap_or_else(|_| "/etc/krb5.conf".to_owned());
+        vars.push(("KRB5_CONFIG", format!("{}:{base}", lp.path.display())));
+    }
+    let _env = EnvGuard::set(&vars);
     let mut flags = CtxFlags::GSS_C_MUTUAL_FLAG;
     if o.delegate {
         flags |= CtxFlags::GSS_C_DELEG_FLAG;
@@ -172,6 +184,36 @@ fn acquire(o: &NegotiateOptions, mech: libgssapi::oid::Oid<'static>) -> Result<C
                 Some(&mechs),
             )
         }
+    }
+}
+
+/// A temporary krb5.conf fragment with `ticket_lifetime`, removed on drop.
+struct LifetimeProfile {
+    path: std::path::PathBuf,
+}
+
+impl LifetimeProfile {
+    fn write(secs: u64) -> Option<LifetimeProfile> {
+        use std::io::Write as _;
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!(
+            "tlsdiag-krb5-lifetime-{}-{n}.conf",
+            std::process::id()
+        ));
+        let mut o = std::fs::OpenOptions::new();
+        o.write(true).create_new(true);
+        let mut f = o.open(&path).ok()?;
+        let guard = LifetimeProfile { path };
+        f.write_all(format!("[libdefaults]\n  ticket_lifetime = {secs}s\n").as_bytes())
+            .ok()?;
+        Some(guard)
+    }
+}
+
+impl Drop for LifetimeProfile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
     }
 }
 
