@@ -549,6 +549,20 @@ fn kerberos_failures_are_named_by_their_finding() {
         "KDC has no support for encryption type",
     );
 
+    // A server that accepts the ticket but sends no token back: not verified, said so.
+    let silent = server(Some(&lab), &["--auth", "negotiate", "--no-mutual-token"]);
+    let p = json(
+        &format!("https://localhost:{}/soap", silent.port),
+        &["--negotiate"],
+        &kenv(&lab, &cc),
+    );
+    assert_eq!(p["http"]["status"], 200);
+    assert_eq!(p["http"]["auth"]["kerberos"]["mutual_auth"], "not_sent");
+    assert_eq!(
+        codes(&p).first().map(String::as_str),
+        Some("http-negotiate-no-mutual-auth")
+    );
+
     // KDC unreachable (krb5.conf names a port nothing listens on).
     let mut env = kenv(&lab, &nowhere);
     env[0].1 = lab.path("krb5-unreachable.conf").display().to_string();

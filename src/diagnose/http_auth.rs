@@ -383,3 +383,7 @@ fn certificate_not_mapped(v: &HttpAuthView) -> Option<Finding> {
     f.fix = Some("Ask the partner to map the certificate's subject (or the certificate itself) to the user the service authorises: WebSphere certificate-to-user mapping (certificate filter of the user registry; 'CWSCJ' / 'SECJ' messages in SystemOut.log), IIS client-certificate mapping (one-to-one or many-to-one), Tomcat/Spring X.509 principal extraction.".into());
     Some(f)
 }
+
+#[cfg(test)]
+#[path = "http_auth_tests.rs"]
+mod tests;
