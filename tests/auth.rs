@@ -521,13 +521,26 @@ fn kerberos_failures_are_named_by_their_finding() {
     );
     check(&p, "kerberos-preauth-failed", "Preauthentication failed");
 
-    // No credentials at all: no ccache.
-    let p = json(&url, &["--negotiate"], &kenv(&lab, &nowhere));
-    check(
-        &p,
-        "kerberos-no-credentials",
-        "No credentials were supplied, or the credentials were unavailable or inaccessible",
-    );
+    // No credentials at all: no ccache. On challenge too: the 401 Negotiate is answered with
+    // nothing, so no second request goes out.
+    for mode in ["preemptive", "challenge"] {
+        let p = json(
+            &url,
+            &["--negotiate", "--auth-mode", mode],
+            &kenv(&lab, &nowhere),
+        );
+        check(
+            &p,
+            "kerberos-no-credentials",
+            "No credentials were supplied, or the credentials were unavailable or inaccessible",
+        );
+        let t = p["http"]["auth"]["attempts"].as_array().unwrap();
+        assert_eq!(t.len(), 1, "{mode}: {t:?}");
+        assert!(t[0]["note"]
+            .as_str()
+            .unwrap()
+            .starts_with("no Negotiate token"));
+    }
 
     // Enctype mismatch: the client permits only camellia, the KDC holds AES keys.
     let mut env = kenv(&lab, &nowhere);

@@ -117,6 +117,14 @@ pub fn run<S: Read + Write>(
                 }
             }
         };
+        if n > 1 && header.is_none() {
+            // The challenge was answered with nothing to send (no Kerberos ticket): no second
+            // request; the first answer stands.
+            if let Some(last) = auth.attempts.last_mut() {
+                last.note = note;
+            }
+            break;
+        }
         let credential_sent = header.is_some();
         // Nothing follows a request that carried (or failed to make) the credentials.
         let close = send_now;
