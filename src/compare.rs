@@ -3,7 +3,7 @@
 //! explains why one failed and the other did not, taken from the diagnosis where possible.
 //! Pure: formats nothing (report/text.rs renders it).
 
-use crate::model::{CodePoint, Connection, OutcomeStatus};
+use crate::model::{ClientCert, CodePoint, Connection, Fact, OutcomeStatus};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -62,8 +62,8 @@ fn outcome(c: &Connection) -> String {
         OutcomeStatus::Incomplete => "? incomplete".into(),
         OutcomeStatus::Failed => format!(
             "✗ {}{}",
-            o.alert_description
-                .clone()
+            o.alert
+                .map(|a| a.label().into_owned())
                 .unwrap_or_else(|| "failed".into()),
             o.alert_from
                 .map(|s| format!(" ({})", s.as_str()))
@@ -73,9 +73,9 @@ fn outcome(c: &Connection) -> String {
 }
 
 fn client_cert(c: &Connection) -> String {
-    match (&c.tls.client_certificate, &c.tls.certificate_request) {
-        (Some(cc), _) if cc.count == 0 => "⚠ none (length 0)".into(),
-        (Some(cc), _) => {
+    match c.tls.client_certificate_fact() {
+        Fact::Known(ClientCert::Empty(_)) => "⚠ none (length 0)".into(),
+        Fact::Known(ClientCert::Sent(cc)) => {
             let leaf = cc
                 .chain
                 .first()
@@ -86,8 +86,8 @@ fn client_cert(c: &Connection) -> String {
                 cc.count, cc.certificates_length
             )
         }
-        (None, Some(_)) => "requested, none seen".into(),
-        (None, None) => "not requested".into(),
+        _ if c.tls.certificate_request.is_some() => "requested, none seen".into(),
+        _ => "not requested".into(),
     }
 }
 
@@ -231,7 +231,14 @@ pub fn compare(
             c.tls
                 .alerts
                 .iter()
-                .map(|a| format!("{} {} {}", a.from.as_str(), a.level, a.description))
+                .map(|a| {
+                    format!(
+                        "{} {} {}",
+                        a.from.as_str(),
+                        a.level_label(),
+                        a.description_label()
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("; ")
         }
@@ -264,12 +271,12 @@ fn decide(l: &Connection, ll: &str, r: &Connection, rl: &str, rows: &mut [Row]) 
         (l, ll, r, rl)
     };
     let sent = |c: &Connection| {
-        c.tls
-            .client_certificate
-            .as_ref()
-            .is_some_and(|cc| cc.count > 0)
+        matches!(
+            c.tls.client_certificate_fact(),
+            Fact::Known(ClientCert::Sent(_))
+        )
     };
-    let requested = |c: &Connection| c.tls.certificate_request.is_some();
+    let requested = |c: &Connection| c.tls.certificate_request_fact().is_known();
     let code = bad
         .diagnosis
         .first()

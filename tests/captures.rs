@@ -4,7 +4,10 @@
 
 use std::path::PathBuf;
 use tlsdiag::analyze::{analyze_path, AnalyzeOptions};
-use tlsdiag::model::{Analysis, Connection, OutcomeStatus, Side};
+use tlsdiag::model::{
+    AlertDescription, AlertLevel, Analysis, ClientCert, Confidence, Connection, Fact,
+    HandshakeType, InferenceClaim, MessageKind, OutcomeStatus, Reveal, Side, UnknownReason,
+};
 
 fn cap(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -67,8 +70,13 @@ fn assert_seed(c: &Connection) {
     assert_eq!((cc.count, cc.certificates_length), (0, 0));
     let a = &c.tls.alerts[0];
     assert_eq!(
-        (a.from, a.level.as_str(), a.description.as_str(), a.code),
-        (Side::Server, "fatal", "handshake_failure", Some(40))
+        (a.from, a.level(), a.description(), a.code()),
+        (
+            Side::Server,
+            Some(AlertLevel::FATAL),
+            Some(AlertDescription::HANDSHAKE_FAILURE),
+            Some(40)
+        )
     );
     assert!(a.frame > cc.frame);
     assert_eq!(c.tls.outcome.status, OutcomeStatus::Failed);
@@ -168,7 +176,7 @@ fn tls13_without_keys_is_encrypted_and_inferred() {
 fn no_shared_cipher_fails_right_after_client_hello() {
     let c = only("no-shared-cipher.pcap");
     assert!(c.tls.server_hello.is_none());
-    assert_eq!(c.tls.alerts[0].code, Some(40));
+    assert_eq!(c.tls.alerts[0].code(), Some(40));
     assert_eq!(c.tls.alerts[0].from, Side::Server);
     assert_eq!(codes(&c), ["no-common-parameters"]);
 }
@@ -178,8 +186,8 @@ fn client_that_does_not_trust_the_server_sends_the_alert() {
     let c = only("client-untrusts-server.pcap");
     let a = &c.tls.alerts[0];
     assert_eq!(
-        (a.from, a.description.as_str()),
-        (Side::Client, "certificate_unknown")
+        (a.from, a.description()),
+        (Side::Client, Some(AlertDescription::CERTIFICATE_UNKNOWN))
     );
     assert_eq!(codes(&c)[0], "client-rejected-server-certificate");
     assert!(c.diagnosis[0]
@@ -198,7 +206,7 @@ fn server_that_does_not_trust_the_client_issuer() {
         "CN=Other Root CA,O=Other Trust Services,C=US"
     );
     assert_eq!(
-        (c.tls.alerts[0].from, c.tls.alerts[0].code),
+        (c.tls.alerts[0].from, c.tls.alerts[0].code()),
         (Side::Server, Some(48))
     );
     assert_eq!(codes(&c)[0], "server-rejected-client-certificate");
@@ -244,7 +252,7 @@ fn reordered_and_duplicated_segments_decode_like_the_original() {
         c.tls
             .messages
             .iter()
-            .map(|m| (m.from, m.name.clone(), m.detail.clone()))
+            .map(|m| (m.from, m.kind, m.detail.clone()))
             .collect::<Vec<_>>()
     };
     assert_eq!(names(&a), names(&b));
@@ -377,7 +385,10 @@ fn rule_empty_ca_list_means_no_key_loaded() {
 #[test]
 fn rule_client_certificate_expired() {
     let c = only("rule-client-cert-expired.pcap");
-    assert_eq!(c.tls.alerts[0].description, "certificate_expired");
+    assert_eq!(
+        c.tls.alerts[0].description(),
+        Some(AlertDescription::CERTIFICATE_EXPIRED)
+    );
     assert_eq!(codes(&c)[0], "client-certificate-expired");
 }
 
@@ -394,7 +405,7 @@ fn rule_hostname_mismatch_and_server_expired() {
     );
     let e = only("rule-server-cert-expired.pcap");
     assert_eq!(
-        (e.tls.alerts[0].from, e.tls.alerts[0].code),
+        (e.tls.alerts[0].from, e.tls.alerts[0].code()),
         (Side::Client, Some(45))
     );
     assert!(codes(&e).contains(&"server-certificate-expired"));
@@ -404,7 +415,7 @@ fn rule_hostname_mismatch_and_server_expired() {
 fn rule_jsse_aborts_itself_without_a_common_signature_algorithm() {
     let c = only("rule-jsse-no-sigalg.pcap");
     assert_eq!(
-        (c.tls.alerts[0].from, c.tls.alerts[0].code),
+        (c.tls.alerts[0].from, c.tls.alerts[0].code()),
         (Side::Client, Some(40))
     );
     assert!(c.tls.client_certificate.is_none());
@@ -418,7 +429,7 @@ fn rule_protocol_version_unrecognized_name_and_missing_sni() {
         "protocol-version-mismatch"
     );
     let u = only("rule-unrecognized-name.pcap");
-    assert_eq!(u.tls.alerts[0].code, Some(112));
+    assert_eq!(u.tls.alerts[0].code(), Some(112));
     assert_eq!(codes(&u)[0], "unrecognized-name");
     let n = only("rule-no-sni.pcap");
     assert!(n.tls.client_hello.as_ref().unwrap().sni.is_none());
@@ -456,7 +467,7 @@ fn assert_both_close_notify_decrypted(c: &Connection, pcap: &str) {
         c.tls
             .alerts
             .iter()
-            .map(|a| (a.from, a.code, a.decrypted))
+            .map(|a| (a.from, a.code(), a.decrypted))
             .collect::<Vec<_>>(),
         [(Side::Client, Some(0), true), (Side::Server, Some(0), true)],
         "{pcap}"
@@ -509,10 +520,15 @@ fn tls13_keylog_reveals_ca_list_empty_certificate_and_certificate_required() {
         (cc.count, cc.certificates_length, cc.decrypted),
         (0, 0, true)
     );
-    let a = c.tls.alerts.iter().find(|a| a.level == "fatal").unwrap();
+    let a = c.tls.alerts.iter().find(|a| a.is_fatal()).unwrap();
     assert_eq!(
-        (a.from, a.description.as_str(), a.code, a.decrypted),
-        (Side::Server, "certificate_required", Some(116), true)
+        (a.from, a.description(), a.code(), a.decrypted),
+        (
+            Side::Server,
+            Some(AlertDescription::CERTIFICATE_REQUIRED),
+            Some(116),
+            true
+        )
     );
     assert_eq!(c.tls.outcome.status, OutcomeStatus::Failed);
     assert_eq!(codes(&c)[0], "client-sent-empty-certificate");
@@ -541,7 +557,7 @@ fn tls13_inference_agrees_with_the_decrypted_truth() {
             "{pcap}: inferred {:?} but the decrypted Certificate says sent={sent}",
             inf.what
         );
-        assert_ne!(inf.confidence, "low", "{pcap}");
+        assert_ne!(inf.confidence, Confidence::Low, "{pcap}");
         // Outcome agrees too.
         let ok = |s: OutcomeStatus| {
             matches!(
@@ -737,7 +753,7 @@ fn rule_certificate_verify_failed_with_a_mismatched_key() {
     let c = only("rule-key-mismatch.pcap");
     assert!(c.tls.client_certificate_verify.is_some());
     assert_eq!(
-        (c.tls.alerts[0].from, c.tls.alerts[0].code),
+        (c.tls.alerts[0].from, c.tls.alerts[0].code()),
         (Side::Server, Some(51))
     );
     assert_eq!(codes(&c)[0], "client-certificate-verify-failed");
@@ -760,7 +776,7 @@ fn key_update_switches_to_the_next_traffic_secret() {
         .tls
         .messages
         .iter()
-        .find(|m| m.name == "KeyUpdate")
+        .find(|m| m.kind == MessageKind::Handshake(HandshakeType::KEY_UPDATE))
         .expect("KeyUpdate decrypted");
     assert_eq!(ku.from, Side::Server);
     // A record the server protected with the next generation of its secret still decrypts.
@@ -771,10 +787,125 @@ fn key_update_switches_to_the_next_traffic_secret() {
         .find(|a| a.from == Side::Server && a.frame > ku.frame)
         .expect("server alert after KeyUpdate");
     assert!(later.decrypted);
-    assert_eq!(later.description, "close_notify");
+    assert_eq!(later.description(), Some(AlertDescription::CLOSE_NOTIFY));
     assert!(c
         .tls
         .anomalies
         .iter()
         .all(|a| a.kind != "decryption_failed"));
+}
+
+// ---- three-valued facts (issue 12 §1): known / absent / unknown (why, what reveals it) ----
+
+fn unknown(reason: UnknownReason, reveal: Reveal) -> Fact<()> {
+    Fact::Unknown(tlsdiag::model::Unknown::new(reason, Some(reveal)))
+}
+
+/// JSSE's empty Certificate after a CertificateRequest naming two CAs: both known, the
+/// certificate typed as empty (never read back from the ladder's "0 certificates" text).
+#[test]
+fn facts_empty_certificate_is_known_empty() {
+    let c = only("seed-jsse-empty-cert.pcap");
+    let Fact::Known(req) = c.tls.certificate_request_fact() else {
+        panic!("request not known")
+    };
+    assert_eq!(req.certificate_authorities.len(), 2);
+    assert!(matches!(
+        c.tls.client_certificate_fact(),
+        Fact::Known(ClientCert::Empty(cc)) if cc.certificates_length == 0
+    ));
+    let ladder = c
+        .tls
+        .messages
+        .iter()
+        .filter(|m| m.is_empty_certificate())
+        .map(|m| m.from)
+        .collect::<Vec<_>>();
+    assert_eq!(ladder, vec![Side::Client]);
+    assert!(matches!(
+        c.tls.fatal_alert_fact(),
+        Fact::Known(a) if a.from == Side::Server
+            && a.description() == Some(AlertDescription::HANDSHAKE_FAILURE)
+    ));
+}
+
+/// TLS 1.3 without the key log: the request and both certificates are unknown (encrypted; a
+/// key log reveals them), the size inference stays an inference; with the key log all known.
+#[test]
+fn facts_tls13_unknown_without_keys_known_with_them() {
+    let c = only("tls13-client-cert.pcap");
+    let hidden = unknown(UnknownReason::EncryptedWithoutKeys, Reveal::KeyLog);
+    assert_eq!(c.tls.certificate_request_fact().map(|_| ()), hidden);
+    assert_eq!(c.tls.client_certificate_fact().map(|_| ()), hidden);
+    assert_eq!(c.tls.server_chain_fact().map(|_| ()), hidden);
+    assert!(c
+        .tls
+        .version_fact()
+        .known()
+        .is_some_and(|v| v.code == 0x0304));
+    let inf = c.tls.client_certificate_inference().expect("inference");
+    assert_eq!(
+        (inf.claim, inf.confidence),
+        (InferenceClaim::ClientCertificateSent, Confidence::High)
+    );
+    let d = with_keylog("tls13-client-cert.pcap", "tls13-client-cert.keylog");
+    assert!(d.tls.certificate_request_fact().is_known());
+    assert!(matches!(
+        d.tls.client_certificate_fact(),
+        Fact::Known(ClientCert::Sent(cc)) if cc.decrypted && cc.count >= 1
+    ));
+    assert!(d.tls.fatal_alert_fact().is_absent());
+}
+
+/// Where the capture holds nothing, nothing is "absent": a capture that starts after the
+/// handshake, and bytes missing from the server before its request.
+#[test]
+fn facts_not_captured_and_truncated_are_unknown() {
+    let late = only("derived-handshake-missing.pcap");
+    let from_start = unknown(UnknownReason::NotCaptured, Reveal::CaptureFromStart);
+    assert_eq!(late.tls.certificate_request_fact().map(|_| ()), from_start);
+    assert_eq!(late.tls.version_fact().map(|_| ()), from_start);
+    let gap = only("derived-gap.pcap");
+    assert!(!gap.capture.gaps.is_empty());
+    let truncated = unknown(UnknownReason::Truncated, Reveal::CompleteCapture);
+    assert_eq!(gap.tls.certificate_request_fact().map(|_| ()), truncated);
+    assert_eq!(gap.tls.server_chain_fact().map(|_| ()), truncated);
+    // The client's side was captured whole: its certificate is known.
+    assert!(gap.tls.client_certificate_fact().is_known());
+}
+
+/// Seen to be absent: a server that refused the ClientHello negotiated nothing and asked for
+/// nothing; a TLS 1.0 server that finished its flight without a request.
+#[test]
+fn facts_absent_when_the_handshake_went_past_them() {
+    let refused = only("no-shared-cipher.pcap");
+    assert!(refused.tls.version_fact().is_absent());
+    assert!(refused.tls.cipher_suite_fact().is_absent());
+    assert!(refused.tls.certificate_request_fact().is_absent());
+    assert!(refused.tls.fatal_alert_fact().is_known());
+    let tls10 = only("tls10-cbc.pcap");
+    assert!(tls10.tls.certificate_request_fact().is_absent());
+    assert!(tls10.tls.client_certificate_fact().is_absent());
+}
+
+/// IIS-style renegotiation without keys: the first handshake asked for nothing, but the
+/// renegotiation may: unknown, not "not requested". With the key log: known.
+#[test]
+fn facts_unread_renegotiation_is_unknown() {
+    let c = only("rule-renegotiation.pcap");
+    let hidden = unknown(UnknownReason::EncryptedWithoutKeys, Reveal::KeyLog);
+    assert_eq!(c.tls.certificate_request_fact().map(|_| ()), hidden);
+    assert_eq!(c.tls.client_certificate_fact().map(|_| ()), hidden);
+    let d = with_keylog("rule-renegotiation.pcap", "rule-renegotiation.keylog");
+    assert!(d.tls.certificate_request_fact().is_known());
+    assert!(d.tls.client_certificate_fact().is_known());
+    // The JSON form carries the same states.
+    let v = serde_json::to_value(&d).unwrap();
+    assert_eq!(v["facts"]["certificate_request"]["state"], "known");
+    let v = serde_json::to_value(&c).unwrap();
+    assert_eq!(v["facts"]["client_certificate"]["state"], "unknown");
+    assert_eq!(
+        v["facts"]["client_certificate"]["reason"],
+        "encrypted_without_keys"
+    );
 }

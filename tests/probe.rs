@@ -206,7 +206,7 @@ fn identity_from_another_ca_sends_nothing_and_says_why() {
         c.tls
             .alerts
             .iter()
-            .any(|a| a.from == tlsdiag::model::Side::Server && a.level == "fatal"),
+            .any(|a| a.from == tlsdiag::model::Side::Server && a.is_fatal()),
         "{:?}",
         c.tls.alerts
     );
@@ -360,14 +360,10 @@ fn saved_pcap_and_keylog_agree_with_tshark_and_compare_names_the_certificate() {
         .tls
         .messages
         .iter()
-        .filter(|m| {
-            m.code.is_some()
-                && !matches!(
-                    m.name.as_ref(),
-                    "ChangeCipherSpec" | "Alert" | "ApplicationData" | "EncryptedRecord"
-                )
+        .filter_map(|m| match m.kind {
+            tlsdiag::model::MessageKind::Handshake(t) => Some((m.frame, t.0)),
+            _ => None,
         })
-        .map(|m| (m.frame, m.code.unwrap()))
         .collect();
     assert!(
         ours.iter().any(|(_, t)| *t == 13),
@@ -490,7 +486,7 @@ fn server_that_needs_tls_1_1_is_a_rustls_limit_said_out_loud() {
     let (port, _server) = one_shot_openssl_server(&["-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0"]);
     let c = insecure_probe_with_finding(port, "probe-server-needs-old-tls");
     assert_eq!(
-        (c.tls.alerts[0].from, c.tls.alerts[0].code),
+        (c.tls.alerts[0].from, c.tls.alerts[0].code()),
         (tlsdiag::model::Side::Server, Some(70))
     );
 }
@@ -580,7 +576,8 @@ fn server_renegotiation_is_a_rustls_limit_said_out_loud() {
     let c = r.connection.as_ref().unwrap();
     // The server's renegotiation, decrypted with the probe's own key log: a HelloRequest.
     let first = *c.tls.renegotiation_frames.first().unwrap();
-    assert!(c.tls.messages.iter().any(|m| m.name == "HelloRequest"
+    assert!(c.tls.messages.iter().any(|m| m.kind
+        == tlsdiag::model::MessageKind::Handshake(tlsdiag::model::HandshakeType::HELLO_REQUEST)
         && m.from == tlsdiag::model::Side::Server
         && m.frame == first
         && m.decrypted));
@@ -589,9 +586,9 @@ fn server_renegotiation_is_a_rustls_limit_said_out_loud() {
         .tls
         .alerts
         .iter()
-        .find(|a| a.from == tlsdiag::model::Side::Client && a.code == Some(100))
+        .find(|a| a.from == tlsdiag::model::Side::Client && a.code() == Some(100))
         .expect("no_renegotiation alert from the probe");
-    assert_eq!(refusal.level, "warning");
+    assert_eq!(refusal.level(), Some(tlsdiag::model::AlertLevel::WARNING));
     assert!(f.evidence.iter().any(|e| e.frame == Some(first)));
     assert!(f.message.contains("no_renegotiation"), "{}", f.message);
 }
@@ -705,7 +702,7 @@ fn key_mismatch_is_named_by_the_probe_and_the_diagnosis() {
         .iter()
         .find(|a| a.from == tlsdiag::model::Side::Server)
         .expect("the server's alert");
-    assert_eq!(alert.code, Some(51), "{:?}", c.tls.alerts);
+    assert_eq!(alert.code(), Some(51), "{:?}", c.tls.alerts);
     assert_eq!(c.diagnosis[0].code, "client-certificate-verify-failed");
 }
 
@@ -721,7 +718,7 @@ fn server_that_needs_static_rsa_is_a_rustls_limit_said_out_loud() {
     let c = insecure_probe_with_finding(port, "probe-no-common-parameters");
     assert!(c.tls.server_hello.is_none());
     assert_eq!(
-        (c.tls.alerts[0].from, c.tls.alerts[0].code),
+        (c.tls.alerts[0].from, c.tls.alerts[0].code()),
         (tlsdiag::model::Side::Server, Some(40))
     );
     assert_eq!(c.diagnosis[0].code, "no-common-parameters");

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use tlsdiag::model::{Analysis, UpgradeProtocol};
+use tlsdiag::model::{Analysis, HandshakeType, MessageKind, UpgradeProtocol};
 
 /// Per frame: what a decoder saw in it.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -325,35 +325,24 @@ fn c_escape(v: &str) -> String {
     out
 }
 
-/// Records that are not handshake messages (their `code` is a record content type).
-const RECORD_NAMES: &[&str] = &[
-    "ChangeCipherSpec",
-    "Alert",
-    "ApplicationData",
-    "EncryptedHandshake",
-    "EncryptedRecord",
-    "Heartbeat",
-];
-
 fn our_facts(a: &Analysis) -> BTreeMap<u64, FrameFacts> {
     let mut map: BTreeMap<u64, FrameFacts> = BTreeMap::new();
     for c in &a.connections {
         for m in &c.tls.messages {
-            if RECORD_NAMES.contains(&m.name.as_ref()) || (m.encrypted && !m.decrypted) {
+            // Handshake messages only (other ladder lines are records, by content type).
+            if m.encrypted && !m.decrypted {
                 continue;
             }
-            if let Some(code) = m.code {
-                map.entry(m.frame).or_default().handshake_types.push(code);
+            if let MessageKind::Handshake(t) = m.kind {
+                map.entry(m.frame).or_default().handshake_types.push(t.0);
             }
         }
         // Every Certificate message (server, client, renegotiated, post-handshake): its
         // certificate_list length as the ladder line states it, "… (length L)".
-        for m in c
-            .tls
-            .messages
-            .iter()
-            .filter(|m| m.name == "Certificate" && (!m.encrypted || m.decrypted))
-        {
+        for m in c.tls.messages.iter().filter(|m| {
+            m.kind == MessageKind::Handshake(HandshakeType::CERTIFICATE)
+                && (!m.encrypted || m.decrypted)
+        }) {
             let len = m
                 .detail
                 .as_deref()
@@ -371,13 +360,18 @@ fn our_facts(a: &Analysis) -> BTreeMap<u64, FrameFacts> {
             map.entry(h.frame).or_default().ja3 = Some(h.ja3_hash.clone());
         }
         for al in &c.tls.alerts {
-            if let Some(code) = al.code {
+            if let Some(code) = al.code() {
                 map.entry(al.frame).or_default().alerts.push(code);
             }
         }
         // The chosen suite of every ServerHello, including a renegotiation's (its ladder line
         // reads "TLS 1.2 · <IANA suite name>").
-        for m in c.tls.messages.iter().filter(|m| m.name == "ServerHello") {
+        for m in c
+            .tls
+            .messages
+            .iter()
+            .filter(|m| m.kind == MessageKind::Handshake(HandshakeType::SERVER_HELLO))
+        {
             let name = m
                 .detail
                 .as_deref()

@@ -5,7 +5,7 @@
 //! Who sent the alert is the whole difference from the empty-certificate case.
 
 use super::{alert_text, ev, fatal_alert, finding, names, Context};
-use crate::model::{Connection, Finding, Severity, Side};
+use crate::model::{AlertDescription, Connection, Finding, Severity, Side};
 
 pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
     let unit = c.evidence_unit.word();
@@ -15,7 +15,9 @@ pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
     let Some(a) = fatal_alert(c).filter(|a| a.from == Side::Client && a.frame >= req.frame) else {
         return vec![];
     };
-    if a.code != Some(40) || c.tls.client_certificate.is_some() {
+    if a.description() != Some(AlertDescription::HANDSHAKE_FAILURE)
+        || c.tls.client_certificate.is_some()
+    {
         return vec![];
     }
     let offered = c

@@ -8,23 +8,21 @@
 //! acceptable, so an empty answer means the client had no usable key at all.
 
 use super::{ev, fatal_alert, finding, names, Context};
-use crate::model::{Connection, Finding, Severity, Side};
+use crate::model::{ClientCert, Connection, Fact, Finding, Severity, Side};
 
 pub fn check(c: &Connection, ctx: &Context) -> Vec<Finding> {
     let unit = c.evidence_unit.word();
-    let (Some(req), Some(cc)) = (&c.tls.certificate_request, &c.tls.client_certificate) else {
+    let (Fact::Known(req), Fact::Known(ClientCert::Empty(cc))) = (
+        c.tls.certificate_request_fact(),
+        c.tls.client_certificate_fact(),
+    ) else {
         return vec![];
     };
-    if cc.count != 0 {
-        return vec![];
-    }
     let alert = fatal_alert(c).filter(|a| a.from == Side::Server && a.frame >= cc.frame);
     let ended = match alert {
-        Some(a) if a.code.is_some() => format!(
-            ", and the server ended the handshake with {} {} ({}) in {unit} {}",
-            a.level,
-            a.description,
-            a.code.unwrap_or_default(),
+        Some(a) if a.message.is_some() => format!(
+            ", and the server ended the handshake with {} in {unit} {}",
+            super::alert_text(a),
             a.frame
         ),
         Some(a) => format!(

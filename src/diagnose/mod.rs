@@ -94,12 +94,17 @@ pub(crate) fn ev(frame: Option<u64>, field: &str, value: impl Into<String>) -> E
 
 /// The first fatal (or unreadable) alert, if any.
 pub(crate) fn fatal_alert(c: &Connection) -> Option<&Alert> {
-    c.tls.alerts.iter().find(|a| a.level == "fatal")
+    c.tls.alerts.iter().find(|a| a.is_fatal())
 }
 
 pub(crate) fn alert_text(a: &Alert) -> String {
-    match a.code {
-        Some(code) => format!("{} {} ({code})", a.level, a.description),
+    match a.message {
+        Some(m) => format!(
+            "{} {} ({})",
+            m.level.label(),
+            m.description.label(),
+            m.description.0
+        ),
         None => "an encrypted alert".to_owned(),
     }
 }

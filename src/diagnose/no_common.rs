@@ -14,7 +14,7 @@ pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
         return vec![];
     }
     let Some(a) =
-        fatal_alert(c).filter(|a| a.from == Side::Server && matches!(a.code, Some(40 | 71)))
+        fatal_alert(c).filter(|a| a.from == Side::Server && matches!(a.code(), Some(40 | 71)))
     else {
         return vec![];
     };

@@ -15,7 +15,7 @@ pub fn check_rejected(c: &Connection, _ctx: &Context) -> Vec<Finding> {
     let Some(a) = fatal_alert(c).filter(|a| a.from == Side::Client && a.frame >= frame) else {
         return vec![];
     };
-    if !matches!(a.code, Some(42 | 43 | 44 | 45 | 46 | 48)) {
+    if !matches!(a.code(), Some(42 | 43 | 44 | 45 | 46 | 48)) {
         return vec![];
     }
     let chain = &c.tls.server_certificates;

@@ -7,22 +7,19 @@
 //! signature scheme problem); access_denied(49): valid but not authorised.
 
 use super::{alert_text, ev, fatal_alert, finding, Context};
-use crate::model::{Connection, Finding, Severity, Side};
+use crate::model::{ClientCert, Connection, Fact, Finding, Severity, Side};
 
 const REJECTIONS: &[u8] = &[42, 43, 44, 45, 46, 48, 49, 51];
 
 pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
     let unit = c.evidence_unit.word();
-    let Some(cc) = &c.tls.client_certificate else {
+    let Fact::Known(ClientCert::Sent(cc)) = c.tls.client_certificate_fact() else {
         return vec![];
     };
-    if cc.count == 0 {
-        return vec![];
-    }
     let Some(a) = fatal_alert(c).filter(|a| a.from == Side::Server && a.frame >= cc.frame) else {
         return vec![];
     };
-    let Some(code) = a.code.filter(|x| REJECTIONS.contains(x)) else {
+    let Some(code) = a.code().filter(|x| REJECTIONS.contains(x)) else {
         return vec![];
     };
     let leaf = cc.chain.first();

@@ -5,11 +5,16 @@
 //! default one.
 
 use super::{alert_text, ev, finding, names, Context};
-use crate::model::{Connection, Finding, Severity};
+use crate::model::{AlertDescription, Connection, Finding, Severity};
 
 pub fn check_protocol_version(c: &Connection, _ctx: &Context) -> Vec<Finding> {
     let unit = c.evidence_unit.word();
-    let Some(a) = c.tls.alerts.iter().find(|a| a.code == Some(70)) else {
+    let Some(a) = c
+        .tls
+        .alerts
+        .iter()
+        .find(|a| a.description() == Some(AlertDescription::PROTOCOL_VERSION))
+    else {
         return vec![];
     };
     let offered = c
@@ -41,13 +46,18 @@ pub fn check_protocol_version(c: &Connection, _ctx: &Context) -> Vec<Finding> {
 
 pub fn check_unrecognized_name(c: &Connection, _ctx: &Context) -> Vec<Finding> {
     let unit = c.evidence_unit.word();
-    let Some(a) = c.tls.alerts.iter().find(|a| a.code == Some(112)) else {
+    let Some(a) = c
+        .tls
+        .alerts
+        .iter()
+        .find(|a| a.description() == Some(AlertDescription::UNRECOGNIZED_NAME))
+    else {
         return vec![];
     };
     let sni = c.tls.client_hello.as_ref().and_then(|h| h.sni.clone());
     let mut f = finding(
         "unrecognized-name",
-        if a.level == "fatal" { Severity::Error } else { Severity::Warning },
+        if a.is_fatal() { Severity::Error } else { Severity::Warning },
         format!(
             "The server answered with {} ({unit} {}): it has no site configured for the name the client sent ({}).",
             alert_text(a),
@@ -64,7 +74,11 @@ pub fn check_sni(c: &Connection, _ctx: &Context) -> Vec<Finding> {
     let Some(h) = &c.tls.client_hello else {
         return vec![];
     };
-    if c.tls.alerts.iter().any(|a| a.code == Some(112)) {
+    if c.tls
+        .alerts
+        .iter()
+        .any(|a| a.description() == Some(AlertDescription::UNRECOGNIZED_NAME))
+    {
         return vec![];
     }
     match &h.sni {

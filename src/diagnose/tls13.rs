@@ -5,25 +5,25 @@
 //! the record sizes suggest, and what would reveal it (--keylog, or `tlsdiag probe`).
 
 use super::{alert_text, ev, finding, Context};
-use crate::model::{Connection, DecryptionStatus, Finding, OutcomeStatus, Severity};
+use crate::model::{
+    AlertDescription, ClientCert, Connection, Fact, Finding, OutcomeStatus, Severity,
+};
 
 pub fn check_certificate_required(c: &Connection, _ctx: &Context) -> Vec<Finding> {
     let unit = c.evidence_unit.word();
-    let Some(a) = c
-        .tls
-        .alerts
-        .iter()
-        .find(|a| matches!(a.code, Some(116 | 41)))
-    else {
+    let Some(a) = c.tls.alerts.iter().find(|a| {
+        matches!(
+            a.description(),
+            Some(AlertDescription::CERTIFICATE_REQUIRED | AlertDescription::NO_CERTIFICATE)
+        )
+    }) else {
         return vec![];
     };
     // The empty-certificate rule already explains a decrypted empty Certificate in full.
-    let already = c
-        .tls
-        .client_certificate
-        .as_ref()
-        .is_some_and(|cc| cc.count == 0)
-        && c.tls.certificate_request.is_some();
+    let already = matches!(
+        c.tls.client_certificate_fact(),
+        Fact::Known(ClientCert::Empty(_))
+    ) && c.tls.certificate_request_fact().is_known();
     let mut f = finding(
         "certificate-required",
         if already { Severity::Info } else { Severity::Error },
@@ -39,8 +39,7 @@ pub fn check_certificate_required(c: &Connection, _ctx: &Context) -> Vec<Finding
 }
 
 pub fn check_not_visible(c: &Connection, _ctx: &Context) -> Vec<Finding> {
-    let tls13 = c.tls.tls_version.as_ref().is_some_and(|v| v.code == 0x0304);
-    if !tls13 || c.tls.decryption == DecryptionStatus::Decrypted {
+    if !c.tls.handshake_hidden() {
         return vec![];
     }
     let failed = c.tls.outcome.status == OutcomeStatus::Failed;

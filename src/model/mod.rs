@@ -1,17 +1,35 @@
 //! The model: owned, serializable facts about TLS connections, each citing the frame it came from.
 //!
 //! Owns the types every other room speaks: [`Analysis`], [`Connection`], the decoded handshake
-//! messages, [`Anomaly`] and [`Finding`]. It must not parse or format: decoding lives in `tls/`,
-//! rendering in `report/` and `tui/`, rules in `diagnose/`.
+//! messages, [`Anomaly`] and [`Finding`]; the typed one-byte code points (`codes.rs`); what
+//! happened on the wire — ladder, alerts, outcome, inferences (`events.rs`); and the
+//! three-valued facts — known / absent / unknown with why and what reveals it (`fact.rs`) —
+//! with the accessors that derive them (`view.rs`). It must not parse or format: decoding
+//! lives in `tls/`, rendering in `report/` and `tui/`, rules in `diagnose/`.
 //!
 //! Field names here are the public JSON contract (docs/json-schema.md): renaming one is a
-//! schema change and needs a `schema_version` bump and a changelog line.
+//! schema change and needs a `schema_version` bump and a changelog line. Types whose Rust form
+//! is typed but whose JSON keeps 1.0 strings serialize by hand (`wire.rs`).
 
 pub mod http_auth;
 
 use serde::Serialize;
 use std::net::IpAddr;
 
+mod codes;
+mod events;
+mod fact;
+mod view;
+mod wire;
+
+pub use codes::{
+    AlertDescription, AlertLevel, Confidence, ContentType, HandshakeType, MessageKind,
+};
+pub use events::{
+    Alert, AlertMessage, EndingAlert, Inference, InferenceClaim, Message, Outcome, OutcomeStatus,
+};
+pub use fact::{Fact, Reveal, Unknown, UnknownReason};
+pub use view::{ClientCert, FactsView, SeenAlert, SeenCertificates, SeenRequest, ServerChain};
 mod preamble;
 pub use preamble::{Preamble, PreambleStep, ProxyCredential, UpgradeProtocol, UpgradeResult};
 
@@ -320,6 +338,45 @@ pub struct TlsFacts {
     #[serde(default)]
     pub renegotiation_frames: Vec<u64>,
     pub anomalies: Vec<Anomaly>,
+    /// Where decoding of each direction stopped early (a gap, damaged bytes): lets the
+    /// accessors tell "not sent" from "not seen". Not serialized (`capture.gaps` and
+    /// `anomalies` say it in JSON).
+    #[serde(skip)]
+    pub decode_stops: DecodeStops,
+    /// The three-valued facts (known / absent / unknown), derived by the decoder when it
+    /// computes the outcome (schema 1.2). In code, use the accessors
+    /// ([`TlsFacts::client_certificate_fact`], …), which derive them afresh.
+    pub facts: FactsView,
+}
+
+/// Where the decoder stopped following one direction before its end.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DecodeStop {
+    /// First frame after bytes missing from the capture.
+    pub gap: Option<u64>,
+    /// Frame of bytes that were not TLS (or broke a bound) after TLS had been seen.
+    pub damaged: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DecodeStops {
+    pub client: DecodeStop,
+    pub server: DecodeStop,
+}
+
+impl DecodeStops {
+    pub fn side(&self, side: Side) -> DecodeStop {
+        match side {
+            Side::Client => self.client,
+            Side::Server => self.server,
+        }
+    }
+    pub fn side_mut(&mut self, side: Side) -> &mut DecodeStop {
+        match side {
+            Side::Client => &mut self.client,
+            Side::Server => &mut self.server,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -495,76 +552,6 @@ pub struct CertificateVerify {
     pub signature_length: u32,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Alert {
-    pub from: Side,
-    /// `warning`, `fatal`, or `unknown(N)`; `encrypted` when the alert could not be read.
-    pub level: String,
-    /// Description name (`handshake_failure`), or `encrypted` when it could not be read.
-    pub description: String,
-    /// Description code (40); null when encrypted.
-    pub code: Option<u8>,
-    pub frame: u64,
-    pub time: f64,
-    pub encrypted: bool,
-    pub decrypted: bool,
-}
-
-/// One line of the handshake ladder.
-#[derive(Debug, Clone, Serialize)]
-pub struct Message {
-    pub frame: u64,
-    pub time: f64,
-    pub from: Side,
-    /// `ClientHello`, `Certificate`, `ChangeCipherSpec`, `Alert`, `ApplicationData`,
-    /// `EncryptedHandshake`, ... (static names borrowed: no allocation per message).
-    pub name: std::borrow::Cow<'static, str>,
-    /// Handshake type (RFC 8446 §4), or record content type for non-handshake records.
-    pub code: Option<u8>,
-    /// Short text for the ladder: `0 certificates (length 0)`, `fatal handshake_failure (40)`.
-    pub detail: Option<String>,
-    /// Length of the message body (handshake) or record fragment.
-    pub length: u32,
-    pub encrypted: bool,
-    pub decrypted: bool,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OutcomeStatus {
-    /// Both Finished (or application data both ways) seen, no fatal alert during the handshake.
-    Completed,
-    /// A fatal alert (or a close/reset mid-handshake) ended it.
-    Failed,
-    /// The capture does not hold enough to say (gap, only one direction, cut off).
-    #[default]
-    Incomplete,
-    /// The handshake could not be followed (encrypted without keys) but application data flowed.
-    CompletedEncrypted,
-}
-
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Outcome {
-    pub status: OutcomeStatus,
-    /// One line: `failed: server sent fatal handshake_failure (40) after client Certificate`.
-    pub summary: String,
-    /// The last handshake message seen before the failure (`Certificate` from client, ...).
-    pub failed_after: Option<String>,
-    pub alert_description: Option<String>,
-    pub alert_code: Option<u8>,
-    pub alert_from: Option<Side>,
-    pub frame: Option<u64>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Inference {
-    pub what: String,
-    /// `high`, `medium`, `low`.
-    pub confidence: String,
-    pub basis: String,
-    pub frames: Vec<u64>,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Anomaly {
     /// Stable snake_case kind: `truncated_frame`, `bad_record_length`, `handshake_too_large`,
@@ -642,3 +629,6 @@ pub struct StackVerdict {
     pub verdict: String,
     pub reason: String,
 }
+
+#[cfg(test)]
+mod tests;

@@ -16,7 +16,7 @@ pub mod url;
 
 use crate::analyze::{analyze_bytes, AnalyzeOptions};
 use crate::capture::synth::{PcapWriter, TcpFlow};
-use crate::model::{Connection, Evidence, Finding, Severity};
+use crate::model::{AlertDescription, Connection, Evidence, Finding, Severity};
 use crate::tls::keylog::KeyLog;
 use record::{Chunk, RecordingStream};
 use resolver::{Decision, RecordingResolver};
@@ -590,11 +590,10 @@ fn limit_findings(
 /// closes or answers 403): the server sent handshake records after application data.
 fn renegotiation_finding(c: &Connection) -> Option<Finding> {
     let first = *c.tls.renegotiation_frames.first()?;
-    let refusal = c
-        .tls
-        .alerts
-        .iter()
-        .find(|a| a.from == crate::model::Side::Client && a.code == Some(100));
+    let refusal = c.tls.alerts.iter().find(|a| {
+        a.from == crate::model::Side::Client
+            && a.description() == Some(AlertDescription::NO_RENEGOTIATION)
+    });
     let mut evidence: Vec<Evidence> = c
         .tls
         .renegotiation_frames
@@ -609,7 +608,7 @@ fn renegotiation_finding(c: &Connection) -> Option<Finding> {
         evidence.push(Evidence {
             frame: Some(a.frame),
             field: "probe's alert".into(),
-            value: format!("{} no_renegotiation (100)", a.level),
+            value: format!("{} no_renegotiation (100)", a.level_label()),
         });
     }
     Some(Finding {

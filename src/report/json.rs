@@ -55,9 +55,9 @@ impl Summary {
             OutcomeStatus::Incomplete => self.incomplete += 1,
         }
         if c.tls
-            .client_certificate
-            .as_ref()
-            .is_some_and(|cc| cc.count == 0)
+            .client_certificate_fact()
+            .known()
+            .is_some_and(|cc| cc.is_empty())
         {
             self.empty_client_certificates += 1;
         }

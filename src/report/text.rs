@@ -4,8 +4,8 @@
 //! NO_COLOR). Must not decide anything: every judgement comes from the model and the diagnosis.
 
 use crate::model::{
-    Alert, Analysis, CertInfo, CodePoint, Connection, Finding, Message, OutcomeStatus, Preamble,
-    Severity, Side, StackVerdict, UpgradeResult,
+    Alert, Analysis, CertInfo, ClientCert, CodePoint, Connection, EndingAlert, Fact, Finding,
+    Message, MessageKind, OutcomeStatus, Preamble, Severity, Side, StackVerdict, UpgradeResult,
 };
 use std::io::{self, Write};
 
@@ -160,9 +160,9 @@ fn needs_detail(c: &Connection) -> bool {
     c.tls.outcome.status != OutcomeStatus::Completed
         || c.diagnosis.iter().any(|f| f.severity >= Severity::Warning)
         || c.tls
-            .client_certificate
-            .as_ref()
-            .is_some_and(|cc| cc.count == 0)
+            .client_certificate_fact()
+            .known()
+            .is_some_and(|cc| cc.is_empty())
 }
 
 fn outcome_mark(c: &Connection, st: &Style) -> String {
@@ -195,19 +195,12 @@ fn short_version(v: &CodePoint) -> String {
 /// Client-certificate status in one word, for tables: `sent (2)`, `EMPTY`, `not requested`,
 /// `encrypted`.
 pub fn client_cert_status(c: &Connection) -> String {
-    match (&c.tls.client_certificate, &c.tls.certificate_request) {
-        (Some(cc), _) if cc.count == 0 => "EMPTY".into(),
-        (Some(cc), _) => format!("sent ({})", cc.count),
-        (None, Some(_)) => "requested, none seen".into(),
-        (None, None) => {
-            if c.tls.tls_version.as_ref().is_some_and(|v| v.code == 0x0304)
-                && c.tls.decryption != crate::model::DecryptionStatus::Decrypted
-            {
-                "encrypted".into()
-            } else {
-                "not requested".into()
-            }
-        }
+    match c.tls.client_certificate_fact() {
+        Fact::Known(ClientCert::Empty(_)) => "EMPTY".into(),
+        Fact::Known(ClientCert::Sent(cc)) => format!("sent ({})", cc.count),
+        _ if c.tls.certificate_request.is_some() => "requested, none seen".into(),
+        _ if c.tls.handshake_hidden() => "encrypted".into(),
+        _ => "not requested".into(),
     }
 }
 
@@ -256,7 +249,7 @@ fn outcome_word(c: &Connection) -> String {
         OutcomeStatus::Completed => "completed".into(),
         OutcomeStatus::CompletedEncrypted => "completed (encrypted handshake)".into(),
         OutcomeStatus::Incomplete => "incomplete".into(),
-        OutcomeStatus::Failed => match (&o.alert_description, o.alert_from) {
+        OutcomeStatus::Failed => match (o.alert.map(EndingAlert::label), o.alert_from) {
             (Some(d), Some(s)) => format!("failed: {d} from {}", s.as_str()),
             (Some(d), None) => format!("failed: {d}"),
             _ => "failed".into(),
@@ -559,9 +552,9 @@ fn write_ladder(out: &mut dyn Write, msgs: &[Message], st: &Style) -> io::Result
         // Collapse a run of ApplicationData/EncryptedRecord from one side.
         let mut run = 1;
         let mut bytes = u64::from(m.length);
-        if m.name == "ApplicationData" {
+        if m.kind == MessageKind::ApplicationData {
             while let Some(n) = msgs.get(i + run) {
-                if n.name == m.name && n.from == m.from {
+                if n.kind == m.kind && n.from == m.from {
                     bytes += u64::from(n.length);
                     run += 1;
                 } else {
@@ -584,9 +577,9 @@ fn write_ladder(out: &mut dyn Write, msgs: &[Message], st: &Style) -> io::Result
             Side::Server => "←",
         };
         let mut text = if run > 1 {
-            format!("{} ×{run} ({bytes} bytes)", m.name)
+            format!("{} ×{run} ({bytes} bytes)", m.name())
         } else {
-            let mut t = m.name.to_string();
+            let mut t = m.name().into_owned();
             if let Some(d) = &m.detail {
                 t.push_str("  ");
                 t.push_str(d);
@@ -598,10 +591,10 @@ fn write_ladder(out: &mut dyn Write, msgs: &[Message], st: &Style) -> io::Result
         if m.decrypted {
             text.push_str(" [decrypted]");
         }
-        let empty_cert = m.name == "Certificate" && m.from == Side::Client && is_empty_cert(m);
+        let empty_cert = m.from == Side::Client && m.is_empty_certificate();
         let line = if empty_cert {
             st.yellow(&format!("{text}  ⚠ EMPTY"))
-        } else if m.name == "Alert" {
+        } else if m.kind == MessageKind::Alert {
             st.red(&text)
         } else {
             text
@@ -610,15 +603,6 @@ fn write_ladder(out: &mut dyn Write, msgs: &[Message], st: &Style) -> io::Result
         i += run;
     }
     Ok(())
-}
-
-fn is_empty_cert(m: &Message) -> bool {
-    // The decoder writes "0 certificates ..." for an empty list; the body of an empty TLS 1.2
-    // Certificate message is exactly 3 bytes (the 24-bit list length 0), TLS 1.3 adds the
-    // context length byte.
-    m.detail
-        .as_deref()
-        .is_some_and(|d| d.starts_with("0 certificates"))
 }
 
 fn list_names(v: &[CodePoint], max: usize) -> String {
@@ -755,8 +739,7 @@ fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()
             writeln!(out, "{}  {}", label(""), dn.text)?;
         }
     } else if t.server_hello.is_some() {
-        let enc = t.tls_version.as_ref().is_some_and(|v| v.code == 0x0304)
-            && t.decryption != crate::model::DecryptionStatus::Decrypted;
+        let enc = t.handshake_hidden();
         writeln!(
             out,
             "{}{}",
@@ -768,8 +751,8 @@ fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()
             }
         )?;
     }
-    match &t.client_certificate {
-        Some(cc) if cc.count == 0 => writeln!(
+    match t.client_certificate_fact() {
+        Fact::Known(ClientCert::Empty(cc)) => writeln!(
             out,
             "{}{}",
             label("Client cert"),
@@ -778,7 +761,7 @@ fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()
                 cc.certificates_length, st.unit, cc.frame
             ))
         )?,
-        Some(cc) => {
+        Fact::Known(ClientCert::Sent(cc)) => {
             writeln!(
                 out,
                 "{}{} certificate{}{} ({} {})",
@@ -798,7 +781,7 @@ fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()
                 writeln!(out, "{}  {}", label(""), cert_line(cert))?;
             }
         }
-        None => {}
+        Fact::Absent | Fact::Unknown(_) => {}
     }
     if let Some(v) = &t.client_certificate_verify {
         writeln!(
@@ -829,8 +812,7 @@ fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()
         crate::model::DecryptionStatus::Decrypted => {
             writeln!(out, "{}decrypted with the key log", label("Decryption"))?
         }
-        crate::model::DecryptionStatus::NoKey
-            if t.tls_version.as_ref().is_some_and(|v| v.code == 0x0304) =>
+        crate::model::DecryptionStatus::NoKey if t.is_tls13() =>
         {
             writeln!(
                 out,
@@ -962,9 +944,9 @@ fn alert_text(a: &Alert, unit: &str) -> String {
     format!(
         "{} sent {} {}{} ({unit} {}){}",
         a.from.as_str(),
-        a.level,
-        a.description,
-        a.code.map(|c| format!(" ({c})")).unwrap_or_default(),
+        a.level_label(),
+        a.description_label(),
+        a.code().map(|c| format!(" ({c})")).unwrap_or_default(),
         a.frame,
         if a.decrypted { " [decrypted]" } else { "" }
     )

@@ -184,54 +184,9 @@ pub fn extension(v: u16) -> CodePoint {
     cp(v, name)
 }
 
-/// Alert descriptions (RFC 8446 §6, RFC 5246 §7.2).
+/// Alert descriptions (RFC 8446 §6, RFC 5246 §7.2): the model's table.
 pub fn alert_description(v: u8) -> Option<&'static str> {
-    Some(match v {
-        0 => "close_notify",
-        10 => "unexpected_message",
-        20 => "bad_record_mac",
-        21 => "decryption_failed",
-        22 => "record_overflow",
-        30 => "decompression_failure",
-        40 => "handshake_failure",
-        41 => "no_certificate",
-        42 => "bad_certificate",
-        43 => "unsupported_certificate",
-        44 => "certificate_revoked",
-        45 => "certificate_expired",
-        46 => "certificate_unknown",
-        47 => "illegal_parameter",
-        48 => "unknown_ca",
-        49 => "access_denied",
-        50 => "decode_error",
-        51 => "decrypt_error",
-        60 => "export_restriction",
-        70 => "protocol_version",
-        71 => "insufficient_security",
-        80 => "internal_error",
-        86 => "inappropriate_fallback",
-        90 => "user_canceled",
-        100 => "no_renegotiation",
-        109 => "missing_extension",
-        110 => "unsupported_extension",
-        111 => "certificate_unobtainable",
-        112 => "unrecognized_name",
-        113 => "bad_certificate_status_response",
-        114 => "bad_certificate_hash_value",
-        115 => "unknown_psk_identity",
-        116 => "certificate_required",
-        120 => "no_application_protocol",
-        121 => "ech_required",
-        _ => return None,
-    })
-}
-
-pub fn alert_level(v: u8) -> String {
-    match v {
-        1 => "warning".into(),
-        2 => "fatal".into(),
-        n => format!("unknown({n})"),
-    }
+    crate::model::AlertDescription(v).name()
 }
 
 /// TLS 1.2 ClientCertificateType (RFC 5246 §7.4.4, RFC 8422 §5.5).
@@ -254,28 +209,7 @@ pub fn certificate_type(v: u8) -> CodePoint {
     CodePoint::known(u32::from(v), name)
 }
 
-/// Handshake message names (RFC 8446 §4, RFC 5246 §7.4).
+/// Handshake message names (RFC 8446 §4, RFC 5246 §7.4): the model's table.
 pub fn handshake_name(t: u8) -> std::borrow::Cow<'static, str> {
-    match t {
-        0 => "HelloRequest".into(),
-        1 => "ClientHello".into(),
-        2 => "ServerHello".into(),
-        3 => "HelloVerifyRequest".into(),
-        4 => "NewSessionTicket".into(),
-        5 => "EndOfEarlyData".into(),
-        8 => "EncryptedExtensions".into(),
-        11 => "Certificate".into(),
-        12 => "ServerKeyExchange".into(),
-        13 => "CertificateRequest".into(),
-        14 => "ServerHelloDone".into(),
-        15 => "CertificateVerify".into(),
-        16 => "ClientKeyExchange".into(),
-        20 => "Finished".into(),
-        21 => "CertificateUrl".into(),
-        22 => "CertificateStatus".into(),
-        24 => "KeyUpdate".into(),
-        25 => "CompressedCertificate".into(),
-        254 => "MessageHash".into(),
-        n => format!("Handshake({n})").into(),
-    }
+    crate::model::HandshakeType(t).label()
 }

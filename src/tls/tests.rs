@@ -41,7 +41,10 @@ fn lying_record_length_is_an_anomaly_and_keeps_earlier_facts() {
     d.feed(Side::Server, &bytes, p(3));
     let f = d.finish();
     assert_eq!(f.alerts.len(), 1);
-    assert_eq!(f.alerts[0].description, "handshake_failure");
+    assert_eq!(
+        f.alerts[0].description(),
+        Some(crate::model::AlertDescription::HANDSHAKE_FAILURE)
+    );
     assert!(
         f.anomalies.iter().any(|a| a.kind == "bad_record_length"),
         "{:?}",
@@ -89,7 +92,7 @@ fn alert_after_ccs_is_encrypted() {
     let f = d.finish();
     assert_eq!(f.alerts.len(), 1);
     assert!(f.alerts[0].encrypted);
-    assert_eq!(f.alerts[0].code, None);
+    assert_eq!(f.alerts[0].code(), None);
     assert_eq!(f.outcome.status, OutcomeStatus::Failed);
 }
 

@@ -3,7 +3,7 @@
 //! side, details below; compare, probe form and help as full views. Works from 80×24 up.
 
 use super::app::{App, Pane, View, FORM_FIELDS};
-use crate::model::{Connection, OutcomeStatus, Severity, Side};
+use crate::model::{Connection, MessageKind, OutcomeStatus, Severity, Side};
 use crate::report::text::client_cert_status;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -151,8 +151,8 @@ fn outcome_cell(c: &Connection, th: &Theme) -> Cell<'static> {
         OutcomeStatus::Failed => Cell::from(Span::styled(
             format!(
                 "✗ {}",
-                o.alert_description
-                    .clone()
+                o.alert
+                    .map(|a| a.label().into_owned())
                     .unwrap_or_else(|| "failed".into())
             ),
             th.red(),
@@ -268,12 +268,8 @@ fn ladder_lines(c: &Connection, app: &App, th: &Theme) -> Vec<Line<'static>> {
             Side::Client => "→",
             Side::Server => "←",
         };
-        let empty = m.name == "Certificate"
-            && m.from == Side::Client
-            && m.detail
-                .as_deref()
-                .is_some_and(|d| d.starts_with("0 certificates"));
-        let mut text = m.name.to_string();
+        let empty = m.from == Side::Client && m.is_empty_certificate();
+        let mut text = m.name().into_owned();
         if empty {
             // First, so it survives a narrow terminal.
             text.push_str(" ⚠ EMPTY");
@@ -284,7 +280,7 @@ fn ladder_lines(c: &Connection, app: &App, th: &Theme) -> Vec<Line<'static>> {
         }
         let style = if app.mark_frame == Some(m.frame) {
             th.selected()
-        } else if m.name == "Alert" {
+        } else if m.kind == MessageKind::Alert {
             th.red()
         } else if empty {
             th.yellow()
@@ -460,8 +456,8 @@ fn detail_lines(c: &Connection) -> Vec<Line<'static>> {
             format!(
                 "{} {} {} ({unit} {})",
                 a.from.as_str(),
-                a.level,
-                a.description,
+                a.level_label(),
+                a.description_label(),
                 a.frame
             ),
         ));

@@ -1,4 +1,4 @@
-use super::decrypt::*;
+use super::*;
 
 fn h(s: &str) -> Vec<u8> {
     hex::decode(s.replace(' ', "")).unwrap()
@@ -97,10 +97,52 @@ fn tls10_prf_matches_openssl() {
 fn keylog_parsing_skips_bad_lines() {
     let r = "ab".repeat(32);
     let text = format!("# comment\nCLIENT_HANDSHAKE_TRAFFIC_SECRET {r} 0011\nCLIENT_RANDOM {r} 2233\nGARBAGE\nSERVER_HANDSHAKE_TRAFFIC_SECRET zz 11\n");
-    let kl = super::keylog::KeyLog::parse(&text);
+    let kl = crate::tls::keylog::KeyLog::parse(&text);
     assert_eq!(kl.len(), 1);
     assert_eq!(kl.skipped_lines, 2);
     let s = kl.get(&h(&r)).unwrap();
     assert_eq!(s.client_handshake.as_deref(), Some(&[0x00, 0x11][..]));
     assert_eq!(s.master.as_deref(), Some(&[0x22, 0x33][..]));
+}
+
+/// The typed table, not the name, chooses the protection: every suite the decoder supported
+/// when it matched name parts keeps its parameters, and CCM/3DES/Camellia/TLS 1.3-in-1.2 are
+/// refused.
+#[test]
+fn suite_table_gives_cipher_mac_and_prf() {
+    let p = |c| suite_params(c).unwrap();
+    assert_eq!(p(0xc02f).cipher, RecordCipher::AesGcm { key_len: 16 });
+    assert_eq!(p(0xc02f).hash, SuiteHash::Sha256);
+    assert_eq!(p(0xc030).cipher, RecordCipher::AesGcm { key_len: 32 });
+    assert_eq!(p(0xc030).hash, SuiteHash::Sha384);
+    assert_eq!(p(0xcca8).cipher, RecordCipher::ChaCha20Poly1305);
+    assert_eq!(
+        p(0x002f).cipher,
+        RecordCipher::AesCbc {
+            key_len: 16,
+            mac: Mac::Sha1
+        }
+    );
+    // Pre-1.2 suites use the TLS 1.2 default PRF (P_SHA256) in TLS 1.2.
+    assert_eq!(p(0x002f).hash, SuiteHash::Sha256);
+    assert_eq!(
+        p(0xc028).cipher,
+        RecordCipher::AesCbc {
+            key_len: 32,
+            mac: Mac::Sha384
+        }
+    );
+    assert_eq!(p(0xc028).hash, SuiteHash::Sha384);
+    assert!(p(0x1301).tls13 && !p(0xc02f).tls13);
+    for unsupported in [0x000a, 0xc09c, 0x0041, 0x1304, 0xffff] {
+        assert_eq!(
+            suite_params(unsupported).map(|_| ()),
+            Err(DecryptError::UnsupportedSuite(unsupported)),
+            "{unsupported:04x}"
+        );
+    }
+    assert!(matches!(
+        tls12_decrypters(0x1301, 0x0303, &[1u8; 48], &[2u8; 32], &[3u8; 32], false),
+        Err(DecryptError::UnsupportedSuite(0x1301))
+    ));
 }

@@ -1,0 +1,234 @@
+//! One whole handshake message → the model: the hellos (and the parameters key derivation
+//! needs), certificates, CertificateRequest, CertificateVerify, EncryptedExtensions, and the
+//! protection changes a decrypted Finished or KeyUpdate brings (RFC 8446 §7.2, §4.6.3). Bodies
+//! are parsed in `messages.rs`; this file decides what they mean for the connection.
+
+use super::{ConnectionDecoder, Read};
+use crate::model::{
+    CertificateVerify, ClientCertificate, DecryptionStatus, HandshakeType, MessageKind, Provenance,
+    Side,
+};
+use crate::tls::messages;
+use crate::tls::outcome::{Phase, Protocol};
+use crate::tls::protection::{Decrypter, Protection};
+
+impl ConnectionDecoder {
+    pub(super) fn handshake_message(
+        &mut self,
+        side: Side,
+        t: HandshakeType,
+        body: &[u8],
+        prov: Provenance,
+        read: Read,
+    ) {
+        let time = self.time(prov);
+        let frame = prov.frame;
+        let mut detail: Option<String> = None;
+        let mut certificate_count = None;
+        let malformed = |s: &mut Self, what: &str| {
+            s.anomaly(
+                "malformed_handshake",
+                side,
+                prov,
+                format!("{what} could not be parsed ({} bytes)", body.len()),
+            );
+        };
+        let tls13 = self.progress.protocol == Protocol::Tls13;
+        match t {
+            HandshakeType::CLIENT_HELLO => match messages::client_hello(body, frame, time) {
+                Some(h) => {
+                    self.keys.client_random = hex::decode(&h.random_hex).unwrap_or_default();
+                    detail = Some(format!(
+                        "SNI {} · offers up to {} · {} cipher suites",
+                        h.sni.as_deref().unwrap_or("–"),
+                        h.max_version.label(),
+                        h.cipher_suites.len()
+                    ));
+                    if self.facts.client_hello.is_none() {
+                        self.facts.client_hello = Some(h);
+                    }
+                }
+                None => malformed(self, "ClientHello"),
+            },
+            HandshakeType::SERVER_HELLO => match messages::server_hello(body, frame, time) {
+                Some(h) => {
+                    let hrr = h.is_hello_retry_request;
+                    detail = Some(format!(
+                        "{} · {}{}",
+                        h.version.label(),
+                        h.cipher_suite.label(),
+                        if hrr { " · HelloRetryRequest" } else { "" }
+                    ));
+                    if hrr {
+                        self.facts.hello_retry_request = Some(h);
+                    } else {
+                        let suite = u16::try_from(h.cipher_suite.code).unwrap_or(0);
+                        let version = u16::try_from(h.version.code).unwrap_or(0);
+                        self.keys.server_random = hex::decode(&h.random_hex).unwrap_or_default();
+                        self.keys.suite = suite;
+                        // RFC 7366: encrypt_then_mac (extension 22) in the ServerHello.
+                        self.keys.etm = h.extensions.iter().any(|e| e.code == 22);
+                        self.keys.version = version;
+                        if version == 0x0304 {
+                            self.progress.protocol = Protocol::Tls13;
+                            // RFC 8446 §2: everything after the ServerHello is protected.
+                            self.progress.client.phase =
+                                self.progress.client.phase.max(Phase::Protected);
+                            self.progress.server.phase =
+                                self.progress.server.phase.max(Phase::Protected);
+                            self.facts.decryption = DecryptionStatus::NoKey;
+                            self.facts.tls_version = Some(h.version.clone());
+                            self.facts.server_hello = Some(h);
+                            self.setup_decryption(suite, prov);
+                        } else {
+                            if self.progress.protocol != Protocol::Tls13 {
+                                self.progress.protocol = Protocol::Legacy {
+                                    signature_fields: version >= 0x0303,
+                                };
+                            }
+                            if self.facts.server_hello.is_none() {
+                                self.facts.tls_version = Some(h.version.clone());
+                                self.facts.server_hello = Some(h);
+                            }
+                        }
+                    }
+                }
+                None => malformed(self, "ServerHello"),
+            },
+            HandshakeType::CERTIFICATE => {
+                match messages::certificate(body, tls13, &self.opts.cert_cache) {
+                    Some((certs, list_len)) => {
+                        detail = Some(format!("{} certificates (length {list_len})", certs.len()));
+                        certificate_count = Some(certs.len());
+                        match side {
+                            Side::Server => {
+                                self.facts.server_certificates = certs;
+                                self.facts.server_certificate_frame = Some(frame);
+                            }
+                            Side::Client if self.facts.client_certificate.is_none() => {
+                                self.facts.client_certificate = Some(ClientCertificate {
+                                    frame,
+                                    time,
+                                    count: certs.len(),
+                                    certificates_length: list_len,
+                                    chain: certs,
+                                    decrypted: read == Read::Decrypted,
+                                });
+                            }
+                            Side::Client => {}
+                        }
+                    }
+                    None => malformed(self, "Certificate"),
+                }
+            }
+            HandshakeType::CERTIFICATE_REQUEST => {
+                let req = if tls13 {
+                    messages::certificate_request_13(body, frame, time)
+                } else {
+                    let sig = self.progress.protocol.signature_fields();
+                    messages::certificate_request_12(body, sig, frame, time)
+                };
+                match req {
+                    Some(mut r) => {
+                        r.post_handshake = self.app_data_seen();
+                        r.decrypted = read == Read::Decrypted;
+                        detail = Some(format!(
+                            "{} CA names · {} signature algorithms{}",
+                            r.certificate_authorities.len(),
+                            r.signature_algorithms.len(),
+                            if r.certificate_types.is_empty() {
+                                String::new()
+                            } else {
+                                format!(
+                                    " · types {}",
+                                    r.certificate_types
+                                        .iter()
+                                        .map(|c| c.label())
+                                        .collect::<Vec<_>>()
+                                        .join(" ")
+                                )
+                            }
+                        ));
+                        if self.facts.certificate_request.is_none() {
+                            self.facts.certificate_request = Some(r);
+                        } else if self.facts.post_handshake_certificate_requests.len() < 16 {
+                            self.facts.post_handshake_certificate_requests.push(r);
+                        }
+                    }
+                    None => malformed(self, "CertificateRequest"),
+                }
+            }
+            HandshakeType::CERTIFICATE_VERIFY => {
+                let sig = self.progress.protocol.signature_fields();
+                match messages::certificate_verify(body, sig) {
+                    Some((alg, sig_len)) => {
+                        detail = alg.as_ref().map(|a| a.label());
+                        if side == Side::Client {
+                            self.facts.client_certificate_verify = Some(CertificateVerify {
+                                frame,
+                                time,
+                                algorithm: alg,
+                                signature_length: sig_len,
+                            });
+                        }
+                    }
+                    None => malformed(self, "CertificateVerify"),
+                }
+            }
+            HandshakeType::ENCRYPTED_EXTENSIONS => {
+                if let Some(ee) = messages::encrypted_extensions(body, frame) {
+                    self.facts.encrypted_extensions = Some(ee);
+                }
+            }
+            HandshakeType::FINISHED if read == Read::Decrypted => self.finished(side),
+            HandshakeType::KEY_UPDATE if read == Read::Decrypted => {
+                // RFC 8446 §7.2: the next generation of this side's traffic secret.
+                let prot = &mut self.dir(side).protection;
+                if let Protection::Tls13 { dec, .. } = prot {
+                    match dec.next_generation() {
+                        Some(next) => **dec = next,
+                        None => *prot = Protection::None,
+                    }
+                }
+            }
+            _ => {}
+        }
+        let mut m = self.msg(
+            side,
+            prov,
+            MessageKind::Handshake(t),
+            detail,
+            body.len(),
+            read,
+        );
+        m.certificate_count = certificate_count;
+        self.push_message(m);
+    }
+
+    /// A decrypted Finished: this side's handshake is over. RFC 8446 §7.2/§4.4.4: from here it
+    /// protects records with its application traffic secret.
+    fn finished(&mut self, side: Side) {
+        self.progress.side_mut(side).phase = Phase::Finished;
+        let suite = self.keys.suite13;
+        let prot = &mut self.dir(side).protection;
+        if let Protection::Tls13 {
+            next_secret,
+            app_records: None,
+            ..
+        } = prot
+        {
+            let next = match (suite, next_secret.take()) {
+                (Some(su), Some(sec)) => Decrypter::new(su, &sec),
+                _ => None,
+            };
+            *prot = match next {
+                Some(dec) => Protection::Tls13 {
+                    dec: Box::new(dec),
+                    next_secret: None,
+                    app_records: Some(0),
+                },
+                None => Protection::None,
+            };
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! The protection glue of one connection: decrypters from the key log (TLS 1.3 traffic
+//! secrets after the ServerHello; TLS ≤ 1.2 from CLIENT_RANDOM at each ChangeCipherSpec),
+//! opening records with them, and giving up — said once — when a record does not
+//! authenticate. The ciphers themselves are in `tls/protection/`.
+
+use super::{ConnectionDecoder, Read};
+use crate::model::{ContentType, DecryptionStatus, Provenance, Side};
+use crate::tls::protection::{self, DecryptError, Decrypter, Protection, Suite};
+use crate::tls::record::RecordHeader;
+
+impl ConnectionDecoder {
+    /// TLS ≤ 1.2 at a ChangeCipherSpec: this side's decrypter from the key log's master secret
+    /// for the latest hello randoms (a renegotiation's new keys are followed).
+    pub(super) fn tls12_decrypter(
+        &mut self,
+        side: Side,
+        prov: Provenance,
+    ) -> Option<protection::Decrypter12> {
+        let kl = self.opts.keylog.clone()?;
+        let master = kl
+            .get(&self.keys.client_random)
+            .and_then(|s| s.master.clone());
+        let Some(master) = master else {
+            if self.facts.decryption == DecryptionStatus::NotNeeded {
+                self.facts.decryption = DecryptionStatus::NoKey;
+            }
+            return None;
+        };
+        let k = &self.keys;
+        match protection::tls12_decrypters(
+            k.suite,
+            k.version,
+            &master,
+            &k.client_random,
+            &k.server_random,
+            k.etm,
+        ) {
+            Ok((c, s)) => {
+                self.facts.decryption = DecryptionStatus::Decrypted;
+                Some(match side {
+                    Side::Client => c,
+                    Side::Server => s,
+                })
+            }
+            Err(e) => {
+                self.anomaly("decryption_unsupported", side, prov, e.to_string());
+                self.facts.decryption = DecryptionStatus::Failed;
+                None
+            }
+        }
+    }
+
+    pub(super) fn open12(
+        &mut self,
+        side: Side,
+        header: &RecordHeader,
+        body: &[u8],
+        prov: Provenance,
+    ) -> Option<Vec<u8>> {
+        let Protection::Tls12(dec) = &mut self.dir(side).protection else {
+            return None;
+        };
+        match dec.open(header.content_type.0, header.version(), body) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.decryption_failed(side, prov, e);
+                None
+            }
+        }
+    }
+
+    /// A record that does not authenticate: the key log's secrets are wrong for this
+    /// connection. Say so once and stop decrypting (never decode garbage).
+    pub(super) fn decryption_failed(&mut self, side: Side, prov: Provenance, e: DecryptError) {
+        self.anomaly(
+            "decryption_failed",
+            side,
+            prov,
+            format!("{e}: encrypted; no matching key in the key log for this record"),
+        );
+        self.facts.decryption = DecryptionStatus::Failed;
+        self.client.protection = Protection::None;
+        self.server.protection = Protection::None;
+    }
+
+    /// Sets up TLS 1.3 decryption after the ServerHello when the key log has this connection.
+    pub(super) fn setup_decryption(&mut self, suite_code: u16, prov: Provenance) {
+        let Some(kl) = self.opts.keylog.clone() else {
+            return;
+        };
+        let random = self
+            .facts
+            .client_hello
+            .as_ref()
+            .and_then(|h| hex::decode(&h.random_hex).ok())
+            .unwrap_or_default();
+        let Some(sec) = kl.get(&random) else {
+            self.facts.decryption = DecryptionStatus::NoKey;
+            return;
+        };
+        let (Some(chs), Some(shs)) = (&sec.client_handshake, &sec.server_handshake) else {
+            self.facts.decryption = DecryptionStatus::NoKey;
+            return;
+        };
+        let suite = match Suite::tls13(suite_code) {
+            Ok(s) => s,
+            Err(e) => {
+                self.anomaly("decryption_unsupported", Side::Server, prov, e.to_string());
+                self.facts.decryption = DecryptionStatus::Failed;
+                return;
+            }
+        };
+        self.keys.suite13 = Some(suite);
+        let tls13 = |dec: Option<Decrypter>, next: &Option<Vec<u8>>| match dec {
+            Some(dec) => Protection::Tls13 {
+                dec: Box::new(dec),
+                next_secret: next.clone().map(zeroize::Zeroizing::new),
+                app_records: None,
+            },
+            None => Protection::None,
+        };
+        self.client.protection = tls13(Decrypter::new(suite, chs), &sec.client_traffic_0);
+        self.server.protection = tls13(Decrypter::new(suite, shs), &sec.server_traffic_0);
+        self.facts.decryption = DecryptionStatus::Decrypted;
+    }
+
+    pub(super) fn decrypt_record(
+        &mut self,
+        side: Side,
+        header: &RecordHeader,
+        body: &[u8],
+        prov: Provenance,
+    ) {
+        let len = header.len;
+        let Protection::Tls13 {
+            dec, app_records, ..
+        } = &mut self.dir(side).protection
+        else {
+            return;
+        };
+        if let Some(n) = app_records.as_mut() {
+            *n += 1;
+        }
+        if body.len() != len {
+            // Counted, not read: the sequence number still advances (RFC 8446 §5.3).
+            dec.seq = dec.seq.wrapping_add(1);
+            self.app_data_counted(side, len, prov);
+            return;
+        }
+        match dec.open(header.raw, body) {
+            Ok((inner, plain)) => match ContentType(inner) {
+                ContentType::HANDSHAKE => self.handshake_bytes(side, &plain, prov, Read::Decrypted),
+                ContentType::ALERT => {
+                    self.alert_record(side, &plain, plain.len(), prov, Read::Decrypted)
+                }
+                ContentType::APPLICATION_DATA => self.app_data_counted(side, len, prov),
+                _ => {}
+            },
+            Err(e) => {
+                self.decryption_failed(side, prov, e);
+                self.protected_record(side, len, prov);
+            }
+        }
+    }
+}

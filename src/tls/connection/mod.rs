@@ -1,0 +1,501 @@
+//! The connection orchestrator: two directions, each a record deframer, a handshake joiner
+//! and its record protection, glued to the model. Records go to protection (when keys exist)
+//! and then to message decoding (`handshake_facts.rs`); what the outcome needs is kept in a
+//! small `Progress` value (`outcome.rs`) so a snapshot is a clone of facts + progress, never a
+//! hand-copied decoder. Must not do I/O.
+
+mod handshake_facts;
+mod keys;
+
+use super::handshake::{JoinError, Joiner, MAX_HANDSHAKE};
+use super::outcome::{self, Phase, Progress, Protocol};
+use super::protection::{Protection, Suite};
+use super::record::{Deframed, Deframer, Keep, Record, RecordError, MAX_RECORD};
+use super::{keylog, x509};
+use crate::model::{
+    Alert, AlertDescription, AlertLevel, AlertMessage, Anomaly, ContentType, Message, MessageKind,
+    Provenance, Side, TlsFacts,
+};
+
+/// Application-data records listed on the ladder per side (the rest are only counted).
+const LADDER_APPDATA: u64 = 3;
+/// Application-data records decrypted per direction after the handshake (post-handshake
+/// messages and alerts live there); beyond this only small records are decrypted (alerts,
+/// KeyUpdate, tickets), so bulk data is never buffered.
+const APP_RECORDS_DECRYPTED: u64 = 32;
+const SMALL_RECORD: usize = 1024;
+/// Anomalies kept per connection: a hostile stream cannot grow the list without limit.
+const MAX_ANOMALIES: usize = 64;
+
+/// Options for decoding one connection.
+#[derive(Debug, Clone, Default)]
+pub struct DecodeOptions {
+    /// Secrets to decrypt TLS 1.3 handshakes (`--keylog`, SSLKEYLOGFILE, or the probe's own).
+    pub keylog: Option<std::sync::Arc<keylog::KeyLog>>,
+    /// Shared by all connections of one analysis (the analyzer sets it).
+    pub cert_cache: std::sync::Arc<x509::CertCache>,
+}
+
+/// Whether the bytes being decoded came off the wire in clear or out of a decrypted record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Read {
+    Clear,
+    Decrypted,
+}
+
+/// What the first bytes said: TLS records, or not TLS at all (then nothing is decoded).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Stream {
+    #[default]
+    Undecided,
+    Tls,
+    NotTls,
+}
+
+#[derive(Debug, Default)]
+struct Direction {
+    deframer: Deframer,
+    joiner: Joiner,
+    protection: Protection,
+}
+
+/// Hello parameters the TLS ≤ 1.2 key derivation needs: the latest ones (a renegotiation
+/// brings new randoms), and the TLS 1.3 suite once keys were set up.
+#[derive(Debug, Default)]
+struct Keys {
+    client_random: Vec<u8>,
+    server_random: Vec<u8>,
+    suite: u16,
+    /// The ServerHello's version (0x0301 … 0x0303): TLS ≤ 1.2 key derivation depends on it.
+    version: u16,
+    /// The ServerHello carried encrypt_then_mac (RFC 7366): CBC records are MAC'd after
+    /// encryption.
+    etm: bool,
+    suite13: Option<Suite>,
+}
+
+/// Decodes one TCP connection's two byte streams into [`TlsFacts`].
+///
+/// Contract: `feed` is called with in-order bytes of one direction (chunks of any size, the two
+/// directions interleaved in capture order); `gap` when bytes are missing in a direction
+/// (nothing after a gap in that direction is decoded as TLS); `closed` on FIN/RST. `finish`
+/// computes the outcome. Never panics on any input.
+#[derive(Debug, Default)]
+pub struct ConnectionDecoder {
+    start_ts_ns: u64,
+    opts: DecodeOptions,
+    stream: Stream,
+    facts: TlsFacts,
+    progress: Progress,
+    client: Direction,
+    server: Direction,
+    keys: Keys,
+}
+
+impl ConnectionDecoder {
+    pub fn new(start_ts_ns: u64, opts: DecodeOptions) -> Self {
+        ConnectionDecoder {
+            start_ts_ns,
+            opts,
+            ..ConnectionDecoder::default()
+        }
+    }
+
+    fn dir(&mut self, side: Side) -> &mut Direction {
+        match side {
+            Side::Client => &mut self.client,
+            Side::Server => &mut self.server,
+        }
+    }
+
+    fn time(&self, prov: Provenance) -> f64 {
+        prov.ts_ns.saturating_sub(self.start_ts_ns) as f64 / 1e9
+    }
+
+    fn anomaly(&mut self, kind: &str, side: Side, prov: Provenance, detail: String) {
+        if self.facts.anomalies.len() < MAX_ANOMALIES {
+            self.facts
+                .anomalies
+                .push(Anomaly::new(kind, Some(prov.frame), Some(side), detail));
+        }
+    }
+
+    pub fn feed(&mut self, side: Side, data: &[u8], prov: Provenance) {
+        let mut data = data;
+        loop {
+            if self.stream == Stream::NotTls {
+                return;
+            }
+            match self.dir(side).deframer.next(&mut data) {
+                None => return,
+                Some(Err(e)) => return self.bad_record(side, prov, e),
+                Some(Ok(Deframed::Header(h))) => {
+                    self.stream = Stream::Tls;
+                    self.progress.side_mut(side).records += 1;
+                    let keep = self.keep(side, h.content_type, h.len);
+                    self.dir(side).deframer.keep(keep);
+                }
+                Some(Ok(Deframed::Record(r))) => self.record(side, r, prov),
+            }
+        }
+    }
+
+    /// What to keep of a record's body. Application data (and TLS 1.3 protected records) are
+    /// counted, not kept — unless a key log lets us read the handshake and post-handshake
+    /// messages; TLS 1.0 CBC keeps a skipped record's tail (the next record's IV).
+    fn keep(&mut self, side: Side, ct: ContentType, len: usize) -> Keep {
+        if ct != ContentType::APPLICATION_DATA {
+            return Keep::All;
+        }
+        match &self.dir(side).protection {
+            Protection::Tls13 { app_records, .. } => {
+                let read = match app_records {
+                    None => true,
+                    Some(n) => *n < APP_RECORDS_DECRYPTED || len <= SMALL_RECORD,
+                };
+                if read {
+                    Keep::All
+                } else {
+                    Keep::Nothing
+                }
+            }
+            Protection::Tls12(d) => d.needs_tail().map_or(Keep::Nothing, Keep::Tail),
+            Protection::None => Keep::Nothing,
+        }
+    }
+
+    fn bad_record(&mut self, side: Side, prov: Provenance, e: RecordError) {
+        if self.stream == Stream::Undecided {
+            // Nothing decoded yet: this is simply not TLS.
+            self.stream = Stream::NotTls;
+            return;
+        }
+        let (kind, detail) = match e {
+            RecordError::NotAHeader(hdr) => (
+                "bad_record_header",
+                format!("bytes {hdr:02x?} are not a TLS record header"),
+            ),
+            RecordError::TooLong(len) => (
+                "bad_record_length",
+                format!("record claims {len} bytes (limit {MAX_RECORD}); decoding of this direction stops here"),
+            ),
+        };
+        self.stop(kind, side, prov, detail);
+    }
+
+    /// Damage: say so and stop decoding this direction (what was decoded is kept).
+    fn stop(&mut self, kind: &str, side: Side, prov: Provenance, detail: String) {
+        self.anomaly(kind, side, prov, detail);
+        let stop = self.facts.decode_stops.side_mut(side);
+        stop.damaged.get_or_insert(prov.frame);
+        let d = self.dir(side);
+        d.deframer.stop();
+        d.joiner.clear();
+    }
+
+    fn msg(
+        &self,
+        side: Side,
+        prov: Provenance,
+        kind: MessageKind,
+        detail: Option<String>,
+        length: usize,
+        read: Read,
+    ) -> Message {
+        Message {
+            frame: prov.frame,
+            time: self.time(prov),
+            from: side,
+            kind,
+            detail,
+            length: u32::try_from(length).unwrap_or(u32::MAX),
+            encrypted: false,
+            decrypted: read == Read::Decrypted,
+            certificate_count: None,
+        }
+    }
+
+    fn push_message(&mut self, m: Message) {
+        self.facts.messages.push(m);
+    }
+
+    fn phase(&self, side: Side) -> Phase {
+        self.progress.side(side).phase
+    }
+
+    /// One whole record.
+    fn record(&mut self, side: Side, r: Record, prov: Provenance) {
+        let Record { header, body, tail } = r;
+        let len = header.len;
+        let tls12_keys = matches!(self.dir(side).protection, Protection::Tls12(_));
+        match header.content_type {
+            ContentType::CHANGE_CIPHER_SPEC => {
+                let m = self.msg(
+                    side,
+                    prov,
+                    MessageKind::ChangeCipherSpec,
+                    None,
+                    len,
+                    Read::Clear,
+                );
+                self.push_message(m);
+                if self.progress.protocol != Protocol::Tls13 {
+                    // RFC 5246 §7.1: this side's records are protected from here on.
+                    let dec12 = self.tls12_decrypter(side, prov);
+                    let p = self.progress.side_mut(side);
+                    // A renegotiation's ChangeCipherSpec keeps "finished once" (max).
+                    p.phase = p.phase.max(Phase::Protected);
+                    self.dir(side).protection = dec12.map_or(Protection::None, Protection::Tls12);
+                }
+            }
+            ContentType::ALERT if tls12_keys => match self.open12(side, &header, &body, prov) {
+                Some(plain) => self.alert_record(side, &plain, plain.len(), prov, Read::Decrypted),
+                None => self.alert_record(side, &body, len, prov, Read::Clear),
+            },
+            ContentType::ALERT => self.alert_record(side, &body, len, prov, Read::Clear),
+            ContentType::HANDSHAKE => {
+                if self.phase(side) == Phase::Clear {
+                    return self.handshake_bytes(side, &body, prov, Read::Clear);
+                }
+                if tls12_keys {
+                    self.note_renegotiation(side, prov);
+                    if let Some(plain) = self.open12(side, &header, &body, prov) {
+                        self.progress.side_mut(side).phase = Phase::Finished;
+                        return self.handshake_bytes(side, &plain, prov, Read::Decrypted);
+                    }
+                }
+                self.encrypted_handshake(side, len, prov);
+            }
+            ContentType::APPLICATION_DATA => match &mut self.dir(side).protection {
+                Protection::Tls12(dec) => {
+                    // Application data is not read; its sequence number still counts (and in
+                    // TLS 1.0 its last ciphertext block is the next record's IV).
+                    dec.skip_record(if body.is_empty() { &tail } else { &body });
+                    self.protected_record(side, len, prov);
+                }
+                Protection::Tls13 { .. } => self.decrypt_record(side, &header, &body, prov),
+                Protection::None => self.protected_record(side, len, prov),
+            },
+            _ => {
+                let m = self.msg(side, prov, MessageKind::Heartbeat, None, len, Read::Clear);
+                self.push_message(m);
+            }
+        }
+    }
+
+    fn alert_record(&mut self, side: Side, body: &[u8], len: usize, prov: Provenance, read: Read) {
+        let protected = self.phase(side) != Phase::Clear && read == Read::Clear;
+        let time = self.time(prov);
+        // A plaintext alert is exactly two bytes; anything else is protected (including alerts
+        // after a ChangeCipherSpec this capture did not see).
+        let [level, desc] = match body {
+            [l, d] if !protected => [*l, *d],
+            _ => {
+                let mut m = self.msg(
+                    side,
+                    prov,
+                    MessageKind::Alert,
+                    Some("encrypted alert".into()),
+                    len,
+                    read,
+                );
+                m.encrypted = true;
+                self.push_message(m);
+                self.facts.alerts.push(Alert {
+                    from: side,
+                    message: None,
+                    frame: prov.frame,
+                    time,
+                    encrypted: true,
+                    decrypted: false,
+                });
+                return;
+            }
+        };
+        let (level, description) = (AlertLevel(level), AlertDescription(desc));
+        let detail = format!("{} {} ({desc})", level.label(), description.label());
+        let m = self.msg(side, prov, MessageKind::Alert, Some(detail), 2, read);
+        self.push_message(m);
+        let decrypted = read == Read::Decrypted;
+        self.facts.alerts.push(Alert {
+            from: side,
+            message: Some(AlertMessage { level, description }),
+            frame: prov.frame,
+            time,
+            encrypted: decrypted,
+            decrypted,
+        });
+    }
+
+    /// A renegotiation: this side already finished its handshake and application data has
+    /// flowed since.
+    fn note_renegotiation(&mut self, side: Side, prov: Provenance) {
+        if self.app_data_seen()
+            && self.phase(side) == Phase::Finished
+            && self.facts.renegotiation_frames.last() != Some(&prov.frame)
+        {
+            self.facts.renegotiation_frames.push(prov.frame);
+        }
+    }
+
+    fn app_data_seen(&self) -> bool {
+        self.facts.application_data.first_frame.is_some()
+    }
+
+    fn encrypted_handshake(&mut self, side: Side, len: usize, prov: Provenance) {
+        // A renegotiation: this side already finished its handshake (its Finished was an
+        // earlier encrypted handshake record) and application data has flowed since. A
+        // Finished that merely arrives after the peer's first data (False Start) is not one.
+        let after_app = self.app_data_seen() && self.phase(side) == Phase::Finished;
+        let detail = if after_app {
+            if self.facts.renegotiation_frames.last() != Some(&prov.frame) {
+                self.facts.renegotiation_frames.push(prov.frame);
+            }
+            format!("{len} bytes, encrypted, after application data: renegotiation")
+        } else {
+            format!("{len} bytes, encrypted (Finished)")
+        };
+        self.progress.side_mut(side).phase = Phase::Finished;
+        let mut m = self.msg(
+            side,
+            prov,
+            MessageKind::EncryptedHandshake,
+            Some(detail),
+            len,
+            Read::Clear,
+        );
+        m.encrypted = true;
+        self.push_message(m);
+    }
+
+    fn protected_record(&mut self, side: Side, len: usize, prov: Provenance) {
+        if self.progress.protocol == Protocol::Tls13 && !self.progress.app_data_phase() {
+            self.progress.protected_order.push((side, prov.frame, len));
+            let mut m = self.msg(
+                side,
+                prov,
+                MessageKind::EncryptedRecord,
+                Some(format!("{len} bytes, encrypted (TLS 1.3)")),
+                len,
+                Read::Clear,
+            );
+            m.encrypted = true;
+            self.push_message(m);
+            return;
+        }
+        self.app_data_counted(side, len, prov);
+    }
+
+    fn app_data_counted(&mut self, side: Side, len: usize, prov: Provenance) {
+        let decrypting = matches!(self.dir(side).protection, Protection::Tls13 { .. });
+        let stats = &mut self.facts.application_data;
+        if stats.first_frame.is_none() {
+            stats.first_frame = Some(prov.frame);
+        }
+        let count = match side {
+            Side::Client => {
+                stats.client_records += 1;
+                stats.client_bytes += len as u64;
+                stats.client_records
+            }
+            Side::Server => {
+                stats.server_records += 1;
+                stats.server_bytes += len as u64;
+                stats.server_records
+            }
+        };
+        self.progress.side_mut(side).appdata_records += 1;
+        if count <= LADDER_APPDATA {
+            let read = if decrypting {
+                Read::Decrypted
+            } else {
+                Read::Clear
+            };
+            let mut m = self.msg(side, prov, MessageKind::ApplicationData, None, len, read);
+            m.encrypted = true;
+            self.push_message(m);
+        }
+    }
+
+    fn handshake_bytes(&mut self, side: Side, body: &[u8], prov: Provenance, read: Read) {
+        if let Err(e) = self.dir(side).joiner.push(body) {
+            return self.join_error(side, prov, e);
+        }
+        loop {
+            match self.dir(side).joiner.next() {
+                None => return,
+                Some(Err(e)) => return self.join_error(side, prov, e),
+                Some(Ok(m)) => self.handshake_message(side, m.typ, m.body(), prov, read),
+            }
+        }
+    }
+
+    fn join_error(&mut self, side: Side, prov: Provenance, e: JoinError) {
+        let detail = match e {
+            JoinError::TooMuch { buffered } => {
+                format!("handshake data exceeds {MAX_HANDSHAKE} bytes ({buffered} buffered)")
+            }
+            JoinError::TooLarge { typ, len } => format!(
+                "{} claims {len} bytes (limit {MAX_HANDSHAKE}); not buffered",
+                typ.label()
+            ),
+        };
+        self.stop("handshake_too_large", side, prov, detail);
+    }
+
+    pub fn gap(&mut self, side: Side, prov: Provenance, missing: u64) {
+        self.anomaly(
+            "capture_gap",
+            side,
+            prov,
+            format!("{missing} bytes from the {} were not captured before frame {}; its stream is not decoded past this point", side.as_str(), prov.frame),
+        );
+        self.facts
+            .decode_stops
+            .side_mut(side)
+            .gap
+            .get_or_insert(prov.frame);
+        let d = self.dir(side);
+        d.deframer.stop();
+        d.joiner.clear();
+    }
+
+    pub fn closed(&mut self, side: Side, prov: Provenance, reset: bool) {
+        self.progress
+            .side_mut(side)
+            .closed
+            .get_or_insert((prov.frame, reset));
+    }
+
+    /// `false` once the handshake is over and this direction only carries application data
+    /// that the decoder skips by record length: the caller may then stop buffering.
+    pub fn wants_more(&self, side: Side) -> bool {
+        let d = match side {
+            Side::Client => &self.client,
+            Side::Server => &self.server,
+        };
+        !(d.deframer.is_stopped()
+            || (self.app_data_seen() && self.progress.side(side).appdata_records > 0))
+    }
+
+    /// `Some(false)` once the stream is known not to be TLS.
+    pub fn is_tls(&self) -> Option<bool> {
+        match self.stream {
+            Stream::Undecided => None,
+            Stream::Tls => Some(true),
+            Stream::NotTls => Some(false),
+        }
+    }
+
+    pub fn finish(mut self) -> TlsFacts {
+        outcome::conclude(&self.progress, &mut self.facts);
+        self.facts
+    }
+
+    /// The facts so far, with the outcome as it stands (live and progressive views).
+    pub fn snapshot(&self) -> TlsFacts {
+        let mut facts = self.facts.clone();
+        outcome::conclude(&self.progress, &mut facts);
+        facts
+    }
+}
