@@ -11,10 +11,11 @@ use super::dn;
 use super::names as jn;
 use super::reader::Record;
 use crate::model::{
-    Alert, Anomaly, CertInfo, CertificateRequest, CertificateVerify, ClientCertificate,
-    ClientHello, CodePoint, DecryptionStatus, DistinguishedName, EncryptedExtensions, JsseLog,
-    KeyEntryReport, LogStatement, Message, Outcome, OutcomeStatus, PublicKeyInfo, ServerHello,
-    Side, StoreReport, TlsFacts,
+    Alert, AlertDescription, AlertLevel, AlertMessage, Anomaly, CertInfo, CertificateRequest,
+    CertificateVerify, ClientCertificate, ClientHello, CodePoint, DecryptionStatus,
+    DistinguishedName, EncryptedExtensions, EndingAlert, HandshakeType, JsseLog, KeyEntryReport,
+    LogStatement, Message, MessageKind, Outcome, OutcomeStatus, PublicKeyInfo, ServerHello, Side,
+    StoreReport, TlsFacts,
 };
 use crate::tls::names;
 use std::borrow::Cow;
@@ -220,6 +221,7 @@ fn handshake(c: &mut Conn, r: &Record, produced: bool, what: &str) {
     let line = r.line;
     let tls13_phase = c.tls13;
     let mut detail: Option<String> = None;
+    let mut certificate_count = None;
     let (label, code): (Cow<'static, str>, Option<u8>) = match bare {
         "ClientHello" => {
             let h = client_hello(&r.body, line, time, &mut c.facts.anomalies);
@@ -276,6 +278,7 @@ fn handshake(c: &mut Conn, r: &Record, produced: bool, what: &str) {
             let chain = certificates(&r.body);
             let n = chain.len();
             detail = Some(format!("{n} certificates"));
+            certificate_count = Some(n);
             match from {
                 Side::Server => {
                     if c.facts.server_certificate_frame.is_none() {
@@ -377,18 +380,27 @@ fn handshake(c: &mut Conn, r: &Record, produced: bool, what: &str) {
         other => (Cow::Owned(other.to_owned()), None),
     };
     // ChangeCipherSpec is a record of its own (content type 20), not a handshake message.
-    let encrypted_phase = tls13_phase && label != "ChangeCipherSpec";
+    let kind = match code {
+        Some(20) if label == "ChangeCipherSpec" => MessageKind::ChangeCipherSpec,
+        Some(t) => MessageKind::Handshake(HandshakeType(t)),
+        // A message the table above does not list: the model's names (JSSE prints the same).
+        None => match HandshakeType::from_name(&label) {
+            Some(t) => MessageKind::Handshake(t),
+            None => return,
+        },
+    };
+    let encrypted_phase = tls13_phase && kind != MessageKind::ChangeCipherSpec;
     if c.facts.messages.len() < MAX_MESSAGES {
         c.facts.messages.push(Message {
             frame: line,
             time,
             from,
-            name: label,
-            code,
+            kind,
             detail,
             length: 0,
             encrypted: false,
             decrypted: encrypted_phase,
+            certificate_count,
         });
     }
 }
@@ -419,25 +431,31 @@ fn push_alert(c: &mut Conn, r: &Record, from: Side, level: String, desc: &str) {
             frame: r.line,
             time,
             from,
-            name: "Alert".into(),
-            code: Some(21),
+            kind: MessageKind::Alert,
             detail: Some(detail),
             length: 2,
             encrypted: false,
             decrypted: c.tls13,
+            certificate_count: None,
         });
     }
-    if c.facts.alerts.len() < 64 {
-        c.facts.alerts.push(Alert {
-            from,
-            level,
-            description,
-            code,
-            frame: r.line,
-            time,
-            encrypted: false,
-            decrypted: c.tls13,
-        });
+    // Only an alert whose level and description map to code points is a typed alert; an
+    // unknown name stays a ladder line (it must not read as "could not be read").
+    let level = AlertLevel::from_name(&level);
+    if let (Some(level), Some(code)) = (level, code) {
+        if c.facts.alerts.len() < 64 {
+            c.facts.alerts.push(Alert {
+                from,
+                message: Some(AlertMessage {
+                    level,
+                    description: AlertDescription(code),
+                }),
+                frame: r.line,
+                time,
+                encrypted: false,
+                decrypted: c.tls13,
+            });
+        }
     }
 }
 
@@ -1045,17 +1063,19 @@ pub fn outcome(c: &Conn) -> Outcome {
     // the client's Certificate after sending its own Finished and answers an empty one with
     // certificate_required (RFC 8446 §4.4.2.4), so "both Finished" is not "accepted". The log
     // shows no application data to tell a later failure apart.
-    let fatal = f.alerts.iter().find(|a| a.level == "fatal");
+    let fatal = f.alerts.iter().find(|a| a.is_fatal());
     if let Some(a) = fatal {
         o.status = OutcomeStatus::Failed;
-        o.alert_code = a.code;
-        o.alert_description = Some(a.description.clone());
+        o.alert = Some(
+            a.description()
+                .map_or(EndingAlert::Unreadable, EndingAlert::Read),
+        );
         o.alert_from = Some(a.from);
         o.frame = Some(a.frame);
         o.failed_after = failed_after(c, a.frame);
-        let what = match a.code {
-            Some(n) => format!("{} {} ({n})", a.level, a.description),
-            None => format!("{} {}", a.level, a.description),
+        let what = match a.code() {
+            Some(n) => format!("{} {} ({n})", a.level_label(), a.description_label()),
+            None => format!("{} {}", a.level_label(), a.description_label()),
         };
         o.summary = format!(
             "failed: {} sent {what}{}",
@@ -1080,18 +1100,18 @@ fn failed_after(c: &Conn, line: u64) -> Option<String> {
         .facts
         .messages
         .iter()
-        .filter(|m| m.frame <= line && m.name != "Alert")
+        .filter(|m| m.frame <= line && m.kind != MessageKind::Alert)
         .collect();
     let last = prior.last()?;
     let side = last.from;
     let flight: Vec<&&Message> = prior.iter().rev().take_while(|m| m.from == side).collect();
     let pick = flight
         .iter()
-        .find(|m| m.name == "Certificate")
+        .find(|m| m.kind.is(HandshakeType::CERTIFICATE))
         .or_else(|| flight.first())
         .copied()?;
-    let mut s = format!("{} {}", side.as_str(), pick.name);
-    if pick.name == "Certificate" && side == Side::Client {
+    let mut s = format!("{} {}", side.as_str(), pick.name());
+    if pick.kind.is(HandshakeType::CERTIFICATE) && side == Side::Client {
         if let Some(cc) = &c.facts.client_certificate {
             if cc.count == 0 {
                 s.push_str(" (empty)");

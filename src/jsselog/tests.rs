@@ -128,7 +128,7 @@ fn an_unterminated_body_is_reported_and_the_next_record_still_read() {
         .iter()
         .any(|x| x.kind == "log_record_unterminated"));
     let c = &a.connections[0];
-    assert_eq!(c.tls.alerts[0].code, Some(40));
+    assert_eq!(c.tls.alerts[0].code(), Some(40));
     assert_eq!(c.tls.alerts[0].from, crate::model::Side::Server);
     assert_eq!(c.tls.alerts[0].frame, 3);
 }

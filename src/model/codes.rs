@@ -92,6 +92,7 @@ impl HandshakeType {
             20 => "Finished",
             21 => "CertificateUrl",
             22 => "CertificateStatus",
+            23 => "SupplementalData",
             24 => "KeyUpdate",
             25 => "CompressedCertificate",
             254 => "MessageHash",
@@ -105,6 +106,13 @@ impl HandshakeType {
             Some(n) => Cow::Borrowed(n),
             None => Cow::Owned(format!("Handshake({})", self.0)),
         }
+    }
+
+    /// The type whose name is `name` (as JSSE's logs print them): `ClientHello` → 1.
+    pub fn from_name(name: &str) -> Option<HandshakeType> {
+        (0..=u8::MAX)
+            .map(HandshakeType)
+            .find(|t| t.name() == Some(name))
     }
 }
 
@@ -128,6 +136,13 @@ impl AlertLevel {
             2 => Some("fatal"),
             _ => None,
         }
+    }
+
+    /// `warning` → 1, `fatal` → 2 (as JSSE's logs print them).
+    pub fn from_name(name: &str) -> Option<AlertLevel> {
+        [AlertLevel::WARNING, AlertLevel::FATAL]
+            .into_iter()
+            .find(|l| l.name() == Some(name))
     }
 
     /// `warning`, `fatal`, or `unknown(N)` (the JSON `level` values since 1.0).
