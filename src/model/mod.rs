@@ -301,8 +301,9 @@ pub struct Gap {
     pub missing_bytes: u64,
 }
 
-/// Everything the TLS decoder learned about one connection.
-#[derive(Debug, Clone, Default, Serialize)]
+/// Everything the TLS decoder learned about one connection. Its JSON form (`wire.rs`) is these
+/// fields in this order, then `facts`: the three-valued view derived when it is written.
+#[derive(Debug, Clone, Default)]
 pub struct TlsFacts {
     /// Negotiated version (from ServerHello, incl. supported_versions); null before that.
     pub tls_version: Option<CodePoint>,
@@ -318,7 +319,6 @@ pub struct TlsFacts {
     /// The first CertificateRequest of the connection.
     pub certificate_request: Option<CertificateRequest>,
     /// Later requests: by renegotiation (TLS <= 1.2) or post-handshake authentication (TLS 1.3).
-    #[serde(default)]
     pub post_handshake_certificate_requests: Vec<CertificateRequest>,
     /// The client's first Certificate message.
     pub client_certificate: Option<ClientCertificate>,
@@ -335,18 +335,12 @@ pub struct TlsFacts {
     pub inferences: Vec<Inference>,
     /// Frames of encrypted handshake records seen after application data (TLS <= 1.2): a
     /// renegotiation, which is how IIS asks for a client certificate after the request line.
-    #[serde(default)]
     pub renegotiation_frames: Vec<u64>,
     pub anomalies: Vec<Anomaly>,
     /// Where decoding of each direction stopped early (a gap, damaged bytes): lets the
     /// accessors tell "not sent" from "not seen". Not serialized (`capture.gaps` and
     /// `anomalies` say it in JSON).
-    #[serde(skip)]
     pub decode_stops: DecodeStops,
-    /// The three-valued facts (known / absent / unknown), derived by the decoder when it
-    /// computes the outcome (schema 1.2). In code, use the accessors
-    /// ([`TlsFacts::client_certificate_fact`], …), which derive them afresh.
-    pub facts: FactsView,
 }
 
 /// Where the decoder stopped following one direction before its end.

@@ -1,9 +1,14 @@
 //! The JSON forms of the model types whose Rust shape is typed but whose JSON fields are the
 //! 1.0 contract (docs/json-schema.md): alerts (`level`/`description`/`code` strings), ladder
 //! messages (`name`/`code` from the kind) and the outcome (`alert_description`/`alert_code`).
-//! Field order is the order they had when they were derived.
+//! Field order is the order they had when they were derived. `TlsFacts` adds `facts` (1.2),
+//! derived from the other fields as it is written, so no producer can leave it stale.
 
-use super::{Alert, EndingAlert, Message, Outcome};
+use super::{
+    Alert, AppDataStats, CertInfo, CertificateRequest, CertificateVerify, ClientCertificate,
+    ClientHello, CodePoint, DecryptionStatus, EncryptedExtensions, EndingAlert, FactsView,
+    Inference, Message, Outcome, ServerHello, TlsFacts,
+};
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
@@ -52,5 +57,81 @@ impl Serialize for Outcome {
         st.serialize_field("alert_from", &self.alert_from)?;
         st.serialize_field("frame", &self.frame)?;
         st.end()
+    }
+}
+
+/// `TlsFacts` as written: every field by reference, then the derived `facts`.
+#[derive(Serialize)]
+struct TlsFactsWire<'a> {
+    tls_version: &'a Option<CodePoint>,
+    client_hello: &'a Option<ClientHello>,
+    server_hello: &'a Option<ServerHello>,
+    hello_retry_request: &'a Option<ServerHello>,
+    encrypted_extensions: &'a Option<EncryptedExtensions>,
+    server_certificates: &'a [std::sync::Arc<CertInfo>],
+    server_certificate_frame: &'a Option<u64>,
+    certificate_request: &'a Option<CertificateRequest>,
+    post_handshake_certificate_requests: &'a [CertificateRequest],
+    client_certificate: &'a Option<ClientCertificate>,
+    client_certificate_verify: &'a Option<CertificateVerify>,
+    alerts: &'a [Alert],
+    messages: &'a [Message],
+    outcome: &'a Outcome,
+    application_data: &'a AppDataStats,
+    decryption: &'a DecryptionStatus,
+    inferences: &'a [Inference],
+    renegotiation_frames: &'a [u64],
+    anomalies: &'a [super::Anomaly],
+    facts: FactsView,
+}
+
+impl Serialize for TlsFacts {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Exhaustive: a new field fails to compile here until its JSON form is decided.
+        let TlsFacts {
+            tls_version,
+            client_hello,
+            server_hello,
+            hello_retry_request,
+            encrypted_extensions,
+            server_certificates,
+            server_certificate_frame,
+            certificate_request,
+            post_handshake_certificate_requests,
+            client_certificate,
+            client_certificate_verify,
+            alerts,
+            messages,
+            outcome,
+            application_data,
+            decryption,
+            inferences,
+            renegotiation_frames,
+            anomalies,
+            decode_stops: _,
+        } = self;
+        TlsFactsWire {
+            tls_version,
+            client_hello,
+            server_hello,
+            hello_retry_request,
+            encrypted_extensions,
+            server_certificates,
+            server_certificate_frame,
+            certificate_request,
+            post_handshake_certificate_requests,
+            client_certificate,
+            client_certificate_verify,
+            alerts,
+            messages,
+            outcome,
+            application_data,
+            decryption,
+            inferences,
+            renegotiation_frames,
+            anomalies,
+            facts: FactsView::of(self),
+        }
+        .serialize(s)
     }
 }

@@ -5,8 +5,8 @@
 //! value, so a snapshot is `conclude(&progress, &mut facts.clone())`. Must not decode bytes.
 
 use crate::model::{
-    Confidence, DecryptionStatus, EndingAlert, FactsView, Inference, InferenceClaim, MessageKind,
-    Outcome, OutcomeStatus, Side, TlsFacts,
+    Confidence, DecryptionStatus, EndingAlert, Inference, InferenceClaim, MessageKind, Outcome,
+    OutcomeStatus, Side, TlsFacts,
 };
 
 /// How far one direction's handshake went.
@@ -114,15 +114,13 @@ impl Progress {
     }
 }
 
-/// Computes the outcome (and, for TLS 1.3 without keys, the size inference), then the
-/// three-valued facts view.
+/// Computes the outcome (and, for TLS 1.3 without keys, the size inference).
 pub(crate) fn conclude(p: &Progress, facts: &mut TlsFacts) {
     let tls13 = p.protocol == Protocol::Tls13;
     if tls13 {
         infer_tls13(p, facts);
     }
     facts.outcome = outcome(p, facts, tls13);
-    facts.facts = FactsView::of(facts);
 }
 
 fn outcome(p: &Progress, f: &TlsFacts, tls13: bool) -> Outcome {
