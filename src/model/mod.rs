@@ -337,6 +337,9 @@ pub struct TlsFacts {
     /// renegotiation, which is how IIS asks for a client certificate after the request line.
     pub renegotiation_frames: Vec<u64>,
     pub anomalies: Vec<Anomaly>,
+    /// With `decryption: unsupported`: the suite or version tlsdiag does not decrypt (JSON: the
+    /// `decryption_unsupported` anomaly says it in words).
+    pub decryption_unsupported: Option<DecryptionUnsupported>,
     /// Where decoding of each direction stopped early (a gap, damaged bytes): lets the
     /// accessors tell "not sent" from "not seen". Not serialized (`capture.gaps` and
     /// `anomalies` say it in JSON).
@@ -381,6 +384,25 @@ pub enum DecryptionStatus {
     Decrypted,
     NoKey,
     Failed,
+    /// The key log has this connection's secret but tlsdiag does not decrypt its cipher suite
+    /// or version (`TlsFacts::decryption_unsupported` says which). Since schema 1.2.
+    Unsupported,
+}
+
+/// Why a connection whose secret is known was not decrypted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecryptionUnsupported {
+    /// The negotiated cipher suite (AES-CCM, Camellia, ARIA, 3DES, …).
+    CipherSuite(CodePoint),
+    /// The protocol version (SSL 3.0, TLS 1.3 drafts before 25).
+    Version(CodePoint),
+}
+
+/// TLS 1.3 or one of its pre-RFC drafts (draft-ietf-tls-tls13-14 … -28 as 0x7f0e–0x7f1c, and
+/// Facebook's drafts 23 and 26 as 0xfb17, 0xfb1a — the values Wireshark names): after the
+/// ServerHello everything is protected.
+pub fn is_tls13_version(code: u32) -> bool {
+    matches!(code, 0x0304 | 0x7f0e..=0x7f1c | 0xfb17 | 0xfb1a)
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -131,7 +131,9 @@ impl FactsView {
 impl TlsFacts {
     /// The negotiated version is TLS 1.3.
     pub fn is_tls13(&self) -> bool {
-        self.tls_version.as_ref().is_some_and(|v| v.code == 0x0304)
+        self.tls_version
+            .as_ref()
+            .is_some_and(|v| super::is_tls13_version(v.code))
     }
 
     /// TLS 1.3 whose handshake could not be read (no key, or keys that do not match).
@@ -144,6 +146,10 @@ impl TlsFacts {
         match self.decryption {
             DecryptionStatus::Failed => {
                 Unknown::new(UnknownReason::KeysDoNotMatch, Some(Reveal::KeyLog))
+            }
+            // Our own handshake with the same server shows what it asks for.
+            DecryptionStatus::Unsupported => {
+                Unknown::new(UnknownReason::DecoderUnsupported, Some(Reveal::ProbeView))
             }
             _ => Unknown::new(UnknownReason::EncryptedWithoutKeys, Some(Reveal::KeyLog)),
         }

@@ -108,6 +108,7 @@ impl Serialize for TlsFacts {
             inferences,
             renegotiation_frames,
             anomalies,
+            decryption_unsupported: _,
             decode_stops: _,
         } = self;
         TlsFactsWire {

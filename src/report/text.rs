@@ -4,8 +4,9 @@
 //! NO_COLOR). Must not decide anything: every judgement comes from the model and the diagnosis.
 
 use crate::model::{
-    Alert, Analysis, CertInfo, ClientCert, CodePoint, Connection, EndingAlert, Fact, Finding,
-    Message, MessageKind, OutcomeStatus, Preamble, Severity, Side, StackVerdict, UpgradeResult,
+    Alert, Analysis, CertInfo, ClientCert, CodePoint, Connection, DecryptionUnsupported,
+    EndingAlert, Fact, Finding, Message, MessageKind, OutcomeStatus, Preamble, Severity, Side,
+    StackVerdict, UpgradeResult,
 };
 use std::io::{self, Write};
 
@@ -831,7 +832,23 @@ fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()
             "{}failed: the key log's secrets do not decrypt this connection",
             label("Decryption")
         )?,
-        _ => {}
+        crate::model::DecryptionStatus::Unsupported => {
+            let what = match &t.decryption_unsupported {
+                Some(DecryptionUnsupported::CipherSuite(cs)) => {
+                    format!("unsupported cipher suite ({})", cs.label())
+                }
+                Some(DecryptionUnsupported::Version(v)) => {
+                    format!("unsupported version ({})", v.label())
+                }
+                None => "unsupported".to_owned(),
+            };
+            writeln!(
+                out,
+                "{}not decrypted: {what} — tlsdiag does not decrypt it (docs/decoding.md lists what it decrypts)",
+                label("Decryption")
+            )?
+        }
+        crate::model::DecryptionStatus::NotNeeded => {}
     }
     for inf in &t.inferences {
         writeln!(

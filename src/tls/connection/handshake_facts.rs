@@ -5,8 +5,8 @@
 
 use super::{ConnectionDecoder, Read};
 use crate::model::{
-    CertificateVerify, ClientCertificate, DecryptionStatus, HandshakeType, MessageKind, Provenance,
-    Side,
+    is_tls13_version, CertificateVerify, ClientCertificate, DecryptionStatus, HandshakeType,
+    MessageKind, Provenance, Side,
 };
 use crate::tls::messages;
 use crate::tls::outcome::{Phase, Protocol};
@@ -60,6 +60,13 @@ impl ConnectionDecoder {
                         if hrr { " · HelloRetryRequest" } else { "" }
                     ));
                     if hrr {
+                        // RFC 8446 §4.1.4: a HelloRetryRequest is TLS 1.3's. The second
+                        // ClientHello and the real ServerHello follow in clear, with the
+                        // middlebox-compatibility ChangeCipherSpecs (§D.4) around them: those
+                        // must not start TLS 1.2 protection.
+                        if is_tls13_version(h.version.code) {
+                            self.progress.protocol = Protocol::Tls13;
+                        }
                         self.facts.hello_retry_request = Some(h);
                     } else {
                         let suite = u16::try_from(h.cipher_suite.code).unwrap_or(0);
@@ -69,7 +76,7 @@ impl ConnectionDecoder {
                         // RFC 7366: encrypt_then_mac (extension 22) in the ServerHello.
                         self.keys.etm = h.extensions.iter().any(|e| e.code == 22);
                         self.keys.version = version;
-                        if version == 0x0304 {
+                        if is_tls13_version(u32::from(version)) {
                             self.progress.protocol = Protocol::Tls13;
                             // RFC 8446 §2: everything after the ServerHello is protected.
                             self.progress.client.phase =
@@ -79,7 +86,7 @@ impl ConnectionDecoder {
                             self.facts.decryption = DecryptionStatus::NoKey;
                             self.facts.tls_version = Some(h.version.clone());
                             self.facts.server_hello = Some(h);
-                            self.setup_decryption(suite, prov);
+                            self.setup_decryption(suite, version, prov);
                         } else {
                             if self.progress.protocol != Protocol::Tls13 {
                                 self.progress.protocol = Protocol::Legacy {

@@ -4,7 +4,8 @@
 //! authenticate. The ciphers themselves are in `tls/protection/`.
 
 use super::{ConnectionDecoder, Read};
-use crate::model::{ContentType, DecryptionStatus, Provenance, Side};
+use crate::model::{ContentType, DecryptionStatus, DecryptionUnsupported, Provenance, Side};
+use crate::tls::names;
 use crate::tls::protection::{self, DecryptError, Decrypter, Protection, Suite};
 use crate::tls::record::RecordHeader;
 
@@ -43,11 +44,26 @@ impl ConnectionDecoder {
                 })
             }
             Err(e) => {
-                self.anomaly("decryption_unsupported", side, prov, e.to_string());
-                self.facts.decryption = DecryptionStatus::Failed;
+                self.unsupported(side, prov, e);
                 None
             }
         }
+    }
+
+    /// The key log has the secret but we do not implement the suite or version: say which
+    /// ("unsupported", not "failed": the secret may well be right).
+    fn unsupported(&mut self, side: Side, prov: Provenance, e: DecryptError) {
+        self.anomaly("decryption_unsupported", side, prov, e.to_string());
+        self.facts.decryption = DecryptionStatus::Unsupported;
+        self.facts.decryption_unsupported = match e {
+            DecryptError::UnsupportedVersion(v) => {
+                Some(DecryptionUnsupported::Version(names::version(v)))
+            }
+            DecryptError::UnsupportedSuite(s) => {
+                Some(DecryptionUnsupported::CipherSuite(names::cipher_suite(s)))
+            }
+            _ => None,
+        };
     }
 
     pub(super) fn open12(
@@ -84,7 +100,7 @@ impl ConnectionDecoder {
     }
 
     /// Sets up TLS 1.3 decryption after the ServerHello when the key log has this connection.
-    pub(super) fn setup_decryption(&mut self, suite_code: u16, prov: Provenance) {
+    pub(super) fn setup_decryption(&mut self, suite_code: u16, version: u16, prov: Provenance) {
         let Some(kl) = self.opts.keylog.clone() else {
             return;
         };
@@ -102,13 +118,16 @@ impl ConnectionDecoder {
             self.facts.decryption = DecryptionStatus::NoKey;
             return;
         };
+        if !protection::tls13_version_supported(version) {
+            return self.unsupported(
+                Side::Server,
+                prov,
+                DecryptError::UnsupportedVersion(version),
+            );
+        }
         let suite = match Suite::tls13(suite_code) {
             Ok(s) => s,
-            Err(e) => {
-                self.anomaly("decryption_unsupported", Side::Server, prov, e.to_string());
-                self.facts.decryption = DecryptionStatus::Failed;
-                return;
-            }
+            Err(e) => return self.unsupported(Side::Server, prov, e),
         };
         self.keys.suite13 = Some(suite);
         let tls13 = |dec: Option<Decrypter>, next: &Option<Vec<u8>>| match dec {

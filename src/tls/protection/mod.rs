@@ -21,12 +21,21 @@ use tls_parser::{TlsCipherEnc, TlsCipherEncMode, TlsCipherKx, TlsCipherMac, TlsP
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DecryptError {
-    #[error("cipher suite 0x{0:04x} is not supported for decryption")]
+    #[error("cipher suite {name} (0x{code:04x}) is not supported for decryption", name = crate::tls::names::cipher_suite(*.0).label(), code = .0)]
     UnsupportedSuite(u16),
+    #[error("{name} (0x{code:04x}) is not supported for decryption", name = crate::tls::names::version(*.0).label(), code = .0)]
+    UnsupportedVersion(u16),
     #[error("the record does not authenticate with this key (wrong or missing key-log entry)")]
     BadTag,
     #[error("the decrypted record has no content type")]
     NoContentType,
+}
+
+/// TLS 1.3 versions whose records we can open: the RFC's, and drafts from 25 on — draft 25
+/// made the record header the AEAD's additional data (before it was empty), and draft 20 set
+/// the "tls13 " label prefix. Facebook's draft 26 is draft 26.
+pub fn tls13_version_supported(version: u16) -> bool {
+    matches!(version, 0x0304 | 0x7f19..=0x7f1c | 0xfb1a)
 }
 
 /// How a suite protects records (the parts of tls-parser's table decryption needs).

@@ -55,6 +55,10 @@ pub fn tls12_decrypters(
     etm: bool,
 ) -> Result<(Decrypter12, Decrypter12), DecryptError> {
     let unsupported = DecryptError::UnsupportedSuite(suite_code);
+    if version < 0x0301 {
+        // SSL 3.0 (RFC 6101) derives keys with its own MD5/SHA-1 construction and MAC.
+        return Err(DecryptError::UnsupportedVersion(version));
+    }
     let params = suite_params(suite_code)?;
     if params.tls13 {
         return Err(unsupported);
