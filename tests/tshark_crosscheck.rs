@@ -431,7 +431,6 @@ fn known_tshark_limit(file: &Path, frame: u64) -> bool {
 const WAITING_FOR_DECODER: &[(&str, &str)] = &[
     ("wild-sslv2-hello.pcap", "SSLv2-format ClientHello"),
     ("wild-sslv2-hello-refused.pcap", "SSLv2-format ClientHello"),
-    ("wild-null-cipher.pcap", "NULL cipher"),
     ("wild-compressed.pcap", "compression"),
 ];
 

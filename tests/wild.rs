@@ -263,7 +263,6 @@ fn sslv2_format_client_hello_refused_by_server_is_a_failed_connection() {
 /// reads them with or without the key log: Finished in frames 8 and 9, close_notify from the
 /// client (15) and the server (17). They must not be "encrypted".
 #[test]
-#[ignore = "issue 11: NULL cipher; fixed by core"]
 fn null_cipher_finished_and_close_notify_are_readable() {
     for keylog in [false, true] {
         let c = only("wild-null-cipher.pcap", keylog);

@@ -187,7 +187,8 @@ impl ConnectionDecoder {
                     self.facts.encrypted_extensions = Some(ee);
                 }
             }
-            HandshakeType::FINISHED if read == Read::Decrypted => self.finished(side),
+            // Read at all (decrypted, or a NULL cipher's plaintext): this side is finished.
+            HandshakeType::FINISHED if read != Read::Clear => self.finished(side),
             HandshakeType::KEY_UPDATE if read == Read::Decrypted => {
                 // RFC 8446 §7.2: the next generation of this side's traffic secret.
                 let prot = &mut self.dir(side).protection;

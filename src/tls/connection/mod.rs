@@ -9,7 +9,7 @@ mod keys;
 
 use super::handshake::{JoinError, Joiner, MAX_HANDSHAKE};
 use super::outcome::{self, Phase, Progress, Protocol};
-use super::protection::{Protection, Suite};
+use super::protection::{self, Protection, Suite};
 use super::record::{Deframed, Deframer, Keep, Record, RecordError, MAX_RECORD};
 use super::{keylog, x509};
 use crate::model::{
@@ -36,11 +36,20 @@ pub struct DecodeOptions {
     pub cert_cache: std::sync::Arc<x509::CertCache>,
 }
 
-/// Whether the bytes being decoded came off the wire in clear or out of a decrypted record.
+/// Whether the bytes being decoded came off the wire as they are (which after a
+/// ChangeCipherSpec means protected), out of a decrypted record, or out of a NULL-cipher record
+/// (plaintext with a MAC after ChangeCipherSpec).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Read {
     Clear,
     Decrypted,
+    Plain,
+}
+
+/// A NULL-cipher record's content: the fragment without its trailing MAC (RFC 5246 §6.2.3.1).
+/// The MAC is not checked: reading needs no key, and it proves integrity, not content.
+fn strip_mac(fragment: &[u8], mac_len: usize) -> Option<&[u8]> {
+    fragment.get(..fragment.len().checked_sub(mac_len)?)
 }
 
 /// What the first bytes said: TLS records, or not TLS at all (then nothing is decoded).
@@ -160,7 +169,7 @@ impl ConnectionDecoder {
                 }
             }
             Protection::Tls12(d) => d.needs_tail().map_or(Keep::Nothing, Keep::Tail),
-            Protection::None => Keep::Nothing,
+            Protection::None | Protection::Null { .. } => Keep::Nothing,
         }
     }
 
@@ -228,6 +237,10 @@ impl ConnectionDecoder {
         let Record { header, body, tail } = r;
         let len = header.len;
         let tls12_keys = matches!(self.dir(side).protection, Protection::Tls12(_));
+        let null_mac = match self.dir(side).protection {
+            Protection::Null { mac_len } => Some(mac_len),
+            _ => None,
+        };
         match header.content_type {
             ContentType::CHANGE_CIPHER_SPEC => {
                 let m = self.msg(
@@ -240,12 +253,24 @@ impl ConnectionDecoder {
                 );
                 self.push_message(m);
                 if self.progress.protocol != Protocol::Tls13 {
-                    // RFC 5246 §7.1: this side's records are protected from here on.
-                    let dec12 = self.tls12_decrypter(side, prov);
+                    // RFC 5246 §7.1: this side's records are protected from here on — by a MAC
+                    // alone with a NULL cipher (§6.2.3.1), which needs no key to read.
+                    let prot = match protection::null_cipher_mac_len(self.keys.suite) {
+                        Some(mac_len) => Protection::Null { mac_len },
+                        None => self
+                            .tls12_decrypter(side, prov)
+                            .map_or(Protection::None, Protection::Tls12),
+                    };
                     let p = self.progress.side_mut(side);
                     // A renegotiation's ChangeCipherSpec keeps "finished once" (max).
                     p.phase = p.phase.max(Phase::Protected);
-                    self.dir(side).protection = dec12.map_or(Protection::None, Protection::Tls12);
+                    self.dir(side).protection = prot;
+                }
+            }
+            ContentType::ALERT if null_mac.is_some() => {
+                match strip_mac(&body, null_mac.unwrap_or(0)) {
+                    Some(plain) => self.alert_record(side, plain, plain.len(), prov, Read::Plain),
+                    None => self.alert_record(side, &body, len, prov, Read::Clear),
                 }
             }
             ContentType::ALERT if tls12_keys => match self.open12(side, &header, &body, prov) {
@@ -256,6 +281,12 @@ impl ConnectionDecoder {
             ContentType::HANDSHAKE => {
                 if self.phase(side) == Phase::Clear {
                     return self.handshake_bytes(side, &body, prov, Read::Clear);
+                }
+                if let Some(mac_len) = null_mac {
+                    self.note_renegotiation(side, prov);
+                    if let Some(plain) = strip_mac(&body, mac_len) {
+                        return self.handshake_bytes(side, plain, prov, Read::Plain);
+                    }
                 }
                 if tls12_keys {
                     self.note_renegotiation(side, prov);
@@ -274,7 +305,9 @@ impl ConnectionDecoder {
                     self.protected_record(side, len, prov);
                 }
                 Protection::Tls13 { .. } => self.decrypt_record(side, &header, &body, prov),
-                Protection::None => self.protected_record(side, len, prov),
+                Protection::None | Protection::Null { .. } => {
+                    self.protected_record(side, len, prov)
+                }
             },
             _ => {
                 let m = self.msg(side, prov, MessageKind::Heartbeat, None, len, Read::Clear);
@@ -388,6 +421,7 @@ impl ConnectionDecoder {
 
     fn app_data_counted(&mut self, side: Side, len: usize, prov: Provenance) {
         let decrypting = matches!(self.dir(side).protection, Protection::Tls13 { .. });
+        let null = matches!(self.dir(side).protection, Protection::Null { .. });
         let stats = &mut self.facts.application_data;
         if stats.first_frame.is_none() {
             stats.first_frame = Some(prov.frame);
@@ -412,7 +446,7 @@ impl ConnectionDecoder {
                 Read::Clear
             };
             let mut m = self.msg(side, prov, MessageKind::ApplicationData, None, len, read);
-            m.encrypted = true;
+            m.encrypted = !null;
             self.push_message(m);
         }
     }

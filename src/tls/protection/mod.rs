@@ -47,6 +47,9 @@ pub(crate) enum RecordCipher {
     ChaCha20Poly1305,
     /// AES-CBC with an HMAC (RFC 5246 §6.2.3.2), key length in bytes.
     AesCbc { key_len: usize, mac: Mac },
+    /// No encryption, only an HMAC of `mac_len` bytes (RFC 5246 §6.2.3.1, e.g.
+    /// TLS_RSA_WITH_NULL_SHA256): records are readable without keys.
+    Null { mac_len: usize },
 }
 
 /// Record MAC of a CBC suite.
@@ -104,6 +107,9 @@ pub(crate) fn suite_params(code: u16) -> Result<SuiteParams, DecryptError> {
             RecordCipher::AesGcm { key_len: aes_key? }
         }
         (TlsCipherEnc::Chacha20_Poly1305, _, TlsCipherMac::Aead) => RecordCipher::ChaCha20Poly1305,
+        (TlsCipherEnc::Null, _, mac) if mac != TlsCipherMac::Aead => RecordCipher::Null {
+            mac_len: usize::from(s.mac_size / 8),
+        },
         (TlsCipherEnc::Aes, TlsCipherEncMode::Cbc, mac) => RecordCipher::AesCbc {
             key_len: aes_key?,
             mac: match mac {
@@ -129,6 +135,17 @@ pub(crate) fn suite_params(code: u16) -> Result<SuiteParams, DecryptError> {
     })
 }
 
+/// The MAC length of a NULL-cipher suite, `None` for any other (or unknown) suite.
+pub(crate) fn null_cipher_mac_len(suite: u16) -> Option<usize> {
+    match suite_params(suite) {
+        Ok(SuiteParams {
+            cipher: RecordCipher::Null { mac_len },
+            ..
+        }) => Some(mac_len),
+        _ => None,
+    }
+}
+
 /// One direction's record protection as the decoder follows it.
 #[derive(Debug, Default)]
 pub(crate) enum Protection {
@@ -145,6 +162,8 @@ pub(crate) enum Protection {
     },
     /// TLS ≤ 1.2 with a CLIENT_RANDOM master secret, after this side's ChangeCipherSpec.
     Tls12(Decrypter12),
+    /// TLS ≤ 1.2 with a NULL cipher after this side's ChangeCipherSpec: plaintext + MAC.
+    Null { mac_len: usize },
 }
 
 #[cfg(test)]
