@@ -431,7 +431,6 @@ fn known_tshark_limit(file: &Path, frame: u64) -> bool {
 const WAITING_FOR_DECODER: &[(&str, &str)] = &[
     ("wild-sslv2-hello.pcap", "SSLv2-format ClientHello"),
     ("wild-sslv2-hello-refused.pcap", "SSLv2-format ClientHello"),
-    ("wild-compressed.pcap", "compression"),
 ];
 
 fn waiting_for_decoder(file: &Path) -> bool {

@@ -411,7 +411,6 @@ fn tls13_draft26_without_key_log_is_tls13_encrypted() {
 /// the client (16) and the server (18). With the key the report must hold more facts than
 /// without it, never fewer (today the inflated bytes are read as a 10 MB handshake message).
 #[test]
-#[ignore = "issue 11: compression; fixed by core"]
 fn compressed_session_decrypts_to_finished_and_close_notify() {
     let c = only("wild-compressed.pcap", true);
     assert_eq!(

@@ -396,6 +396,8 @@ pub enum DecryptionUnsupported {
     CipherSuite(CodePoint),
     /// The protocol version (SSL 3.0, TLS 1.3 drafts before 25).
     Version(CodePoint),
+    /// A compression method other than none and DEFLATE (RFC 3749).
+    Compression(u8),
 }
 
 /// TLS 1.3 or one of its pre-RFC drafts (draft-ietf-tls-tls13-14 … -28 as 0x7f0e–0x7f1c, and

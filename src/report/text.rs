@@ -840,6 +840,9 @@ fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()
                 Some(DecryptionUnsupported::Version(v)) => {
                     format!("unsupported version ({})", v.label())
                 }
+                Some(DecryptionUnsupported::Compression(m)) => {
+                    format!("unsupported compression method ({m})")
+                }
                 None => "unsupported".to_owned(),
             };
             writeln!(

@@ -12,6 +12,7 @@
 //! record length and never buffered.
 
 pub mod codec;
+mod compression;
 mod connection;
 mod handshake;
 pub mod keylog;

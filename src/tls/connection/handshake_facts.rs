@@ -75,6 +75,7 @@ impl ConnectionDecoder {
                         self.keys.suite = suite;
                         // RFC 7366: encrypt_then_mac (extension 22) in the ServerHello.
                         self.keys.etm = h.extensions.iter().any(|e| e.code == 22);
+                        self.keys.compression = h.compression_method;
                         self.keys.version = version;
                         if is_tls13_version(u32::from(version)) {
                             self.progress.protocol = Protocol::Tls13;

@@ -3,13 +3,72 @@
 //! opening records with them, and giving up — said once — when a record does not
 //! authenticate. The ciphers themselves are in `tls/protection/`.
 
-use super::{ConnectionDecoder, Read};
+use super::{Compression, ConnectionDecoder, Read};
 use crate::model::{ContentType, DecryptionStatus, DecryptionUnsupported, Provenance, Side};
+use crate::tls::compression::Inflater;
 use crate::tls::names;
+use crate::tls::outcome::Phase;
 use crate::tls::protection::{self, DecryptError, Decrypter, Protection, Suite};
 use crate::tls::record::RecordHeader;
 
 impl ConnectionDecoder {
+    /// TLS ≤ 1.2, this side's ChangeCipherSpec: its protection from now on — a NULL cipher's MAC
+    /// alone (RFC 5246 §6.2.3.1, readable without keys), or a decrypter from the key log — and
+    /// its compression (RFC 3749 DEFLATE; another method cannot be read).
+    pub(super) fn change_cipher_spec(&mut self, side: Side, prov: Provenance) {
+        let mut prot = match protection::null_cipher_mac_len(self.keys.suite) {
+            Some(mac_len) => Protection::Null { mac_len },
+            None => self
+                .tls12_decrypter(side, prov)
+                .map_or(Protection::None, Protection::Tls12),
+        };
+        let readable = !matches!(prot, Protection::None);
+        let compression = match self.keys.compression {
+            0 => Compression::None,
+            1 if readable => Compression::Deflate(Box::new(Inflater::new())),
+            m if readable => {
+                self.unsupported(side, prov, DecryptError::UnsupportedCompression(m));
+                prot = Protection::None;
+                Compression::Broken
+            }
+            _ => Compression::Broken,
+        };
+        let p = self.progress.side_mut(side);
+        // A renegotiation's ChangeCipherSpec keeps "finished once" (max).
+        p.phase = p.phase.max(Phase::Protected);
+        let d = self.dir(side);
+        d.protection = prot;
+        d.compression = compression;
+    }
+
+    /// Opens a TLS ≤ 1.2 protected record (decrypts it, or strips a NULL cipher's MAC) and
+    /// inflates it when the session is compressed. `None`: it cannot be read.
+    pub(super) fn unprotect(
+        &mut self,
+        side: Side,
+        header: &RecordHeader,
+        body: &[u8],
+        prov: Provenance,
+    ) -> Option<(Vec<u8>, Read)> {
+        let (plain, read) = match &self.dir(side).protection {
+            Protection::Null { mac_len } => (strip_mac(body, *mac_len)?.to_vec(), Read::Plain),
+            Protection::Tls12(_) => (self.open12(side, header, body, prov)?, Read::Decrypted),
+            _ => return None,
+        };
+        match &mut self.dir(side).compression {
+            Compression::None => Some((plain, read)),
+            Compression::Deflate(inf) => match inf.inflate(&plain) {
+                Ok(p) => Some((p, read)),
+                Err(e) => {
+                    self.anomaly("decompression_failed", side, prov, e.to_string());
+                    self.dir(side).compression = Compression::Broken;
+                    None
+                }
+            },
+            Compression::Broken => None,
+        }
+    }
+
     /// TLS ≤ 1.2 at a ChangeCipherSpec: this side's decrypter from the key log's master secret
     /// for the latest hello randoms (a renegotiation's new keys are followed).
     pub(super) fn tls12_decrypter(
@@ -62,6 +121,7 @@ impl ConnectionDecoder {
             DecryptError::UnsupportedSuite(s) => {
                 Some(DecryptionUnsupported::CipherSuite(names::cipher_suite(s)))
             }
+            DecryptError::UnsupportedCompression(m) => Some(DecryptionUnsupported::Compression(m)),
             _ => None,
         };
     }
@@ -181,4 +241,10 @@ impl ConnectionDecoder {
             }
         }
     }
+}
+
+/// A NULL-cipher record's content: the fragment without its trailing MAC (RFC 5246 §6.2.3.1).
+/// The MAC is not checked: reading needs no key, and it proves integrity, not content.
+fn strip_mac(fragment: &[u8], mac_len: usize) -> Option<&[u8]> {
+    fragment.get(..fragment.len().checked_sub(mac_len)?)
 }

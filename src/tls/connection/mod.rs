@@ -7,10 +7,11 @@
 mod handshake_facts;
 mod keys;
 
+use super::compression::Inflater;
 use super::handshake::{JoinError, Joiner, MAX_HANDSHAKE};
 use super::outcome::{self, Phase, Progress, Protocol};
-use super::protection::{self, Protection, Suite};
-use super::record::{Deframed, Deframer, Keep, Record, RecordError, MAX_RECORD};
+use super::protection::{Protection, Suite};
+use super::record::{Deframed, Deframer, Keep, Record, RecordError, RecordHeader, MAX_RECORD};
 use super::{keylog, x509};
 use crate::model::{
     Alert, AlertDescription, AlertLevel, AlertMessage, Anomaly, ContentType, Message, MessageKind,
@@ -46,12 +47,6 @@ enum Read {
     Plain,
 }
 
-/// A NULL-cipher record's content: the fragment without its trailing MAC (RFC 5246 §6.2.3.1).
-/// The MAC is not checked: reading needs no key, and it proves integrity, not content.
-fn strip_mac(fragment: &[u8], mac_len: usize) -> Option<&[u8]> {
-    fragment.get(..fragment.len().checked_sub(mac_len)?)
-}
-
 /// What the first bytes said: TLS records, or not TLS at all (then nothing is decoded).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 enum Stream {
@@ -66,6 +61,24 @@ struct Direction {
     deframer: Deframer,
     joiner: Joiner,
     protection: Protection,
+    compression: Compression,
+}
+
+/// TLS ≤ 1.2 record compression of one direction after its ChangeCipherSpec (RFC 5246 §6.2.2).
+#[derive(Debug, Default)]
+enum Compression {
+    #[default]
+    None,
+    /// DEFLATE (RFC 3749): every record of the direction goes through one inflater.
+    Deflate(Box<Inflater>),
+    /// The stream broke (or its bound was reached): later records cannot be read.
+    Broken,
+}
+
+impl Compression {
+    fn needs_every_record(&self) -> bool {
+        matches!(self, Compression::Deflate(_))
+    }
 }
 
 /// Hello parameters the TLS ≤ 1.2 key derivation needs: the latest ones (a renegotiation
@@ -80,6 +93,8 @@ struct Keys {
     /// The ServerHello carried encrypt_then_mac (RFC 7366): CBC records are MAC'd after
     /// encryption.
     etm: bool,
+    /// The ServerHello's compression method (RFC 3749: 1 = DEFLATE).
+    compression: u8,
     suite13: Option<Suite>,
 }
 
@@ -114,6 +129,13 @@ impl ConnectionDecoder {
         match side {
             Side::Client => &mut self.client,
             Side::Server => &mut self.server,
+        }
+    }
+
+    fn dir_ref(&self, side: Side) -> &Direction {
+        match side {
+            Side::Client => &self.client,
+            Side::Server => &self.server,
         }
     }
 
@@ -156,7 +178,8 @@ impl ConnectionDecoder {
         if ct != ContentType::APPLICATION_DATA {
             return Keep::All;
         }
-        match &self.dir(side).protection {
+        let d = self.dir_ref(side);
+        match &d.protection {
             Protection::Tls13 { app_records, .. } => {
                 let read = match app_records {
                     None => true,
@@ -167,6 +190,12 @@ impl ConnectionDecoder {
                 } else {
                     Keep::Nothing
                 }
+            }
+            // Compressed: every record feeds the inflater.
+            Protection::Tls12(_) | Protection::Null { .. }
+                if d.compression.needs_every_record() =>
+            {
+                Keep::All
             }
             Protection::Tls12(d) => d.needs_tail().map_or(Keep::Nothing, Keep::Tail),
             Protection::None | Protection::Null { .. } => Keep::Nothing,
@@ -236,83 +265,83 @@ impl ConnectionDecoder {
     fn record(&mut self, side: Side, r: Record, prov: Provenance) {
         let Record { header, body, tail } = r;
         let len = header.len;
-        let tls12_keys = matches!(self.dir(side).protection, Protection::Tls12(_));
-        let null_mac = match self.dir(side).protection {
-            Protection::Null { mac_len } => Some(mac_len),
-            _ => None,
-        };
-        match header.content_type {
-            ContentType::CHANGE_CIPHER_SPEC => {
-                let m = self.msg(
-                    side,
-                    prov,
-                    MessageKind::ChangeCipherSpec,
-                    None,
-                    len,
-                    Read::Clear,
-                );
-                self.push_message(m);
-                if self.progress.protocol != Protocol::Tls13 {
-                    // RFC 5246 §7.1: this side's records are protected from here on — by a MAC
-                    // alone with a NULL cipher (§6.2.3.1), which needs no key to read.
-                    let prot = match protection::null_cipher_mac_len(self.keys.suite) {
-                        Some(mac_len) => Protection::Null { mac_len },
-                        None => self
-                            .tls12_decrypter(side, prov)
-                            .map_or(Protection::None, Protection::Tls12),
-                    };
-                    let p = self.progress.side_mut(side);
-                    // A renegotiation's ChangeCipherSpec keeps "finished once" (max).
-                    p.phase = p.phase.max(Phase::Protected);
-                    self.dir(side).protection = prot;
-                }
+        let ct = header.content_type;
+        if ct == ContentType::CHANGE_CIPHER_SPEC {
+            let m = self.msg(
+                side,
+                prov,
+                MessageKind::ChangeCipherSpec,
+                None,
+                len,
+                Read::Clear,
+            );
+            self.push_message(m);
+            if self.progress.protocol != Protocol::Tls13 {
+                // RFC 5246 §7.1: this side's records are protected from here on.
+                self.change_cipher_spec(side, prov);
             }
-            ContentType::ALERT if null_mac.is_some() => {
-                match strip_mac(&body, null_mac.unwrap_or(0)) {
-                    Some(plain) => self.alert_record(side, plain, plain.len(), prov, Read::Plain),
-                    None => self.alert_record(side, &body, len, prov, Read::Clear),
-                }
-            }
-            ContentType::ALERT if tls12_keys => match self.open12(side, &header, &body, prov) {
-                Some(plain) => self.alert_record(side, &plain, plain.len(), prov, Read::Decrypted),
-                None => self.alert_record(side, &body, len, prov, Read::Clear),
-            },
+            return;
+        }
+        let legacy_keys = matches!(
+            self.dir(side).protection,
+            Protection::Tls12(_) | Protection::Null { .. }
+        );
+        if legacy_keys && self.phase(side) != Phase::Clear && ct != ContentType::HEARTBEAT {
+            return self.legacy_protected(side, header, &body, &tail, prov);
+        }
+        match ct {
             ContentType::ALERT => self.alert_record(side, &body, len, prov, Read::Clear),
-            ContentType::HANDSHAKE => {
-                if self.phase(side) == Phase::Clear {
-                    return self.handshake_bytes(side, &body, prov, Read::Clear);
-                }
-                if let Some(mac_len) = null_mac {
-                    self.note_renegotiation(side, prov);
-                    if let Some(plain) = strip_mac(&body, mac_len) {
-                        return self.handshake_bytes(side, plain, prov, Read::Plain);
-                    }
-                }
-                if tls12_keys {
-                    self.note_renegotiation(side, prov);
-                    if let Some(plain) = self.open12(side, &header, &body, prov) {
-                        self.progress.side_mut(side).phase = Phase::Finished;
-                        return self.handshake_bytes(side, &plain, prov, Read::Decrypted);
-                    }
-                }
-                self.encrypted_handshake(side, len, prov);
+            ContentType::HANDSHAKE if self.phase(side) == Phase::Clear => {
+                self.handshake_bytes(side, &body, prov, Read::Clear)
             }
-            ContentType::APPLICATION_DATA => match &mut self.dir(side).protection {
-                Protection::Tls12(dec) => {
-                    // Application data is not read; its sequence number still counts (and in
-                    // TLS 1.0 its last ciphertext block is the next record's IV).
-                    dec.skip_record(if body.is_empty() { &tail } else { &body });
-                    self.protected_record(side, len, prov);
-                }
+            ContentType::HANDSHAKE => self.encrypted_handshake(side, len, prov),
+            ContentType::APPLICATION_DATA => match self.dir(side).protection {
                 Protection::Tls13 { .. } => self.decrypt_record(side, &header, &body, prov),
-                Protection::None | Protection::Null { .. } => {
-                    self.protected_record(side, len, prov)
-                }
+                _ => self.protected_record(side, len, prov),
             },
             _ => {
                 let m = self.msg(side, prov, MessageKind::Heartbeat, None, len, Read::Clear);
                 self.push_message(m);
             }
+        }
+    }
+
+    /// A TLS ≤ 1.2 record after this side's ChangeCipherSpec, with keys (or a NULL cipher):
+    /// opened (and inflated) when it can be; application data only when compression needs
+    /// every record, else skipped by length.
+    fn legacy_protected(
+        &mut self,
+        side: Side,
+        header: RecordHeader,
+        body: &[u8],
+        tail: &[u8],
+        prov: Provenance,
+    ) {
+        let (ct, len) = (header.content_type, header.len);
+        let d = self.dir(side);
+        if ct == ContentType::APPLICATION_DATA && !d.compression.needs_every_record() {
+            if let Protection::Tls12(dec) = &mut d.protection {
+                // Not read; its sequence number still counts (and in TLS 1.0 its last
+                // ciphertext block is the next record's IV).
+                dec.skip_record(if body.is_empty() { tail } else { body });
+            }
+            return self.protected_record(side, len, prov);
+        }
+        if ct == ContentType::HANDSHAKE {
+            self.note_renegotiation(side, prov);
+        }
+        match (self.unprotect(side, &header, body, prov), ct) {
+            (Some((plain, read)), ContentType::ALERT) => {
+                self.alert_record(side, &plain, plain.len(), prov, read)
+            }
+            (Some((plain, read)), ContentType::HANDSHAKE) => {
+                self.progress.side_mut(side).phase = Phase::Finished;
+                self.handshake_bytes(side, &plain, prov, read)
+            }
+            (Some(_), _) => self.app_data_counted(side, len, prov),
+            (None, ContentType::ALERT) => self.alert_record(side, body, len, prov, Read::Clear),
+            (None, ContentType::HANDSHAKE) => self.encrypted_handshake(side, len, prov),
+            (None, _) => self.protected_record(side, len, prov),
         }
     }
 

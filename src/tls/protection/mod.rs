@@ -25,6 +25,8 @@ pub enum DecryptError {
     UnsupportedSuite(u16),
     #[error("{name} (0x{code:04x}) is not supported for decryption", name = crate::tls::names::version(*.0).label(), code = .0)]
     UnsupportedVersion(u16),
+    #[error("compression method {0} is not supported (only DEFLATE, RFC 3749)")]
+    UnsupportedCompression(u8),
     #[error("the record does not authenticate with this key (wrong or missing key-log entry)")]
     BadTag,
     #[error("the decrypted record has no content type")]
