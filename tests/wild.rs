@@ -210,7 +210,6 @@ fn hrr_from_jdk17_client_against_p384_only_server() {
 /// suites, first 0x00c02c); OpenSSL answers in TLS 1.2 and asks for a certificate, and the
 /// handshake completes with the client's 2-certificate chain.
 #[test]
-#[ignore = "issue 11: SSLv2-format ClientHello; fixed by core"]
 fn sslv2_format_client_hello_from_jdk_starts_a_tls12_connection() {
     let c = only("wild-sslv2-hello.pcap", false);
     assert_eq!(
@@ -245,7 +244,6 @@ fn sslv2_format_client_hello_from_jdk_starts_a_tls12_connection() {
 /// has no signature_algorithms extension, so the server could sign only with SHA-1 and refuses
 /// (tshark: frame 6, fatal handshake_failure from the server).
 #[test]
-#[ignore = "issue 11: SSLv2-format ClientHello; fixed by core"]
 fn sslv2_format_client_hello_refused_by_server_is_a_failed_connection() {
     let c = only("wild-sslv2-hello-refused.pcap", false);
     assert_eq!(handshake_types(&c), frames(&[(4, &[1])]));

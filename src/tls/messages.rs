@@ -164,6 +164,48 @@ pub fn client_hello(body: &[u8], frame: u64, time: f64) -> Option<ClientHello> {
 }
 
 /// Appends the non-GREASE `codes` separated by `sep`, in decimal (JA3) or 4-digit hex (JA4).
+/// An SSLv2-format ClientHello (RFC 5246 Appendix E.2), as a TLS server reads it: `version` is
+/// the record's (3.x), `body` the bytes after it (cipher-spec, session-id and challenge lengths,
+/// then the three fields). Only cipher specs whose first byte is 0 are TLS suites; the random is
+/// the challenge right-aligned in 32 bytes with leading zeros; there are no compression methods
+/// and no extensions. Built as the equivalent TLS ClientHello body, so every field comes from
+/// the one parser.
+pub fn client_hello_v2(version: u16, body: &[u8], frame: u64, time: f64) -> Option<ClientHello> {
+    let mut r = Reader::new(body);
+    let specs_len = usize::from(r.u16()?);
+    let session_len = usize::from(r.u16()?);
+    let challenge_len = usize::from(r.u16()?);
+    if specs_len % 3 != 0 || !(16..=32).contains(&challenge_len) || session_len > 32 {
+        return None;
+    }
+    let specs = r.take(specs_len)?;
+    let session = r.take(session_len)?;
+    let challenge = r.take(challenge_len)?;
+    let suites: Vec<u8> = specs
+        .chunks_exact(3)
+        .filter_map(|c| match c {
+            [0, a, b] => Some([*a, *b]),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let mut v3 = Vec::with_capacity(2 + 32 + 1 + session.len() + 2 + suites.len() + 1);
+    v3.extend_from_slice(&version.to_be_bytes());
+    v3.resize(2 + 32 - challenge.len(), 0);
+    v3.extend_from_slice(challenge);
+    v3.push(u8::try_from(session.len()).ok()?);
+    v3.extend_from_slice(session);
+    v3.extend_from_slice(&u16::try_from(suites.len()).ok()?.to_be_bytes());
+    v3.extend_from_slice(&suites);
+    v3.push(0);
+    let mut h = client_hello(&v3, frame, time)?;
+    // JA3 is defined over TLS handshake records (salesforce/ja3 reads only those; tshark gives
+    // none for an SSLv2-format hello): none here. JA4 takes the offered version, as specified.
+    h.ja3.clear();
+    h.ja3_hash.clear();
+    Some(h)
+}
+
 fn join_codes(out: &mut String, codes: impl Iterator<Item = u16>, sep: char, hex4: bool) {
     let mut first = true;
     for c in codes.filter(|c| !names::is_grease(*c)) {

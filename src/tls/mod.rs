@@ -32,6 +32,13 @@ pub use record::MAX_RECORD;
 /// the client when the SYN is not in the capture.
 pub fn starts_with_client_hello(bytes: &[u8]) -> bool {
     matches!(bytes, [0x16, 0x03, _, _, _, 0x01, ..])
+        || record::sslv2_client_hello_start(bytes) == Some(true)
+}
+
+/// Whether `bytes` begin an SSLv2-format ClientHello (RFC 5246 Appendix E.2); `None` while too
+/// short to tell. For readers that find where TLS starts (`upgrade`).
+pub fn starts_with_sslv2_client_hello(bytes: &[u8]) -> Option<bool> {
+    record::sslv2_client_hello_start(bytes)
 }
 
 /// `true` when `bytes` begins with a handshake record holding a ServerHello.

@@ -13,11 +13,15 @@ pub const MAX_RECORD: usize = (1 << 14) + 2048;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct RecordHeader {
+    /// `HANDSHAKE` for an SSLv2-format ClientHello (see `v2`).
     pub content_type: ContentType,
     /// Fragment length.
     pub len: usize,
     /// The five header bytes (TLS 1.3 AEAD additional data; the version for TLS ≤ 1.2 MACs).
     pub raw: [u8; 5],
+    /// An SSLv2-format ClientHello (RFC 5246 Appendix E.2): `raw` is its 2-byte length, the
+    /// message type (1) and the version; the body is the rest of the message.
+    pub v2: bool,
 }
 
 impl RecordHeader {
@@ -62,7 +66,9 @@ pub(crate) enum RecordError {
 
 #[derive(Debug, Default)]
 enum State {
+    /// Before the direction's first record: an SSLv2-format ClientHello may come here.
     #[default]
+    First,
     Header,
     Body {
         header: RecordHeader,
@@ -114,10 +120,11 @@ impl Deframer {
                     *need -= chunk.len();
                     *data = rest;
                 }
-                State::Header => {
+                State::First | State::Header => {
                     if data.is_empty() {
                         return None;
                     }
+                    let first = matches!(self.state, State::First);
                     let want = 5usize.saturating_sub(self.hdr.len());
                     let (h, rest) = data
                         .split_at_checked(want.min(data.len()))
@@ -128,6 +135,22 @@ impl Deframer {
                         return None;
                     };
                     self.hdr.clear();
+                    if first && sslv2_client_hello_start(&raw) == Some(true) {
+                        let [b0, b1, ..] = raw;
+                        // The 15-bit length counts the type and version already read.
+                        let total = usize::from(u16::from_be_bytes([b0 & 0x7f, b1]));
+                        let Some(len) = total.checked_sub(3) else {
+                            self.state = State::Stopped;
+                            return Some(Err(RecordError::NotAHeader(raw)));
+                        };
+                        let header = RecordHeader {
+                            content_type: ContentType::HANDSHAKE,
+                            len,
+                            raw,
+                            v2: true,
+                        };
+                        return Some(Ok(self.begin(header)));
+                    }
                     let [ct, major, minor, l1, l2] = raw;
                     let len = usize::from(u16::from_be_bytes([l1, l2]));
                     let content_type = ContentType(ct);
@@ -143,18 +166,23 @@ impl Deframer {
                         content_type,
                         len,
                         raw,
+                        v2: false,
                     };
-                    self.body.clear();
-                    self.tail.clear();
-                    self.state = State::Body {
-                        header,
-                        need: len,
-                        keep: Keep::All,
-                    };
-                    return Some(Ok(Deframed::Header(header)));
+                    return Some(Ok(self.begin(header)));
                 }
             }
         }
+    }
+
+    fn begin(&mut self, header: RecordHeader) -> Deframed {
+        self.body.clear();
+        self.tail.clear();
+        self.state = State::Body {
+            header,
+            need: header.len,
+            keep: Keep::All,
+        };
+        Deframed::Header(header)
     }
 
     /// After a header: what to keep of its body (default: all).
@@ -174,4 +202,20 @@ impl Deframer {
     pub fn is_stopped(&self) -> bool {
         matches!(self.state, State::Stopped)
     }
+}
+
+/// Whether `b` begins an SSLv2-format ClientHello (RFC 5246 Appendix E.2): a 2-byte header
+/// with the high bit set, message type 1, version 3.x (x ≤ 3). `None` while too short to tell.
+pub fn sslv2_client_hello_start(b: &[u8]) -> Option<bool> {
+    let ok = |i: usize, f: &dyn Fn(u8) -> bool| b.get(i).map(|v| f(*v));
+    let checks = [
+        ok(0, &|v| v & 0x80 != 0),
+        ok(2, &|v| v == 1),
+        ok(3, &|v| v == 3),
+        ok(4, &|v| v <= 3),
+    ];
+    if checks.contains(&Some(false)) {
+        return Some(false);
+    }
+    (b.len() >= 5).then_some(true)
 }

@@ -156,3 +156,32 @@ fn ja4_of_a_client_hello_with_a_binary_alpn() {
     let h = super::messages::client_hello(&body, 1, 0.0).expect("decodes");
     assert!(h.ja4.starts_with("t12i0101ad_"), "{}", h.ja4);
 }
+
+/// An SSLv2-format header whose 15-bit length cannot even hold the type and version: bad bytes,
+/// not a record (hand-made: malformed input).
+#[test]
+fn sslv2_header_too_short_is_not_tls() {
+    let mut d = ConnectionDecoder::new(0, DecodeOptions::default());
+    d.feed(Side::Client, &[0x80, 0x02, 0x01, 0x03, 0x03, 0, 0], p(1));
+    assert_eq!(d.is_tls(), Some(false));
+}
+
+/// An SSLv2-format ClientHello whose challenge is too short is a malformed ClientHello, and the
+/// TLS records after it are still read.
+#[test]
+fn sslv2_hello_with_bad_fields_is_an_anomaly_and_decoding_goes_on() {
+    let mut d = ConnectionDecoder::new(0, DecodeOptions::default());
+    // length 3 + 6: type, version 3.3, spec len 0, session 0, challenge 4 (< 16).
+    d.feed(
+        Side::Client,
+        &[0x80, 0x09, 0x01, 0x03, 0x03, 0, 0, 0, 0, 0, 4],
+        p(1),
+    );
+    d.feed(Side::Server, &record(21, &[2, 40]), p(2));
+    let f = d.finish();
+    assert!(f.anomalies.iter().any(|a| a.kind == "malformed_handshake"));
+    assert_eq!(
+        f.alerts[0].description(),
+        Some(crate::model::AlertDescription::HANDSHAKE_FAILURE)
+    );
+}

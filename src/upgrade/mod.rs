@@ -263,8 +263,20 @@ impl Ctx {
 }
 
 /// `Some(true)` when `b` begins with a TLS record header (handshake, alert or CCS; major
-/// version 3, minor ≤ 4), `Some(false)` when it cannot, `None` when too short to tell.
+/// version 3, minor ≤ 4) or an SSLv2-format ClientHello, `Some(false)` when it cannot, `None`
+/// when too short to tell.
 fn tls_start(b: &[u8]) -> Option<bool> {
+    match (
+        tls_record_start(b),
+        crate::tls::starts_with_sslv2_client_hello(b),
+    ) {
+        (Some(true), _) | (_, Some(true)) => Some(true),
+        (Some(false), Some(false)) => Some(false),
+        _ => None,
+    }
+}
+
+fn tls_record_start(b: &[u8]) -> Option<bool> {
     let plausible = |t: &u8| matches!(t, 20..=22);
     match b {
         [] => None,

@@ -11,6 +11,7 @@ use crate::model::{
 use crate::tls::messages;
 use crate::tls::outcome::{Phase, Protocol};
 use crate::tls::protection::{Decrypter, Protection};
+use crate::tls::record::RecordHeader;
 
 impl ConnectionDecoder {
     pub(super) fn handshake_message(
@@ -36,18 +37,7 @@ impl ConnectionDecoder {
         let tls13 = self.progress.protocol == Protocol::Tls13;
         match t {
             HandshakeType::CLIENT_HELLO => match messages::client_hello(body, frame, time) {
-                Some(h) => {
-                    self.keys.client_random = hex::decode(&h.random_hex).unwrap_or_default();
-                    detail = Some(format!(
-                        "SNI {} · offers up to {} · {} cipher suites",
-                        h.sni.as_deref().unwrap_or("–"),
-                        h.max_version.label(),
-                        h.cipher_suites.len()
-                    ));
-                    if self.facts.client_hello.is_none() {
-                        self.facts.client_hello = Some(h);
-                    }
-                }
+                Some(h) => detail = Some(self.client_hello_seen(h)),
                 None => malformed(self, "ClientHello"),
             },
             HandshakeType::SERVER_HELLO => match messages::server_hello(body, frame, time) {
@@ -211,6 +201,54 @@ impl ConnectionDecoder {
             read,
         );
         m.certificate_count = certificate_count;
+        self.push_message(m);
+    }
+
+    /// The ClientHello's facts and its ladder text.
+    fn client_hello_seen(&mut self, h: crate::model::ClientHello) -> String {
+        self.keys.client_random = hex::decode(&h.random_hex).unwrap_or_default();
+        let detail = format!(
+            "SNI {} · offers up to {} · {} cipher suites",
+            h.sni.as_deref().unwrap_or("–"),
+            h.max_version.label(),
+            h.cipher_suites.len()
+        );
+        if self.facts.client_hello.is_none() {
+            self.facts.client_hello = Some(h);
+        }
+        detail
+    }
+
+    /// An SSLv2-format ClientHello record (RFC 5246 Appendix E.2: old JSSE with SSLv2Hello,
+    /// embedded clients): read as the ClientHello it stands for; TLS records follow.
+    pub(super) fn sslv2_client_hello(
+        &mut self,
+        side: Side,
+        header: &RecordHeader,
+        body: &[u8],
+        prov: Provenance,
+    ) {
+        let [_, _, _, major, minor] = header.raw;
+        let version = u16::from_be_bytes([major, minor]);
+        let time = self.time(prov);
+        let detail = match messages::client_hello_v2(version, body, prov.frame, time) {
+            Some(h) => Some(format!("SSLv2-format · {}", self.client_hello_seen(h))),
+            None => {
+                self.anomaly(
+                    "malformed_handshake",
+                    side,
+                    prov,
+                    format!(
+                        "SSLv2-format ClientHello could not be parsed ({} bytes)",
+                        body.len()
+                    ),
+                );
+                None
+            }
+        };
+        let kind = MessageKind::Handshake(HandshakeType::CLIENT_HELLO);
+        // Its length counts the version and what follows (as a handshake body would).
+        let m = self.msg(side, prov, kind, detail, body.len() + 2, Read::Clear);
         self.push_message(m);
     }
 

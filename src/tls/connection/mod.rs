@@ -266,6 +266,9 @@ impl ConnectionDecoder {
         let Record { header, body, tail } = r;
         let len = header.len;
         let ct = header.content_type;
+        if header.v2 {
+            return self.sslv2_client_hello(side, &header, &body, prov);
+        }
         if ct == ContentType::CHANGE_CIPHER_SPEC {
             let m = self.msg(
                 side,
