@@ -369,3 +369,44 @@ fn json_document_written_while_decoding_equals_the_whole_analysis() {
     }
     assert!(connections >= 40, "{connections}");
 }
+
+/// "none (the server did not ask …)" only when the server's flight was seen without a request:
+/// bytes missing from the server, or an IIS-style renegotiation read without keys, leave it
+/// unknown — and the report says what would show it.
+#[test]
+fn cert_request_line_says_unknown_when_it_was_not_seen() {
+    let gap = stdout(&tlsdiag(&[
+        "analyze",
+        cap("derived-gap.pcap").to_str().unwrap(),
+        "--color",
+        "never",
+        "--all",
+    ]));
+    assert!(
+        gap.contains("CertRequest   unknown: bytes missing from the capture"),
+        "{gap}"
+    );
+    let reneg = stdout(&tlsdiag(&[
+        "analyze",
+        cap("rule-renegotiation.pcap").to_str().unwrap(),
+        "--color",
+        "never",
+        "--all",
+    ]));
+    assert!(
+        reneg.contains("CertRequest   unknown: the renegotiation is encrypted (a server may ask there) — give --keylog"),
+        "{reneg}"
+    );
+    assert!(!reneg.contains("the server did not ask"), "{reneg}");
+    let plain = stdout(&tlsdiag(&[
+        "analyze",
+        cap("tls10-cbc.pcap").to_str().unwrap(),
+        "--color",
+        "never",
+        "--all",
+    ]));
+    assert!(
+        plain.contains("CertRequest   none (the server did not ask for a client certificate)"),
+        "{plain}"
+    );
+}

@@ -740,17 +740,25 @@ fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()
             writeln!(out, "{}  {}", label(""), dn.text)?;
         }
     } else if t.server_hello.is_some() {
-        let enc = t.handshake_hidden();
-        writeln!(
-            out,
-            "{}{}",
-            label("CertRequest"),
-            if enc {
-                "not visible (TLS 1.3 handshake is encrypted; give --keylog)"
-            } else {
-                "none (the server did not ask for a client certificate)"
+        // Say "none" only when the server's flight was seen without a request.
+        let text = match t.certificate_request_fact() {
+            Fact::Unknown(_) if t.handshake_hidden() => {
+                "not visible (TLS 1.3 handshake is encrypted; give --keylog)".to_owned()
             }
-        )?;
+            Fact::Unknown(u) => format!(
+                "unknown: {}{}",
+                if t.renegotiation_frames.is_empty() {
+                    u.reason.as_str()
+                } else {
+                    "the renegotiation is encrypted (a server may ask there)"
+                },
+                u.reveal
+                    .map(|r| format!(" — {}", r.as_str()))
+                    .unwrap_or_default()
+            ),
+            _ => "none (the server did not ask for a client certificate)".to_owned(),
+        };
+        writeln!(out, "{}{}", label("CertRequest"), text)?;
     }
     match t.client_certificate_fact() {
         Fact::Known(ClientCert::Empty(cc)) => writeln!(
