@@ -412,7 +412,10 @@ fn cli_identity_verdicts_on_a_log() {
     // the repository is checked out) is part of the wrapped sentence: compare with whitespace folded.
     let folded = out.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(folded.contains("client-sent-empty-certificate"), "{out}");
-    assert!(folded.contains("JSSE sends no certificate because"), "{out}");
+    assert!(
+        folded.contains("JSSE sends no certificate because"),
+        "{out}"
+    );
     let client = root.join("keystores/client.jks");
     let (out, ok) = tlsdiag(&[
         "analyze",
