@@ -33,6 +33,9 @@ pub enum IdentityError {
     PasswordRequired { path: PathBuf, what: &'static str },
     #[error("{}: {detail}", path.display())]
     UnsupportedEncryption { path: PathBuf, detail: String },
+    /// A key-derivation parameter over tlsdiag's cap (identity::pbe): refused before any work.
+    #[error("{}: {detail}; refusing to derive the key (keytool writes at most 5000000 iterations, openssl 2048 by default)", path.display())]
+    KdfLimit { path: PathBuf, detail: String },
     #[error("{}: no entry with alias '{alias}'; aliases in this file: {}", path.display(), list(available))]
     UnknownAlias {
         path: PathBuf,

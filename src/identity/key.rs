@@ -325,6 +325,9 @@ fn parse_sec1(
         return None;
     }
     let f = children(seq.value)?;
+    // version INTEGER 1 (ecPrivkeyVer1): without it any SEQUENCE { x, OCTET STRING } would pass.
+    f.first()
+        .filter(|t| t.tag == der::INTEGER && t.value == [1])?;
     let d = f.get(1).filter(|t| t.tag == der::OCTET_STRING)?;
     let mut curve = curve_from_pkcs8;
     let mut point = None;

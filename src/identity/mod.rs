@@ -28,10 +28,13 @@ pub mod inspect;
 mod jks;
 pub mod key;
 pub mod password;
+mod pbe;
 mod pem;
 mod pkcs12;
 pub mod select;
 
+#[cfg(test)]
+mod bounds_tests;
 #[cfg(test)]
 mod tests;
 
@@ -52,6 +55,7 @@ pub enum KeystoreFormat {
     Pem,
     Pkcs12,
     Jks,
+    Jceks,
     /// A bare DER certificate or key.
     Der,
 }
@@ -62,6 +66,7 @@ impl KeystoreFormat {
             KeystoreFormat::Pem => "PEM",
             KeystoreFormat::Pkcs12 => "PKCS#12",
             KeystoreFormat::Jks => "JKS",
+            KeystoreFormat::Jceks => "JCEKS",
             KeystoreFormat::Der => "DER",
         }
     }
@@ -218,10 +223,8 @@ pub fn open_files(
                 })
             }
             Sniffed::Jceks => {
-                return Err(IdentityError::UnsupportedFormat {
-                    path: path.to_path_buf(),
-                    format: "JCEKS",
-                    hint: "convert it: keytool -importkeystore -deststoretype pkcs12",
+                return single(paths, path, KeystoreFormat::Jceks, || {
+                    jks::open(path, &data, password)
                 })
             }
             Sniffed::Pkcs12 => {
@@ -234,7 +237,7 @@ pub fn open_files(
                 pem::collect(path, &data, password, &mut pem_items)?;
             }
             Sniffed::Der => {
-                pem::collect_der(path, &data, &mut pem_items)?;
+                pem::collect_der(path, &data, password, &mut pem_items)?;
             }
             Sniffed::Unknown => {
                 return Err(IdentityError::UnknownFormat {

@@ -14,13 +14,19 @@ use zeroize::Zeroizing;
 
 use super::der;
 use super::key::{KeyEncoding, KeyMatch, PrivateKey};
+use super::pbe::{self, Budget, Password, PbeError};
 use super::{Entry, EntryKind, IdentityError, SecretString};
+
+/// Most PEM blocks read from one file: Mozilla's whole CA bundle is about 150 certificates.
+const MAX_BLOCKS: usize = 10_000;
 
 /// What the PEM/DER files given together contained, in file order.
 #[derive(Default)]
 pub struct Items {
     pub certs: Vec<Vec<u8>>,
     pub keys: Vec<PrivateKey>,
+    /// Key-derivation work left for all the files read together.
+    pub budget: Budget,
 }
 
 pub fn looks_like_pem(data: &[u8]) -> bool {
@@ -76,6 +82,12 @@ fn blocks(path: &Path, data: &[u8]) -> Result<Vec<Block>, IdentityError> {
         }
         if !closed {
             return Err(corrupt(path, format!("'{label}' block has no END line")));
+        }
+        if out.len() >= MAX_BLOCKS {
+            return Err(corrupt(
+                path,
+                format!("more than {MAX_BLOCKS} PEM blocks (a CA bundle holds a few hundred)"),
+            ));
         }
         let body = base64::engine::general_purpose::STANDARD
             .decode(b64.as_bytes())
@@ -135,7 +147,7 @@ pub fn collect(
                 }
             }
             "ENCRYPTED PRIVATE KEY" => {
-                let plain = pkcs8_decrypt(path, &b.body, password)?;
+                let plain = pkcs8_decrypt(path, &b.body, password, &mut items.budget)?;
                 items
                     .keys
                     .push(parse_key(path, &plain, KeyEncoding::Pkcs8)?);
@@ -154,11 +166,26 @@ pub fn collect(
     Ok(())
 }
 
-/// A bare DER file: a certificate or an unencrypted PKCS#8/PKCS#1/SEC1 key.
-pub fn collect_der(path: &Path, data: &[u8], items: &mut Items) -> Result<(), IdentityError> {
+/// A bare DER file: a certificate, an unencrypted PKCS#8/PKCS#1/SEC1 key or an encrypted
+/// PKCS#8 key (`openssl pkcs8 -topk8 -outform DER`).
+pub fn collect_der(
+    path: &Path,
+    data: &[u8],
+    password: Option<&SecretString>,
+    items: &mut Items,
+) -> Result<(), IdentityError> {
     use x509_parser::prelude::FromDer;
     if x509_parser::certificate::X509Certificate::from_der(data).is_ok() {
         items.certs.push(data.to_vec());
+        return Ok(());
+    }
+    // Encrypted first: its SEQUENCE { AlgorithmIdentifier, OCTET STRING } must not be taken
+    // for a key.
+    if split_encrypted_key(data).is_some() {
+        let plain = pkcs8_decrypt(path, data, password, &mut items.budget)?;
+        items
+            .keys
+            .push(parse_key(path, &plain, KeyEncoding::Pkcs8)?);
         return Ok(());
     }
     for enc in [KeyEncoding::Pkcs8, KeyEncoding::Pkcs1, KeyEncoding::Sec1] {
@@ -166,13 +193,6 @@ pub fn collect_der(path: &Path, data: &[u8], items: &mut Items) -> Result<(), Id
             items.keys.push(k);
             return Ok(());
         }
-    }
-    if pkcs8::EncryptedPrivateKeyInfo::try_from(data).is_ok() {
-        return Err(IdentityError::UnsupportedEncryption {
-            path: path.to_owned(),
-            detail: "encrypted DER PKCS#8 key: convert to PEM (openssl pkcs8 -inform DER)"
-                .to_owned(),
-        });
     }
     Err(IdentityError::UnknownFormat {
         path: path.to_owned(),
@@ -194,35 +214,50 @@ fn need_password<'a>(
     })
 }
 
+/// `EncryptedPrivateKeyInfo ::= SEQUENCE { encryptionAlgorithm AlgorithmIdentifier,
+/// encryptedData OCTET STRING }` (RFC 5958 §3), decrypted by `pbe` (PBES2 with PBKDF2 or
+/// scrypt, or PKCS#12 PBE) with its parameters capped before any work.
 fn pkcs8_decrypt(
     path: &Path,
     body: &[u8],
     password: Option<&SecretString>,
+    budget: &mut Budget,
 ) -> Result<Zeroizing<Vec<u8>>, IdentityError> {
-    let info = pkcs8::EncryptedPrivateKeyInfo::try_from(body)
-        .map_err(|e| corrupt(path, format!("bad ENCRYPTED PRIVATE KEY: {e}")))?;
+    let ((alg, params), ct) = split_encrypted_key(body)
+        .ok_or_else(|| corrupt(path, "bad ENCRYPTED PRIVATE KEY structure"))?;
     let pw = need_password(path, password)?;
-    use pkcs8::pkcs5::Error as P5;
-    match info.decrypt(pw.expose().as_bytes()) {
-        Ok(doc) => Ok(Zeroizing::new(doc.as_bytes().to_vec())),
-        // Unsupported schemes (PBES1, unknown ciphers/PRFs) say so; anything else — a padding
-        // failure (pkcs5 0.7 reports it as EncryptFailed) or garbage that is not DER — is
-        // what a wrong password produces.
-        Err(pkcs8::Error::EncryptedPrivateKey(
-            e @ (P5::UnsupportedAlgorithm { .. }
-            | P5::NoPbes1CryptSupport
-            | P5::AlgorithmParametersInvalid { .. }),
-        )) => Err(IdentityError::UnsupportedEncryption {
-            path: path.to_owned(),
-            detail: format!(
-                "cannot decrypt this PKCS#8 key ({e}); re-encrypt it with PBES2/AES: openssl pkcs8 -topk8 -v2 aes-256-cbc"
-            ),
-        }),
-        Err(_) => Err(IdentityError::WrongPassword {
+    match pbe::decrypt(&alg, params, ct, &Password::new(pw.expose()), budget) {
+        Ok(plain) => Ok(plain),
+        Err(PbeError::WrongPassword) => Err(IdentityError::WrongPassword {
             path: path.to_owned(),
             format: "encrypted PKCS#8 key",
         }),
+        Err(PbeError::Limit(detail)) => Err(IdentityError::KdfLimit {
+            path: path.to_owned(),
+            detail,
+        }),
+        Err(PbeError::Unsupported(alg)) => Err(IdentityError::UnsupportedEncryption {
+            path: path.to_owned(),
+            detail: format!(
+                "cannot decrypt this PKCS#8 key ({alg}); re-encrypt it with PBES2/AES: openssl pkcs8 -topk8 -v2 aes-256-cbc"
+            ),
+        }),
+        Err(PbeError::Malformed(what)) => Err(corrupt(path, what)),
     }
+}
+
+type Algorithm<'a> = (String, Option<der::Tlv<'a>>);
+
+/// The algorithm and ciphertext of an EncryptedPrivateKeyInfo; `None` if it is not one.
+fn split_encrypted_key(body: &[u8]) -> Option<(Algorithm<'_>, &[u8])> {
+    let (seq, _) = der::read_tlv(body).filter(|(t, _)| t.tag == der::SEQUENCE)?;
+    let f = der::children(seq.value)?;
+    let (alg, ct) = match f.as_slice() {
+        [a, c] if c.tag == der::OCTET_STRING => (a, c),
+        _ => return None,
+    };
+    let alg = pbe::split_algorithm(alg).ok()?;
+    Some((alg, ct.value))
 }
 
 /// OpenSSL's pre-PKCS#8 PEM encryption (PEM_read_bio_PrivateKey / PEM_do_header).
@@ -316,7 +351,7 @@ fn evp_bytes_to_key(password: &[u8], salt: &[u8], len: usize) -> Zeroizing<Vec<u
 
 /// Turns the collected items into keystore entries.
 pub fn into_entries(path: &Path, stem: &str, items: Items) -> Result<Vec<Entry>, IdentityError> {
-    let Items { certs, keys } = items;
+    let Items { certs, keys, .. } = items;
     if keys.is_empty() {
         if certs.is_empty() {
             return Err(corrupt(path, "no certificates or keys found"));

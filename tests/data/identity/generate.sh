@@ -123,3 +123,5 @@ head -c 300 multi.jks > corrupt.jks
 printf 'this is not a keystore\n' > garbage.bin
 rm -rf work *.srl
 echo "generated in $(pwd)"
+# The KDF files (scrypt, PBKDF2-SHA1, high iteration counts, JCEKS, keytool legacy PKCS#12)
+# are made from these by generate-kdf.sh.
