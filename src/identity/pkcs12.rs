@@ -537,12 +537,13 @@ fn link(bags: Bags) -> Vec<Entry> {
                 if subj == iss {
                     break;
                 }
-                // Java's trust anchors (trusted attribute) are entries of their own, never
-                // part of a key's stored chain.
+                // As JDK's PKCS12KeyStore.findIssuer: among all certificates of the file,
+                // trusted-certificate entries included (a keytool-made PKCS#12 whose trust
+                // anchor is its own entry gives JSSE, and keytool -list, a 3-certificate chain
+                // where the JKS it came from held 2: captures/identity-choice.pcap shows JSSE
+                // sending it).
                 let next = names.iter().enumerate().position(|(j, n)| {
-                    !chain_idx.contains(&j)
-                        && !certs.get(j).is_some_and(|c| c.trusted)
-                        && n.as_ref().is_some_and(|(s, _)| s == iss)
+                    !chain_idx.contains(&j) && n.as_ref().is_some_and(|(s, _)| s == iss)
                 });
                 match next {
                     Some(j) => {
@@ -574,13 +575,13 @@ fn link(bags: Bags) -> Vec<Entry> {
         e.key_error = kb.error;
         entries.push(e);
     }
-    // Certificates not in any key's chain. Java marks trust anchors explicitly; with no keys
-    // at all (a truststore) every certificate is one.
+    // Trusted-certificate entries: Java marks trust anchors explicitly (they stay entries of
+    // their own even when a key's chain runs through them); with no keys at all (an OpenSSL
+    // `-nokeys` truststore) every certificate is one.
     for (i, c) in certs.iter().enumerate() {
-        if used.get(i).copied().unwrap_or(true) {
-            continue;
-        }
-        if has_keys && !c.trusted {
+        let in_chain = used.get(i).copied().unwrap_or(true);
+        let entry = if has_keys { c.trusted } else { !in_chain };
+        if !entry {
             continue;
         }
         let alias = c
