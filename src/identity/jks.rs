@@ -194,8 +194,9 @@ pub fn open(
                 protected,
                 chain,
             } => {
-                let (key, key_error) = match recover_key(protected, pw.expose(), &pw16, &mut budget)
-                {
+                let recovered = recover_key(protected, pw.expose(), &pw16, &mut budget);
+                let password_differs = matches!(recovered, Err(KeyFailure::Password));
+                let (key, key_error) = match recovered {
                     Ok(plain) => match PrivateKey::parse(&plain, KeyEncoding::Pkcs8) {
                         Some(k) => (Some(k), None),
                         None => (None, Some("the decrypted key is not a PKCS#8 key".to_owned())),
@@ -212,6 +213,7 @@ pub fn open(
                 };
                 let chain_der = chain.into_iter().map(<[u8]>::to_vec).collect();
                 let mut e = Entry::new(alias, EntryKind::PrivateKey, chain_der, key);
+                e.key_password_differs = password_differs;
                 e.key_error = key_error;
                 e.created_unix = unix(created_ms);
                 out.push(e);

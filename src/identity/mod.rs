@@ -15,8 +15,8 @@
 //! - [`password::obtain`]`(password_file)`: `--password-file`, `TLSDIAG_PASSWORD`, a terminal
 //!   prompt, or none. Passwords never come from argv. [`password::with_password`]`(file, |pw|
 //!   load(path, alias, pw))` prompts only when the file turns out to need a password.
-//! - [`select::simulate`]`(entry, request, version, at_unix) -> Vec<StackVerdict>` and
-//!   [`select::sunx509_choice`] (which alias JSSE's default key manager would pick).
+//! - [`select::simulate`]`(entry, request, version, at_unix) -> Vec<StackVerdict>`, and
+//!   [`jsse::sunx509`] / [`jsse::pkix`] (which alias each JSSE key manager picks from a keystore).
 //! - [`inspect::inspect`]: the `tlsdiag identity inspect` report (text and JSON).
 //!
 //! Errors are [`IdentityError`]: wrong password, unknown alias (listing the aliases that exist),
@@ -26,6 +26,7 @@ mod der;
 mod error;
 pub mod inspect;
 mod jks;
+pub mod jsse;
 pub mod key;
 pub mod password;
 mod pbe;
@@ -35,6 +36,8 @@ pub mod select;
 
 #[cfg(test)]
 mod bounds_tests;
+#[cfg(test)]
+mod jsse_tests;
 #[cfg(test)]
 mod tests;
 
@@ -99,6 +102,9 @@ pub struct Entry {
     /// Why a private-key entry has no usable key (e.g. a JKS key password differing from the
     /// store password).
     pub key_error: Option<String>,
+    /// The key did not decrypt with the store password (JKS/JCEKS key protected with its own
+    /// password): JSSE's SunX509 KeyManagerFactory cannot be initialised with such a store.
+    pub key_password_differs: bool,
 }
 
 impl Entry {
@@ -122,6 +128,7 @@ impl Entry {
             key,
             key_match,
             key_error: None,
+            key_password_differs: false,
         }
     }
 

@@ -8,6 +8,7 @@
 
 use x509_parser::prelude::FromDer;
 
+use super::jsse::jsse_key_type;
 use super::{Entry, EntryKind, KeyMatch};
 use crate::model::{CertificateRequest, CodePoint, DistinguishedName, PublicKeyInfo, StackVerdict};
 
@@ -616,120 +617,5 @@ fn key_size_verdict(stack: Stack, f: &Facts) -> Option<StackVerdict> {
         Stack::OpenSsl if bits < 1024 => Some(verdict(stack, NOT_SENT, format!("OpenSSL's default security level refuses a {bits}-bit RSA key (\"ee key too small\")"))),
         Stack::OpenSsl if bits < 2048 => Some(verdict(stack, DEPENDS, format!("a {bits}-bit RSA key is refused at SECLEVEL=2 (the Debian/Ubuntu/RHEL default: \"ee key too small\") and accepted at upstream's level 1"))),
         _ => None,
-    }
-}
-
-/// Which alias JSSE's default SunX509 key manager would choose among a keystore's entries,
-/// and the key types it asks for, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SunX509Choice {
-    pub alias: Option<String>,
-    /// Key types asked for, in the order of the server's signature schemes (JDK 11+).
-    pub key_types: Vec<String>,
-    /// Private-key aliases in the order SunX509 examines them (Java `HashMap` order).
-    pub examined: Vec<String>,
-}
-
-/// The JSSE key-type name a signature scheme needs (`SignatureScheme.keyAlgorithm`).
-fn jsse_key_type(code: u32) -> Option<&'static str> {
-    match code {
-        0x0201 | 0x0301 | 0x0401 | 0x0501 | 0x0601 | 0x0804..=0x0806 => Some("RSA"),
-        0x0809..=0x080b => Some("RSASSA-PSS"),
-        0x0203 | 0x0303 | 0x0403 | 0x0503 | 0x0603 => Some("EC"),
-        0x0807 | 0x0808 => Some("EdDSA"),
-        0x0202 | 0x0302 | 0x0402 => Some("DSA"),
-        _ => None,
-    }
-}
-
-fn jsse_key_algorithm(k: &PublicKeyInfo) -> &str {
-    match k.algorithm.as_str() {
-        "Ed25519" | "Ed448" => "EdDSA",
-        other => other,
-    }
-}
-
-/// Java's `String.hashCode` over UTF-16 code units.
-fn java_hash(s: &str) -> i32 {
-    s.encode_utf16()
-        .fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(i32::from(c)))
-}
-
-/// Aliases in `java.util.HashMap` iteration order: SunX509KeyManagerImpl keeps its
-/// credentials in a HashMap, so "first match" means first in bucket order
-/// (`(h ^ h>>>16) & (capacity-1)`, capacity 16 doubling past 0.75 load), ties in insertion
-/// (keystore) order.
-pub fn java_hashmap_order(aliases: &[String]) -> Vec<String> {
-    let mut cap: usize = 16;
-    while aliases.len().saturating_mul(4) > cap.saturating_mul(3) {
-        cap = cap.saturating_mul(2);
-    }
-    let mask = u32::try_from(cap.saturating_sub(1)).unwrap_or(u32::MAX);
-    let mut v: Vec<(u32, usize, String)> = aliases
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let h = u32::from_ne_bytes(java_hash(a).to_ne_bytes());
-            ((h ^ (h >> 16)) & mask, i, a.clone())
-        })
-        .collect();
-    v.sort();
-    v.into_iter().map(|(_, _, a)| a).collect()
-}
-
-/// Simulates `SunX509KeyManagerImpl.chooseClientAlias` over all entries of a keystore.
-pub fn sunx509_choice(
-    entries: &[Entry],
-    req: &CertificateRequest,
-    version: Option<u16>,
-) -> SunX509Choice {
-    let tls13 = req.tls13 || version == Some(TLS13);
-    // Key types from the server's signature schemes, in its order; TLS 1.2 also filtered by
-    // certificate_types (rsa_sign allows RSA and RSASSA-PSS, ecdsa_sign EC and EdDSA).
-    let mut key_types: Vec<String> = Vec::new();
-    for s in &req.signature_algorithms {
-        let Some(t) = jsse_key_type(s.code) else {
-            continue;
-        };
-        if !tls13 && !req.certificate_types.is_empty() {
-            let need = match t {
-                "RSA" | "RSASSA-PSS" => 1,
-                "DSA" => 2,
-                _ => 64,
-            };
-            if !req.certificate_types.iter().any(|c| c.code == need) {
-                continue;
-            }
-        }
-        if !key_types.iter().any(|k| k == t) {
-            key_types.push(t.to_owned());
-        }
-    }
-    let usable: Vec<&Entry> = entries
-        .iter()
-        .filter(|e| e.kind == EntryKind::PrivateKey && e.key.is_some() && !e.chain.is_empty())
-        .collect();
-    let examined = java_hashmap_order(&usable.iter().map(|e| e.alias.clone()).collect::<Vec<_>>());
-    let mut alias = None;
-    'types: for t in &key_types {
-        for a in &examined {
-            let Some(e) = usable.iter().find(|e| &e.alias == a) else {
-                continue;
-            };
-            let Some(k) = e.key.as_ref() else { continue };
-            if jsse_key_algorithm(&k.info) != t {
-                continue;
-            }
-            let m = issuer_match(e, &req.certificate_authorities);
-            if m.list_empty || m.canonical {
-                alias = Some(a.clone());
-                break 'types;
-            }
-        }
-    }
-    SunX509Choice {
-        alias,
-        key_types,
-        examined,
     }
 }

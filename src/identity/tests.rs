@@ -296,7 +296,8 @@ fn truncations_never_panic() {
 
 mod sim {
     use super::*;
-    use crate::identity::select::{self, sunx509_choice, NOT_SENT, SENT};
+    use crate::identity::jsse;
+    use crate::identity::select::{NOT_SENT, SENT};
     use crate::model::{CertificateRequest, CodePoint, DistinguishedName, StackVerdict};
 
     pub fn req(
@@ -599,12 +600,11 @@ mod sim {
     fn java_hashmap_order_follows_string_hashcode_buckets() {
         // String.hashCode: "ec" = 'e'*31 + 'c' = 101*31 + 99 = 3230 → bucket (3230 ^ 0) & 15 = 14.
         // "a" = 97 → bucket 1. So "a" comes first whatever the insertion order.
-        let order = select::java_hashmap_order(&["ec".into(), "a".into()]);
+        let order = jsse::java_hashmap_order(&["ec".into(), "a".into()]);
         assert_eq!(order, vec!["a", "ec"]);
         // The JDK's own SunX509 choice recorded in sunx509-choices.txt ("any RSA selfsigned")
         // needs "selfsigned" before "client".
-        let order =
-            select::java_hashmap_order(&["client".into(), "ec".into(), "selfsigned".into()]);
+        let order = jsse::java_hashmap_order(&["client".into(), "ec".into(), "selfsigned".into()]);
         let pos = |a: &str| order.iter().position(|x| x == a).unwrap();
         assert!(pos("selfsigned") < pos("client"), "{order:?}");
     }
@@ -629,13 +629,13 @@ mod sim {
                 .map(|t| if t == "RSA" { 0x0804 } else { 0x0403 })
                 .collect();
             let r = req(false, RSA_EC_TYPES, &algs, cas);
-            let c = sunx509_choice(&ks.entries, &r, Some(0x0303));
+            let c = jsse::sunx509(ks.format, &ks.entries, &r, Some(0x0303));
             let expected = if f[3] == "null" {
                 None
             } else {
                 Some(f[3].to_owned())
             };
-            assert_eq!(c.alias, expected, "{line} (examined {:?})", c.examined);
+            assert_eq!(c.alias, expected, "{line} (examined {:?})", c.order);
             checked += 1;
         }
         assert_eq!(checked, 9);
