@@ -52,7 +52,8 @@ pub struct AnalyzeArgs {
     /// (password: --password-file, TLSDIAG_PASSWORD, or a prompt).
     #[arg(long, value_name = "FILE")]
     pub identity: Option<PathBuf>,
-    /// The keystore alias to check (default: the only private-key entry).
+    /// The keystore alias to check (default: every private-key entry, and which one JSSE's
+    /// SunX509 and PKIX key managers would pick).
     #[arg(long, requires = "identity")]
     pub alias: Option<String>,
     /// Read the keystore password from the first line of this file (at most 4 KiB; a pipe such
@@ -372,16 +373,15 @@ pub fn diagnose_context(args: &AnalyzeArgs) -> anyhow::Result<tlsdiag::diagnose:
         return Ok(tlsdiag::diagnose::Context::default());
     };
     let pw_file = args.password_file.as_deref();
-    let loaded = tlsdiag::identity::password::with_password(pw_file, |pw| {
-        tlsdiag::identity::load(path, args.alias.as_deref(), pw)
+    // Every entry is read: without --alias, several private-key entries are all checked and
+    // JSSE's own choice among them is emulated.
+    let candidate = tlsdiag::identity::password::with_password(pw_file, |pw| {
+        let ks = tlsdiag::identity::open(path, pw)?;
+        tlsdiag::identity::check::Candidate::from_keystore(ks, args.alias.as_deref())
     })
     .with_context(|| format!("cannot use identity {}", path.display()))?;
-    let source = format!("{} alias {}", path.display(), loaded.alias());
     Ok(tlsdiag::diagnose::Context {
-        identity: Some(tlsdiag::diagnose::IdentityContext {
-            source,
-            entry: loaded.entry.clone(),
-        }),
+        identity: Some(candidate),
     })
 }
 

@@ -8,7 +8,7 @@
 //! acceptable, so an empty answer means the client had no usable key at all.
 
 use super::{ev, fatal_alert, finding, names, Context};
-use crate::model::{ClientCert, Connection, Fact, Finding, Severity, Side};
+use crate::model::{ClientCert, ClientStack, Connection, Fact, Finding, Severity, Side, Verdict};
 
 pub fn check(c: &Connection, ctx: &Context) -> Vec<Finding> {
     let unit = c.evidence_unit.word();
@@ -97,32 +97,48 @@ pub fn check(c: &Connection, ctx: &Context) -> Vec<Finding> {
                 .tls_version
                 .as_ref()
                 .and_then(|v| u16::try_from(v.code).ok());
-            f.stack_verdicts =
-                crate::identity::select::simulate(&id.entry, req, version, super::capture_unix(c));
-            let jsse = f.stack_verdicts.iter().find(|v| v.stack == "jsse-sunx509");
-            let openssl = f.stack_verdicts.iter().find(|v| v.stack == "openssl");
+            let check = crate::identity::check::check(
+                id,
+                req,
+                version,
+                super::capture_unix(c),
+                c.tls.client_certificate.as_ref(),
+            );
+            f.stack_verdicts = crate::identity::check::headline(&check);
+            let jsse = f
+                .stack_verdicts
+                .iter()
+                .find(|v| v.stack == ClientStack::JsseSunX509);
+            let openssl = f
+                .stack_verdicts
+                .iter()
+                .find(|v| v.stack == ClientStack::OpenSsl);
+            let source = id.source();
             if let Some(j) = jsse {
-                if j.verdict == "not_sent" {
+                if j.verdict == Verdict::NotSent {
                     f.message.push_str(&format!(
-                        " With {}: JSSE sends no certificate because {}.",
-                        id.source,
+                        " With {source}: JSSE sends no certificate because {}.",
                         crate::report::text::short_reason(&j.reason)
                     ));
                 } else {
                     f.message.push_str(&format!(
-                        " With {}, JSSE would send it ({}): the client that made this capture did not use this entry — check which keystore and alias it really loads.",
-                        id.source, j.reason
+                        " With {source}, JSSE would send it ({}): the client that made this capture did not use this entry — check which keystore and alias it really loads.",
+                        j.reason
                     ));
                 }
             }
             if let Some(o) = openssl {
-                if o.verdict == "sent" && jsse.is_some_and(|j| j.verdict == "not_sent") {
+                let jsse_none = jsse.is_some_and(|j| j.verdict == Verdict::NotSent);
+                if o.verdict != Verdict::NotSent && jsse_none {
                     f.details.push(
                         "OpenSSL/curl (and SoapUI-style clients that pick the key explicitly) would have sent it anyway: that is why \"curl works, Java doesn't\"."
                             .to_owned(),
                     );
                 }
             }
+            f.details
+                .extend(super::identity_check::choice_details(&check));
+            f.identity_check = Some(Box::new(check));
             f.fix = Some(fix_text(any_issuer, &req.certificate_authorities));
         }
         None => {

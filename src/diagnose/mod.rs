@@ -7,6 +7,7 @@ mod capture;
 mod client_abort;
 mod empty_certificate;
 pub mod http_auth;
+mod identity_check;
 mod no_common;
 mod renegotiation;
 mod server_cert;
@@ -18,7 +19,6 @@ mod upgrade;
 #[cfg(test)]
 mod tests;
 
-use crate::identity::Entry;
 use crate::model::{Alert, Analysis, CodePoint, Connection, Evidence, Finding, Severity};
 
 /// What the rules may use besides the connection.
@@ -28,12 +28,8 @@ pub struct Context {
     pub identity: Option<IdentityContext>,
 }
 
-#[derive(Debug, Clone)]
-pub struct IdentityContext {
-    /// Where it came from, for messages (`ssos.jks alias ssos`).
-    pub source: String,
-    pub entry: Entry,
-}
+/// The identity under test: one entry, or every private-key entry of a keystore.
+pub use crate::identity::check::Candidate as IdentityContext;
 
 type Rule = fn(&Connection, &Context) -> Vec<Finding>;
 
@@ -41,6 +37,7 @@ type Rule = fn(&Connection, &Context) -> Vec<Finding>;
 const RULES: &[Rule] = &[
     upgrade::check,
     empty_certificate::check,
+    identity_check::check,
     server_rejects::check,
     server_cert::check_rejected,
     client_abort::check,
@@ -81,6 +78,7 @@ pub(crate) fn finding(code: &str, severity: Severity, message: String) -> Findin
         details: Vec::new(),
         fix: None,
         stack_verdicts: Vec::new(),
+        identity_check: None,
     }
 }
 

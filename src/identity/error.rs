@@ -42,7 +42,7 @@ pub enum IdentityError {
         alias: String,
         available: Vec<String>,
     },
-    #[error("{}: several private-key entries ({}); choose one with --alias", path.display(), list(available))]
+    #[error("{}: several private-key entries ({}); choose one with --alias (`tlsdiag analyze --identity` shows which one JSSE would pick)", path.display(), list(available))]
     AmbiguousAlias {
         path: PathBuf,
         available: Vec<String>,

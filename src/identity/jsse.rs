@@ -44,21 +44,15 @@ impl KeyManager {
 }
 
 /// `X509KeyManagerImpl.CheckResult` for a client (INSENSITIVE is server-only), best first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum PkixCheck {
-    Ok,
-    Expired,
-    ExtensionMismatch,
-}
+pub use crate::model::PkixCheck;
 
-impl PkixCheck {
-    pub fn text(self) -> &'static str {
-        match self {
-            PkixCheck::Ok => "a perfect match",
-            PkixCheck::Expired => "expired or not yet valid",
-            PkixCheck::ExtensionMismatch => {
-                "key usage or extended key usage does not allow client authentication"
-            }
+/// What a [`PkixCheck`] means, in words.
+pub fn check_text(c: PkixCheck) -> &'static str {
+    match c {
+        PkixCheck::Ok => "a perfect match",
+        PkixCheck::Expired => "expired or not yet valid",
+        PkixCheck::ExtensionMismatch => {
+            "key usage or extended key usage does not allow client authentication"
         }
     }
 }
@@ -417,7 +411,7 @@ pub fn pkix(
         other => format!(
             "no entry is a perfect match; '{}' is the best imperfect one ({}), and PKIX sends it anyway",
             e.alias,
-            other.text()
+            check_text(other)
         ),
     };
     choice

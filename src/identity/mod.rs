@@ -22,6 +22,7 @@
 //! Errors are [`IdentityError`]: wrong password, unknown alias (listing the aliases that exist),
 //! corrupt or unknown file, entry without a key — each one line.
 
+pub mod check;
 mod der;
 mod error;
 pub mod inspect;
@@ -333,6 +334,17 @@ pub fn load_files(
             }
         }
     };
+    usable_or_error(&ks, &entry)?;
+    Ok(LoadedIdentity {
+        path: ks.path,
+        format: ks.format,
+        entry,
+    })
+}
+
+/// An entry that can be a client identity (a private key that decrypted, and a certificate),
+/// or the one-line reason it cannot.
+pub(crate) fn usable_or_error(ks: &Keystore, entry: &Entry) -> Result<(), IdentityError> {
     if entry.kind == EntryKind::TrustedCertificate {
         return Err(IdentityError::NoPrivateKey {
             path: ks.path.clone(),
@@ -348,13 +360,11 @@ pub fn load_files(
         });
     }
     if entry.chain_der.is_empty() {
-        return Err(IdentityError::NoCertificate { path: ks.path });
+        return Err(IdentityError::NoCertificate {
+            path: ks.path.clone(),
+        });
     }
-    Ok(LoadedIdentity {
-        path: ks.path,
-        format: ks.format,
-        entry,
-    })
+    Ok(())
 }
 
 enum Sniffed {

@@ -10,53 +10,19 @@ use x509_parser::prelude::FromDer;
 
 use super::jsse::jsse_key_type;
 use super::{Entry, EntryKind, KeyMatch};
-use crate::model::{CertificateRequest, CodePoint, DistinguishedName, PublicKeyInfo, StackVerdict};
+use crate::model::{
+    CertificateRequest, CodePoint, DistinguishedName, PublicKeyInfo, StackVerdict, Verdict,
+    VerdictCause,
+};
 
-/// The stacks simulated, in report order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stack {
-    JsseSunX509,
-    JssePkix,
-    OpenSsl,
-    Go,
-    DotNet,
-    Rustls,
-}
+/// The stacks simulated, in report order (the model's type: verdicts are model facts).
+pub use crate::model::ClientStack as Stack;
 
-impl Stack {
-    pub const ALL: [Stack; 6] = [
-        Stack::JsseSunX509,
-        Stack::JssePkix,
-        Stack::OpenSsl,
-        Stack::Go,
-        Stack::DotNet,
-        Stack::Rustls,
-    ];
-    pub fn id(self) -> &'static str {
-        match self {
-            Stack::JsseSunX509 => "jsse-sunx509",
-            Stack::JssePkix => "jsse-pkix",
-            Stack::OpenSsl => "openssl",
-            Stack::Go => "go",
-            Stack::DotNet => "dotnet",
-            Stack::Rustls => "rustls",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Stack::JsseSunX509 => "Java JSSE, SunX509 key manager (the default)",
-            Stack::JssePkix => "Java JSSE, PKIX/NewSunX509 key manager",
-            Stack::OpenSsl => "OpenSSL / curl",
-            Stack::Go => "Go crypto/tls",
-            Stack::DotNet => ".NET / SChannel",
-            Stack::Rustls => "rustls (built-in resolver)",
-        }
-    }
-}
+pub const SENT: Verdict = Verdict::Sent;
+pub const NOT_SENT: Verdict = Verdict::NotSent;
+pub const DEPENDS: Verdict = Verdict::Depends;
 
-pub const SENT: &str = "sent";
-pub const NOT_SENT: &str = "not_sent";
-pub const DEPENDS: &str = "depends";
+type C = VerdictCause;
 
 const TLS13: u16 = 0x0304;
 
@@ -382,12 +348,13 @@ fn common_schemes(f: &Facts, req: &CertificateRequest, stack: Stack) -> Vec<u16>
         .collect()
 }
 
-fn verdict(stack: Stack, v: &str, reason: String) -> StackVerdict {
+fn verdict(stack: Stack, v: Verdict, cause: VerdictCause, reason: String) -> StackVerdict {
     StackVerdict {
-        stack: stack.id().to_owned(),
+        stack,
         label: stack.label().to_owned(),
-        verdict: v.to_owned(),
+        verdict: v,
         reason,
+        cause,
     }
 }
 
@@ -418,7 +385,7 @@ fn simulate_one(stack: Stack, entry: &Entry, f: &Facts, req: &CertificateRequest
         } else {
             format!("'{alias}' cannot be used: {why}")
         };
-        return verdict(stack, NOT_SENT, what);
+        return verdict(stack, NOT_SENT, C::NoPrivateKey, what);
     }
     let key_text = f.key.as_ref().map(key_label).unwrap_or_default();
     // 2. Key/certificate mismatch: most stacks refuse the pair when it is configured; JSSE
@@ -427,13 +394,13 @@ fn simulate_one(stack: Stack, entry: &Entry, f: &Facts, req: &CertificateRequest
         return match stack {
             Stack::JsseSunX509 | Stack::JssePkix => verdict(
                 stack,
-                SENT,
+                SENT, C::KeyMismatch,
                 "the keystore does not check that the key belongs to the certificate: the certificate is sent, then the CertificateVerify signature fails and the server answers decrypt_error (51)".to_owned(),
             ),
-            Stack::OpenSsl => verdict(stack, NOT_SENT, "the private key does not match the certificate: OpenSSL refuses the pair when loading it (\"key values mismatch\"), curl fails before connecting".to_owned()),
-            Stack::Go => verdict(stack, NOT_SENT, "tls.X509KeyPair rejects the pair (\"private key does not match public key\") before any connection".to_owned()),
-            Stack::Rustls => verdict(stack, NOT_SENT, "rustls rejects the pair when the client config is built (InconsistentKeys)".to_owned()),
-            Stack::DotNet => verdict(stack, DEPENDS, "the private key does not match the certificate: .NET refuses to associate them (CopyWithPrivateKey) or the server fails CertificateVerify".to_owned()),
+            Stack::OpenSsl => verdict(stack, NOT_SENT, C::KeyMismatch, "the private key does not match the certificate: OpenSSL refuses the pair when loading it (\"key values mismatch\"), curl fails before connecting".to_owned()),
+            Stack::Go => verdict(stack, NOT_SENT, C::KeyMismatch, "tls.X509KeyPair rejects the pair (\"private key does not match public key\") before any connection".to_owned()),
+            Stack::Rustls => verdict(stack, NOT_SENT, C::KeyMismatch, "rustls rejects the pair when the client config is built (InconsistentKeys)".to_owned()),
+            Stack::DotNet => verdict(stack, DEPENDS, C::KeyMismatch, "the private key does not match the certificate: .NET refuses to associate them (CopyWithPrivateKey) or the server fails CertificateVerify".to_owned()),
         };
     }
     if let Some(v) = key_size_verdict(stack, f) {
@@ -464,6 +431,17 @@ fn simulate_one(stack: Stack, entry: &Entry, f: &Facts, req: &CertificateRequest
             f.cas_text
         )
     };
+    let matched_cause = if f.issuer.list_empty {
+        C::AnyIssuer
+    } else {
+        C::IssuerListed
+    };
+    // OpenSSL and rustls send whatever the issuer: say so when it mattered.
+    let sent_cause = if !f.issuer.list_empty && !f.issuer.canonical {
+        C::CaListIgnored
+    } else {
+        matched_cause
+    };
     let warn_after = |base: &str| -> String {
         let mut s = base.to_owned();
         if let Some(v) = &f.validity {
@@ -484,23 +462,23 @@ fn simulate_one(stack: Stack, entry: &Entry, f: &Facts, req: &CertificateRequest
                     .iter()
                     .all(|s| jsse_key_type(s.code).is_none())
             {
-                return verdict(stack, NOT_SENT, format!("none of the server's signature algorithms [{offered}] is one JSSE supports: the client itself aborts with a fatal handshake_failure (40) alert instead of sending a Certificate"));
+                return verdict(stack, NOT_SENT, C::NoKnownSignatureAlgorithm, format!("none of the server's signature algorithms [{offered}] is one JSSE supports: the client itself aborts with a fatal handshake_failure (40) alert instead of sending a Certificate"));
             }
             if type_excluded {
-                return verdict(stack, NOT_SENT, format!("{}; JSSE asks its key manager only for allowed key types (\"No X.509 cert selected for {}\") and sends an empty Certificate", type_text(), f.key.as_ref().map(|k| k.algorithm.as_str()).unwrap_or("?")));
+                return verdict(stack, NOT_SENT, C::CertificateTypeExcluded, format!("{}; JSSE asks its key manager only for allowed key types (\"No X.509 cert selected for {}\") and sends an empty Certificate", type_text(), f.key.as_ref().map(|k| k.algorithm.as_str()).unwrap_or("?")));
             }
             if common.is_empty() {
-                return verdict(stack, NOT_SENT, format!("{}; JSSE derives no usable key type for this key and sends an empty Certificate", no_scheme()));
+                return verdict(stack, NOT_SENT, C::NoCommonSignatureScheme, format!("{}; JSSE derives no usable key type for this key and sends an empty Certificate", no_scheme()));
             }
             if !f.issuer.list_empty && !f.issuer.canonical {
-                return verdict(stack, NOT_SENT, format!("{}; the key manager returns no alias and JSSE sends an empty Certificate (\"No X.509 certificate for client authentication, use empty Certificate message instead\")", ca_text()));
+                return verdict(stack, NOT_SENT, C::IssuerNotListed, format!("{}; the key manager returns no alias and JSSE sends an empty Certificate (\"No X.509 certificate for client authentication, use empty Certificate message instead\")", ca_text()));
             }
             let matched = match &f.issuer.matched {
                 Some(ca) => format!("the chain has a certificate issued by the listed CA '{ca}'"),
                 None => "the server's CA list is empty (any issuer)".to_owned(),
             };
             if stack == Stack::JsseSunX509 {
-                return verdict(stack, SENT, warn_after(&format!("{matched}; SunX509 checks neither validity nor extended key usage (first matching alias wins)")));
+                return verdict(stack, SENT, matched_cause, warn_after(&format!("{matched}; SunX509 checks neither validity nor extended key usage (first matching alias wins)")));
             }
             // PKIX: validity and EKU make a match imperfect; the best imperfect one is still used.
             let mut imperfect = Vec::new();
@@ -514,10 +492,11 @@ fn simulate_one(stack: Stack, entry: &Entry, f: &Facts, req: &CertificateRequest
                 verdict(
                     stack,
                     SENT,
+                    matched_cause,
                     format!("{matched}; key type, validity and extended key usage are fine"),
                 )
             } else {
-                verdict(stack, SENT, format!("{matched}, but {} — an imperfect match: PKIX prefers any perfect entry in the same keystore, and sends this one when it is the best there is (the server will likely reject it)", imperfect.join(" and ")))
+                verdict(stack, SENT, C::ImperfectMatch, format!("{matched}, but {} — an imperfect match: PKIX prefers any perfect entry in the same keystore, and sends this one when it is the best there is (the server will likely reject it)", imperfect.join(" and ")))
             }
         }
         Stack::OpenSsl => {
@@ -525,6 +504,7 @@ fn simulate_one(stack: Stack, entry: &Entry, f: &Facts, req: &CertificateRequest
                 return verdict(
                     stack,
                     NOT_SENT,
+                    C::NoCommonSignatureScheme,
                     format!("{}; OpenSSL then sends an empty Certificate", no_scheme()),
                 );
             }
@@ -536,16 +516,17 @@ fn simulate_one(stack: Stack, entry: &Entry, f: &Facts, req: &CertificateRequest
             if type_excluded {
                 s.push_str("; the TLS 1.2 certificate_types are only enforced in strict mode");
             }
-            verdict(stack, SENT, warn_after(&s))
+            verdict(stack, SENT, sent_cause, warn_after(&s))
         }
         Stack::Go => {
             if type_excluded {
-                return verdict(stack, NOT_SENT, format!("{}; Go filters signature schemes by certificate_types and sends an empty Certificate", type_text()));
+                return verdict(stack, NOT_SENT, C::CertificateTypeExcluded, format!("{}; Go filters signature schemes by certificate_types and sends an empty Certificate", type_text()));
             }
             if common.is_empty() {
                 return verdict(
                     stack,
                     NOT_SENT,
+                    C::NoCommonSignatureScheme,
                     format!(
                         "{}; SupportsCertificate fails and Go sends an empty Certificate",
                         no_scheme()
@@ -554,38 +535,40 @@ fn simulate_one(stack: Stack, entry: &Entry, f: &Facts, req: &CertificateRequest
             }
             if !f.issuer.list_empty && !f.issuer.exact {
                 if let Some((have, listed)) = &f.issuer.encoding_differs {
-                    return verdict(stack, NOT_SENT, format!("the issuer '{have}' and the listed CA '{listed}' are the same name but differently encoded (DER string types, case or spacing); Go compares RawIssuer byte for byte, so it finds no match and sends an empty Certificate — JSSE, which compares canonically, would match"));
+                    return verdict(stack, NOT_SENT, C::IssuerEncodingDiffers, format!("the issuer '{have}' and the listed CA '{listed}' are the same name but differently encoded (DER string types, case or spacing); Go compares RawIssuer byte for byte, so it finds no match and sends an empty Certificate — JSSE, which compares canonically, would match"));
                 }
-                return verdict(stack, NOT_SENT, format!("{}; Go's SupportsCertificate requires a byte-equal issuer and sends an empty Certificate", ca_text()));
+                return verdict(stack, NOT_SENT, C::IssuerNotListed, format!("{}; Go's SupportsCertificate requires a byte-equal issuer and sends an empty Certificate", ca_text()));
             }
-            verdict(stack, SENT, warn_after("a signature scheme fits and the issuer check passes (Go checks neither validity nor extended key usage of its own certificate)"))
+            verdict(stack, SENT, matched_cause, warn_after("a signature scheme fits and the issuer check passes (Go checks neither validity nor extended key usage of its own certificate)"))
         }
         Stack::DotNet => {
             if common.is_empty() {
                 return verdict(
                     stack,
                     NOT_SENT,
+                    C::NoCommonSignatureScheme,
                     format!("{}; no certificate is sent", no_scheme()),
                 );
             }
             if !f.issuer.list_empty && !f.issuer.canonical {
-                return verdict(stack, NOT_SENT, format!("{}; .NET filters its candidates by the server's issuer list (\"Left with 0 client certificates to choose from\") and sends none — unless the chain it builds from the Windows certificate store reaches a listed CA", ca_text()));
+                return verdict(stack, NOT_SENT, C::IssuerNotListed, format!("{}; .NET filters its candidates by the server's issuer list (\"Left with 0 client certificates to choose from\") and sends none — unless the chain it builds from the Windows certificate store reaches a listed CA", ca_text()));
             }
             if f.issuer.encoding_differs.is_some() {
-                return verdict(stack, DEPENDS, "the issuer matches a listed CA only canonically (the DER encodings differ); whether SChannel's name comparison accepts that depends on the platform".to_owned());
+                return verdict(stack, DEPENDS, C::IssuerEncodingDiffers, "the issuer matches a listed CA only canonically (the DER encodings differ); whether SChannel's name comparison accepts that depends on the platform".to_owned());
             }
             let mut s = "the issuer check passes (or the list is empty)".to_owned();
             if f.validity.is_some() || f.eku_lacks_client_auth {
                 s.push_str("; automatic selection skips expired certificates and ones without clientAuth, an explicitly configured certificate is still sent");
-                return verdict(stack, DEPENDS, warn_after(&s));
+                return verdict(stack, DEPENDS, C::Platform, warn_after(&s));
             }
-            verdict(stack, SENT, s)
+            verdict(stack, SENT, matched_cause, s)
         }
         Stack::Rustls => {
             if common.is_empty() {
                 return verdict(
                     stack,
                     NOT_SENT,
+                    C::NoCommonSignatureScheme,
                     format!("{}; rustls then sends an empty Certificate", no_scheme()),
                 );
             }
@@ -595,7 +578,7 @@ fn simulate_one(stack: Stack, entry: &Entry, f: &Facts, req: &CertificateRequest
                     " — sent although no listed CA issued it (the server will likely reject it)",
                 );
             }
-            verdict(stack, SENT, warn_after(&s))
+            verdict(stack, SENT, sent_cause, warn_after(&s))
         }
     }
 }
@@ -609,13 +592,13 @@ fn key_size_verdict(stack: Stack, f: &Facts) -> Option<StackVerdict> {
     let bits = k.bits?;
     match stack {
         // ring refuses RSA signing keys below 2048 bits.
-        Stack::Rustls if bits < 2048 => Some(verdict(stack, NOT_SENT, format!("rustls (ring) refuses a {bits}-bit RSA key when the client config is built; 2048 bits is the minimum"))),
+        Stack::Rustls if bits < 2048 => Some(verdict(stack, NOT_SENT, C::KeyTooSmall, format!("rustls (ring) refuses a {bits}-bit RSA key when the client config is built; 2048 bits is the minimum"))),
         // jdk.certpath.disabledAlgorithms: RSA keySize < 1024; PKIX skips such entries.
-        Stack::JssePkix if bits < 1024 => Some(verdict(stack, NOT_SENT, format!("a {bits}-bit RSA key is disabled by jdk.certpath.disabledAlgorithms (RSA keySize < 1024): the PKIX key manager skips the entry"))),
+        Stack::JssePkix if bits < 1024 => Some(verdict(stack, NOT_SENT, C::KeyTooSmall, format!("a {bits}-bit RSA key is disabled by jdk.certpath.disabledAlgorithms (RSA keySize < 1024): the PKIX key manager skips the entry"))),
         // Go 1.24+ crypto/rsa rejects keys below 1024 bits.
-        Stack::Go if bits < 1024 => Some(verdict(stack, NOT_SENT, format!("Go (1.24+) rejects {bits}-bit RSA keys (minimum 1024)"))),
-        Stack::OpenSsl if bits < 1024 => Some(verdict(stack, NOT_SENT, format!("OpenSSL's default security level refuses a {bits}-bit RSA key (\"ee key too small\")"))),
-        Stack::OpenSsl if bits < 2048 => Some(verdict(stack, DEPENDS, format!("a {bits}-bit RSA key is refused at SECLEVEL=2 (the Debian/Ubuntu/RHEL default: \"ee key too small\") and accepted at upstream's level 1"))),
+        Stack::Go if bits < 1024 => Some(verdict(stack, NOT_SENT, C::KeyTooSmall, format!("Go (1.24+) rejects {bits}-bit RSA keys (minimum 1024)"))),
+        Stack::OpenSsl if bits < 1024 => Some(verdict(stack, NOT_SENT, C::KeyTooSmall, format!("OpenSSL's default security level refuses a {bits}-bit RSA key (\"ee key too small\")"))),
+        Stack::OpenSsl if bits < 2048 => Some(verdict(stack, DEPENDS, C::KeyTooSmall, format!("a {bits}-bit RSA key is refused at SECLEVEL=2 (the Debian/Ubuntu/RHEL default: \"ee key too small\") and accepted at upstream's level 1"))),
         _ => None,
     }
 }

@@ -334,7 +334,7 @@ mod sim {
     }
 
     fn get<'a>(v: &'a [StackVerdict], stack: &str) -> &'a StackVerdict {
-        v.iter().find(|s| s.stack == stack).unwrap()
+        v.iter().find(|s| s.stack.id() == stack).unwrap()
     }
 
     /// The test certificates are valid for ten years from generation (generate.sh).
@@ -359,7 +359,7 @@ mod sim {
         let v = select::simulate(&e, &r, Some(0x0303), now());
         assert_eq!(v.len(), 6);
         for s in &v {
-            assert_eq!(s.verdict, SENT, "{}: {}", s.stack, s.reason);
+            assert_eq!(s.verdict, SENT, "{:?}: {}", s.stack, s.reason);
         }
         assert!(get(&v, "jsse-sunx509")
             .reason
@@ -488,7 +488,7 @@ mod sim {
         let r = req(false, RSA_EC_TYPES, &[0x0403], vec![]);
         let v = select::simulate(&rsa, &r, Some(0x0303), now());
         for s in &v {
-            assert_eq!(s.verdict, NOT_SENT, "{}: {}", s.stack, s.reason);
+            assert_eq!(s.verdict, NOT_SENT, "{:?}: {}", s.stack, s.reason);
         }
         assert!(get(&v, "openssl")
             .reason
@@ -574,7 +574,7 @@ mod sim {
         let r = req(false, RSA_EC_TYPES, TYPICAL_ALGS, vec![]);
         let v = select::simulate(root, &r, Some(0x0303), now());
         for s in &v {
-            assert_eq!(s.verdict, NOT_SENT, "{}", s.stack);
+            assert_eq!(s.verdict, NOT_SENT, "{:?}", s.stack);
             assert!(
                 s.reason.contains("trusted-certificate entry"),
                 "{}",

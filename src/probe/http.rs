@@ -309,6 +309,7 @@ pub fn status_finding(h: &HttpResult) -> Option<Finding> {
         details: vec![],
         fix: None,
         stack_verdicts: vec![],
+        identity_check: None,
     };
     if let Some(f) = &h.soap_fault {
         return Some(mk(
@@ -451,5 +452,6 @@ fn auth_finding(h: &HttpResult) -> Finding {
         details: vec![],
         fix: Some(fixes.join(" ")),
         stack_verdicts: vec![],
+        identity_check: None,
     }
 }

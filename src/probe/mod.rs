@@ -393,13 +393,13 @@ pub fn run(opts: &ProbeOptions) -> Result<ProbeReport, ProbeError> {
     .ok()
     .and_then(|a| a.connections.into_iter().next());
     let ctx = crate::diagnose::Context {
-        identity: opts
-            .identity
-            .as_ref()
-            .map(|id| crate::diagnose::IdentityContext {
-                source: format!("{} alias {}", id.path.display(), id.alias()),
-                entry: id.entry.clone(),
-            }),
+        identity: opts.identity.as_ref().map(|id| {
+            crate::diagnose::IdentityContext::one(
+                id.path.display().to_string(),
+                id.format,
+                id.entry.clone(),
+            )
+        }),
     };
     if let Some(c) = connection.as_mut() {
         c.diagnosis = crate::diagnose::diagnose(c, &ctx);
@@ -429,6 +429,7 @@ pub fn run(opts: &ProbeOptions) -> Result<ProbeReport, ProbeError> {
                 details: vec![],
                 fix: Some("Pair the certificate with its own private key (`tlsdiag identity inspect` shows which entries match).".into()),
                 stack_verdicts: vec![],
+                identity_check: None,
             });
         }
     }
@@ -568,6 +569,7 @@ fn limit_findings(
         details: vec![],
         fix: Some(fix.to_owned()),
         stack_verdicts: vec![],
+        identity_check: None,
     };
     match tls {
         Some(rustls::Error::AlertReceived(rustls::AlertDescription::ProtocolVersion)) if before_server_hello => out.push(f(
@@ -626,6 +628,7 @@ fn renegotiation_finding(c: &Connection) -> Option<Finding> {
         details: vec![],
         fix: Some("Ask the partner to request the client certificate in the initial handshake (IIS: enable client-certificate negotiation on the binding, `netsh http add sslcert ... clientcertnegotiation=enable`). Clients that renegotiate (JSSE, OpenSSL/curl, .NET) can get through meanwhile.".into()),
         stack_verdicts: vec![],
+        identity_check: None,
     })
 }
 
@@ -673,6 +676,7 @@ fn decision_finding(d: &Option<Decision>, c: Option<&Connection>) -> Option<Find
         },
         fix: None,
         stack_verdicts: vec![],
+        identity_check: None,
     };
     if !d.sent && d.issuer_in_hints == Some(false) {
         f.fix = Some("Use an identity issued by one of the accepted CAs; `--send-anyway` sends it regardless (as curl/OpenSSL would) to see what the server says.".into());

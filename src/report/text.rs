@@ -6,7 +6,7 @@
 use crate::model::{
     Alert, Analysis, CertInfo, ClientCert, CodePoint, Connection, DecryptionUnsupported,
     EndingAlert, Fact, Finding, Message, MessageKind, OutcomeStatus, Preamble, Severity, Side,
-    StackVerdict, UpgradeResult,
+    StackVerdict, UpgradeResult, Verdict,
 };
 use std::io::{self, Write};
 
@@ -502,10 +502,10 @@ fn write_verdicts(
 ) -> io::Result<()> {
     writeln!(out, "{indent}{}", st.dim("Would this identity be sent?"))?;
     for s in v {
-        let mark = match s.verdict.as_str() {
-            "sent" => st.green("✓ sent    "),
-            "not_sent" => st.red("✗ not sent"),
-            _ => st.yellow("? depends "),
+        let mark = match s.verdict {
+            Verdict::Sent => st.green("✓ sent    "),
+            Verdict::NotSent => st.red("✗ not sent"),
+            Verdict::Depends => st.yellow("? depends "),
         };
         writeln!(out, "{indent}  {mark}  {}", s.label)?;
         for line in wrap(&short_reason(&s.reason), 84) {
@@ -524,7 +524,13 @@ pub fn short_reason(r: &str) -> String {
     let mut prev = ' ';
     for c in r.chars() {
         match c {
-            '(' => depth += 1,
+            '(' => {
+                // "type (RSA): x" reads "type: x", not "type : x".
+                if depth == 0 && out.ends_with(' ') {
+                    out.pop();
+                }
+                depth += 1
+            }
             ')' => depth = depth.saturating_sub(1),
             ' ' if prev == ';' && depth == 0 => {
                 out.pop();
