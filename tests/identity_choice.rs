@@ -303,3 +303,26 @@ fn go_client_choices_agree_with_the_go_verdict() {
         assert_eq!(verdict(f, "go")["verdict"], "sent", "{port}");
     }
 }
+
+/// The seed case (JSSE sent an empty Certificate) checked against a keystore that JSSE would
+/// have answered from: the empty-certificate finding names each key manager's pick.
+#[test]
+fn empty_certificate_with_a_multi_entry_keystore_names_jsse_picks() {
+    let doc = analyze(
+        "seed-jsse-empty-cert.pcap",
+        &root().join("captures/keystores/multi.jks"),
+        &[],
+    );
+    let (f, c) = check(&doc["connections"][0]);
+    assert_eq!(f["code"], "client-sent-empty-certificate");
+    assert_eq!(c["wire"]["status"], "empty_certificate");
+    // openssl s_server offers ECDSA first: SunX509 takes the EC entry; PKIX finds it not yet
+    // valid at the capture's time (it was made after the capture) and takes the valid RSA one.
+    assert_eq!(choice(c, "jsse-sunx509")["alias"], "partner-ec");
+    assert_eq!(choice(c, "jsse-pkix")["alias"], "partner-client");
+    let msg = f["message"].as_str().unwrap();
+    assert!(
+        msg.contains("JSSE would send 'partner-ec' (SunX509; PKIX: 'partner-client')"),
+        "{msg}"
+    );
+}

@@ -48,8 +48,8 @@ pub struct AnalyzeArgs {
     /// SSLKEYLOGFILE environment variable when it names an existing file. At most 64 MiB.
     #[arg(long, value_name = "FILE")]
     pub keylog: Option<PathBuf>,
-    /// Check this client identity against each CertificateRequest: PEM, PKCS#12 or JKS keystore
-    /// (password: --password-file, TLSDIAG_PASSWORD, or a prompt).
+    /// Check this client identity against each CertificateRequest: PEM, PKCS#12, JKS or JCEKS
+    /// keystore, at most 16 MiB (password: --password-file, TLSDIAG_PASSWORD, or a prompt).
     #[arg(long, value_name = "FILE")]
     pub identity: Option<PathBuf>,
     /// The keystore alias to check (default: every private-key entry, and which one JSSE's

@@ -120,6 +120,20 @@ pub fn check(c: &Connection, ctx: &Context) -> Vec<Finding> {
                         " With {source}: JSSE sends no certificate because {}.",
                         crate::report::text::short_reason(&j.reason)
                     ));
+                } else if !check.jsse_choices.is_empty() {
+                    let pick = |s: ClientStack| {
+                        check
+                            .jsse_choices
+                            .iter()
+                            .find(|c| c.key_manager == s)
+                            .and_then(|c| c.alias.clone())
+                            .map_or("nothing".to_owned(), |a| format!("'{a}'"))
+                    };
+                    f.message.push_str(&format!(
+                        " With {source}, JSSE would send {} (SunX509; PKIX: {}): the client that made this capture did not use this keystore — check which keystore it really loads.",
+                        pick(ClientStack::JsseSunX509),
+                        pick(ClientStack::JssePkix)
+                    ));
                 } else {
                     f.message.push_str(&format!(
                         " With {source}, JSSE would send it ({}): the client that made this capture did not use this entry — check which keystore and alias it really loads.",
