@@ -326,3 +326,18 @@ fn empty_certificate_with_a_multi_entry_keystore_names_jsse_picks() {
         "{msg}"
     );
 }
+
+/// JSSE aborted by itself after the CertificateRequest (it sent handshake_failure, no
+/// Certificate): the wire check says the Certificate is absent — seen, not guessed.
+#[test]
+fn a_client_that_stopped_before_its_certificate_is_no_certificate() {
+    let doc = analyze(
+        "rule-jsse-no-sigalg.pcap",
+        &root().join("captures/keystores/client.jks"),
+        &[],
+    );
+    let (f, c) = check(&doc["connections"][0]);
+    assert_eq!(f["code"], "identity-check");
+    assert_eq!(c["wire"]["status"], "no_certificate");
+    assert_eq!(c["wire"]["unknown"], Value::Null);
+}

@@ -102,7 +102,7 @@ pub fn check(c: &Connection, ctx: &Context) -> Vec<Finding> {
                 req,
                 version,
                 super::capture_unix(c),
-                c.tls.client_certificate.as_ref(),
+                c.tls.client_certificate_fact(),
             );
             f.stack_verdicts = crate::identity::check::headline(&check);
             let jsse = f

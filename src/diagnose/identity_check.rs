@@ -8,15 +8,17 @@
 
 use super::{ev, finding, Context};
 use crate::model::{
-    ClientStack, Connection, Finding, IdentityCheck, Severity, StackVerdict, Verdict, WireStatus,
+    ClientCert, ClientStack, Connection, Fact, Finding, IdentityCheck, Severity, StackVerdict,
+    Verdict, WireStatus,
 };
 
 pub fn check(c: &Connection, ctx: &Context) -> Vec<Finding> {
-    let (Some(id), Some(req)) = (&ctx.identity, &c.tls.certificate_request) else {
+    let (Some(id), Fact::Known(req)) = (&ctx.identity, c.tls.certificate_request_fact()) else {
         return vec![];
     };
-    let sent = c.tls.client_certificate.as_ref();
-    if sent.is_some_and(|cc| cc.count == 0) {
+    let sent = c.tls.client_certificate_fact();
+    // An empty Certificate is told, with the same verdicts, by empty_certificate.
+    if matches!(sent, Fact::Known(ClientCert::Empty(_))) {
         return vec![];
     }
     let version = c
@@ -122,7 +124,17 @@ fn wire_sentence(check: &IdentityCheck, source: &str, unit: &str) -> String {
             short_sha(w.sent_leaf_sha256.as_deref().unwrap_or(""))
         ),
         WireStatus::EmptyCertificate => "The client sent an empty Certificate.".to_owned(),
-        WireStatus::NotSeen => "No client Certificate message was seen after the request (the client stopped first, or the capture does not hold it).".to_owned(),
+        WireStatus::NoCertificate => "The client sent no Certificate message after the request (it stopped, or answered without one).".to_owned(),
+        WireStatus::Unknown => match &w.unknown {
+            Some(u) => format!(
+                "What the client answered is unknown: {}{}.",
+                u.reason.as_str(),
+                u.reveal
+                    .map(|r| format!(" — {}", r.as_str()))
+                    .unwrap_or_default()
+            ),
+            None => "What the client answered is unknown.".to_owned(),
+        },
     }
 }
 

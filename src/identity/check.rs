@@ -8,7 +8,7 @@ use super::jsse::{self, Choice, KeyManager};
 use super::select::{self, Stack};
 use super::{Entry, EntryKind, IdentityError, Keystore, KeystoreFormat};
 use crate::model::{
-    CertificateRequest, ClientCertificate, EntryCheck, IdentityCheck, JsseChoice, StackVerdict,
+    CertificateRequest, ClientCert, EntryCheck, Fact, IdentityCheck, JsseChoice, StackVerdict,
     Verdict, VerdictCause, WireCheck, WireStatus,
 };
 
@@ -101,14 +101,14 @@ impl Candidate {
     }
 }
 
-/// Checks the identity against a request; `sent` is the client Certificate message seen after
-/// it (None: not seen).
+/// Checks the identity against a request; `sent` is what the client answered it with (the
+/// model's three-valued fact).
 pub fn check(
     c: &Candidate,
     req: &CertificateRequest,
     version: Option<u16>,
     at_unix: i64,
-    sent: Option<&ClientCertificate>,
+    sent: Fact<ClientCert<'_>>,
 ) -> IdentityCheck {
     let entries: Vec<EntryCheck> = c
         .checked()
@@ -153,28 +153,34 @@ fn to_model(ch: Choice) -> JsseChoice {
     }
 }
 
-fn wire(c: &Candidate, sent: Option<&ClientCertificate>) -> WireCheck {
-    let Some(cc) = sent else {
-        return WireCheck {
-            status: WireStatus::NotSeen,
-            frame: None,
-            alias: None,
-            sent_leaf_subject: None,
-            sent_leaf_sha256: None,
-            sent_chain_length: None,
-            stored_chain_length: None,
-        };
+fn wire(c: &Candidate, sent: Fact<ClientCert<'_>>) -> WireCheck {
+    let mut w = WireCheck {
+        status: WireStatus::Unknown,
+        frame: None,
+        alias: None,
+        sent_leaf_subject: None,
+        sent_leaf_sha256: None,
+        sent_chain_length: None,
+        stored_chain_length: None,
+        unknown: None,
+    };
+    let cc = match sent {
+        Fact::Known(cc) => cc.message(),
+        Fact::Absent => {
+            w.status = WireStatus::NoCertificate;
+            return w;
+        }
+        Fact::Unknown(u) => {
+            w.unknown = Some(u);
+            return w;
+        }
     };
     let leaf = cc.chain.first();
-    let mut w = WireCheck {
-        status: WireStatus::OtherCertificate,
-        frame: Some(cc.frame),
-        alias: None,
-        sent_leaf_subject: leaf.map(|l| l.subject.text.clone()),
-        sent_leaf_sha256: leaf.map(|l| l.sha256_fingerprint.clone()),
-        sent_chain_length: Some(cc.count),
-        stored_chain_length: None,
-    };
+    w.status = WireStatus::OtherCertificate;
+    w.frame = Some(cc.frame);
+    w.sent_leaf_subject = leaf.map(|l| l.subject.text.clone());
+    w.sent_leaf_sha256 = leaf.map(|l| l.sha256_fingerprint.clone());
+    w.sent_chain_length = Some(cc.count);
     if cc.count == 0 {
         w.status = WireStatus::EmptyCertificate;
         return w;

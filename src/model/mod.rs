@@ -818,8 +818,11 @@ pub enum WireStatus {
     OtherCertificate,
     /// An empty Certificate message.
     EmptyCertificate,
-    /// No client Certificate message was seen (not captured, unreadable, or the client stopped).
-    NotSeen,
+    /// Seen to be absent: the client's flight went on (or the connection ended) without one.
+    NoCertificate,
+    /// Not visible (encrypted without keys, not captured, truncated): `unknown` says why and what
+    /// would show it.
+    Unknown,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -834,6 +837,8 @@ pub struct WireCheck {
     pub sent_chain_length: Option<usize>,
     /// The chain length stored for `alias`.
     pub stored_chain_length: Option<usize>,
+    /// With `status` `unknown`: why, and what would reveal it.
+    pub unknown: Option<crate::model::Unknown>,
 }
 
 #[cfg(test)]
