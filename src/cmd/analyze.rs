@@ -45,11 +45,13 @@ pub struct AnalyzeArgs {
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
     /// Decrypt TLS 1.3 handshakes with this NSS key log (SSLKEYLOGFILE format); default: the
-    /// SSLKEYLOGFILE environment variable when it names an existing file. At most 64 MiB.
+    /// SSLKEYLOGFILE environment variable when it names an existing file. At most 64 MiB; a
+    /// pipe is read for at most 30 s.
     #[arg(long, value_name = "FILE")]
     pub keylog: Option<PathBuf>,
     /// Check this client identity against each CertificateRequest: PEM, PKCS#12, JKS or JCEKS
-    /// keystore, at most 16 MiB (password: --password-file, TLSDIAG_PASSWORD, or a prompt).
+    /// keystore, at most 16 MiB; a pipe is read for at most 30 s (password: --password-file,
+    /// TLSDIAG_PASSWORD, or a prompt).
     #[arg(long, value_name = "FILE")]
     pub identity: Option<PathBuf>,
     /// The keystore alias to check (default: every private-key entry, and which one JSSE's

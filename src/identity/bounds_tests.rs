@@ -35,8 +35,10 @@ fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
         v.push(n as u8);
     } else if n < 0x100 {
         v.extend([0x81, n as u8]);
-    } else {
+    } else if n < 0x10000 {
         v.extend([0x82, (n >> 8) as u8, n as u8]);
+    } else {
+        v.extend([0x83, (n >> 16) as u8, (n >> 8) as u8, n as u8]);
     }
     v.extend_from_slice(body);
     v
@@ -491,4 +493,35 @@ fn mutated_keystores_never_panic() {
         }
     }
     assert!(started.elapsed() < Duration::from_secs(120));
+}
+
+#[test]
+fn a_million_empty_bags_are_refused_without_a_huge_list() {
+    // SafeContents of 1,000,000 empty SEQUENCEs (2 MB): at most der::MAX_CHILDREN (65,536)
+    // are listed before the walk gives up, instead of 40 MB of list entries.
+    let safe = tlv(0x30, &[0x30u8, 0x00].repeat(1_000_000));
+    let auth_safe = seq(&[seq(&[
+        oid("1.2.840.113549.1.7.1"),
+        tlv(0xa0, &octets(&safe)),
+    ])]);
+    let pfx = seq(&[
+        int(3),
+        seq(&[oid("1.2.840.113549.1.7.1"), tlv(0xa0, &octets(&auth_safe))]),
+    ]);
+    let (_d, p) = write_tmp("bags.p12", &pfx);
+    let e = quick(|| open(&p, Some(&pw())).unwrap_err());
+    assert!(
+        e.to_string()
+            .contains("corrupt PKCS#12 file: malformed SafeContents"),
+        "{e}"
+    );
+}
+
+#[test]
+fn der_children_are_capped() {
+    use super::der::{children, MAX_CHILDREN};
+    let at_cap = [0x30u8, 0x00].repeat(MAX_CHILDREN);
+    assert_eq!(children(&at_cap).unwrap().len(), MAX_CHILDREN);
+    let over = [0x30u8, 0x00].repeat(MAX_CHILDREN + 1);
+    assert!(children(&over).is_none());
 }

@@ -37,10 +37,19 @@ pub fn read_tlv(input: &[u8]) -> Option<(Tlv<'_>, &[u8])> {
     Some((Tlv { tag, value, raw }, after))
 }
 
-/// All TLVs inside a constructed value, in order; `None` if any is malformed.
+/// Most elements read from one constructed value. A 16 MiB file of empty SEQUENCEs would
+/// otherwise become 8 million list entries (~320 MB); real keystores hold a few hundred
+/// (a PKCS#12 truststore: one bag per CA).
+pub const MAX_CHILDREN: usize = 65_536;
+
+/// All TLVs inside a constructed value, in order; `None` if any is malformed or there are more
+/// than [`MAX_CHILDREN`].
 pub fn children(mut value: &[u8]) -> Option<Vec<Tlv<'_>>> {
     let mut out = Vec::new();
     while !value.is_empty() {
+        if out.len() >= MAX_CHILDREN {
+            return None;
+        }
         let (t, rest) = read_tlv(value)?;
         out.push(t);
         value = rest;
