@@ -15,9 +15,18 @@ pkgs="$pkgs libkrb5-dev libclang-dev"
 # tests/auth.rs: a throwaway MIT realm (krb5kdc, kadmin.local, kinit), a python3-gssapi SOAP server
 # demanding Negotiate, and libfaketime for the clock-skew case
 pkgs="$pkgs krb5-kdc krb5-admin-server krb5-user python3-gssapi faketime"
+# tests/static_build.rs: musl-gcc compiles ring's C for the static musl binary
+pkgs="$pkgs musl-tools"
 if [ "${TLSDIAG_SETUP_JAVA:-0}" = 1 ]; then pkgs="$pkgs default-jdk-headless"; fi
 # tests: Java's X500Principal.getName() held against our DN text (tests/x509_names.rs runs a JDK source file)
 pkgs="$pkgs default-jdk-headless"
+# tests/static_build.rs: the musl standard library for the static build, from rustup; where it
+# cannot be fetched, .ci/run skips that test and says so.
+if command -v rustup >/dev/null 2>&1 &&
+  ! rustup target list --installed 2>/dev/null | grep -qx x86_64-unknown-linux-musl; then
+  rustup target add x86_64-unknown-linux-musl >/dev/null 2>&1 ||
+    echo "setup: could not add rustup target x86_64-unknown-linux-musl (static build test skipped)" >&2
+fi
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
