@@ -71,7 +71,13 @@ fn musl_ready() -> Result<(), String> {
 fn build_static(target_dir: &Path) -> PathBuf {
     let o = Command::new(env!("CARGO"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["build", "--locked", "--no-default-features", "--bin", "tlsdiag"])
+        .args([
+            "build",
+            "--locked",
+            "--no-default-features",
+            "--bin",
+            "tlsdiag",
+        ])
         .args(["--target", TARGET])
         .arg("--target-dir")
         .arg(target_dir)
@@ -140,15 +146,16 @@ fn static_binary_links_nothing_and_analyses_the_seed_in_an_empty_root() {
             c.current_dir(root.path());
             c
         };
-        c.args(args).env_clear().output().unwrap()
+        // PATH only to find chroot itself: inside the new root there is nothing to find.
+        c.args(args)
+            .env_clear()
+            .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+            .output()
+            .unwrap()
     };
     let seed = if is_root { "/seed.pcap" } else { "seed.pcap" };
     let o = run(&["analyze", seed, "--json"]);
-    assert!(
-        o.status.success(),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let c = &v["connections"][0];
     assert_eq!(c["client_certificate"]["count"], 0);
