@@ -5,7 +5,9 @@
 //!
 //! Building it takes minutes (docs/performance.md has the figures), so this test builds only when
 //! `TLSDIAG_STATIC_TEST=1`; `.ci/run` sets it when the musl target and musl-gcc are installed.
-//! The build goes to its own target directory under cargo's test scratch space.
+//! The build goes to its own target directory under cargo's test scratch space, with the cheap
+//! `static-test` profile (no optimisation, no debug info); the release build the README documents
+//! differs only in optimisation, not in what it links.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -77,6 +79,8 @@ fn build_static(target_dir: &Path) -> PathBuf {
             "--no-default-features",
             "--bin",
             "tlsdiag",
+            "--profile",
+            "static-test",
         ])
         .args(["--target", TARGET])
         .arg("--target-dir")
@@ -90,7 +94,7 @@ fn build_static(target_dir: &Path) -> PathBuf {
         "static build failed:\n{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    target_dir.join(TARGET).join("debug").join("tlsdiag")
+    target_dir.join(TARGET).join("static-test").join("tlsdiag")
 }
 
 #[test]
