@@ -1,7 +1,8 @@
 //! Cross-check with a peer: on every capture in captures/, the facts tlsdiag decodes must equal
 //! what tshark (the reference decoder) extracts from the same file — handshake message types per
-//! frame, certificates lengths, plaintext alerts, the chosen cipher suite and the CertificateRequest's
-//! CA names. A capture with a `.keylog` beside it is read with that key log by both tools.
+//! frame, certificates lengths, plaintext alerts, the chosen cipher suite, the CertificateRequest's
+//! CA names, and the server's and client's certificates by SHA-256 (what `--identity` compares
+//! with a keystore). A capture with a `.keylog` beside it is read with that key log by both tools.
 //!
 //! tshark attributes a message reassembled from several TCP segments to the frame where it
 //! completes; tlsdiag does the same, so facts are compared frame by frame.
@@ -23,6 +24,10 @@ struct FrameFacts {
     /// [`tshark_dn_faithful`] and [`to_tshark_dn`]), which still counts as a name.
     ca_names: Vec<Option<String>>,
     ja3: Option<String>,
+    /// SHA-256 of each certificate in the frame's Certificate messages, in order: tshark's all
+    /// of them, ours the server's and the client's chain (what `--identity` compares with a
+    /// keystore). Equal when ours is a run within tshark's.
+    cert_sha256: Vec<String>,
 }
 
 /// Whether the test can run: tshark is present. Without it the test is skipped (said on stderr)
@@ -191,6 +196,15 @@ fn tshark_facts(p: &Path, decode: &[String]) -> BTreeMap<u64, FrameFacts> {
             "tls.handshake.ciphersuite" if in_server_hello => {
                 let v = parse_num(&show).map(|v| v as u16);
                 map.entry(frame).or_default().cipher_suite = v;
+            }
+            "tls.handshake.certificate" => {
+                use sha2::Digest;
+                if let Some(der) = attr(l, "value").and_then(|h| hex::decode(h).ok()) {
+                    map.entry(frame)
+                        .or_default()
+                        .cert_sha256
+                        .push(hex::encode(sha2::Sha256::digest(&der)));
+                }
             }
             "tls.handshake.ja3" => {
                 map.entry(frame).or_default().ja3 = Some(show.clone());
@@ -368,6 +382,20 @@ fn our_facts(a: &Analysis) -> BTreeMap<u64, FrameFacts> {
                     .push(len);
             }
         }
+        if let Some(frame) = c.tls.server_certificate_frame {
+            map.entry(frame).or_default().cert_sha256.extend(
+                c.tls
+                    .server_certificates
+                    .iter()
+                    .map(|x| x.sha256_fingerprint.clone()),
+            );
+        }
+        if let Some(cc) = &c.tls.client_certificate {
+            map.entry(cc.frame)
+                .or_default()
+                .cert_sha256
+                .extend(cc.chain.iter().map(|x| x.sha256_fingerprint.clone()));
+        }
         if let Some(h) = &c.tls.client_hello {
             // An empty hash is "no JA3" (an SSLv2-format hello), as tshark has none.
             map.entry(h.frame).or_default().ja3 =
@@ -487,6 +515,15 @@ fn every_capture_matches_tshark() {
             // one is on the ladder, not fingerprinted); compare JA3 where it has one.
             if a.ja3.is_none() {
                 b.ja3 = None;
+            }
+            // Certificates: ours (server and client chain) must be a run within tshark's list
+            // for the frame (which also holds renegotiated or post-handshake ones).
+            if b.cert_sha256
+                .windows(a.cert_sha256.len().max(1))
+                .any(|w| w == a.cert_sha256.as_slice())
+                || a.cert_sha256.is_empty()
+            {
+                b.cert_sha256 = a.cert_sha256.clone();
             }
             // A CA name either side cannot show faithfully is compared by its place only.
             for (x, y) in a.ca_names.iter_mut().zip(b.ca_names.iter_mut()) {
