@@ -839,6 +839,29 @@ fn basic_over_plain_http_is_named_and_never_sent() {
         "the recording holds the request, without credentials"
     );
 
+    // A realm with terminal control sequences is shown escaped, never interpreted.
+    let evil = server(
+        None,
+        &[
+            "--plain",
+            "--auth",
+            "basic",
+            "--realm",
+            "Legacy\u{1b}]0;owned\u{7}\u{1b}[2J",
+        ],
+    );
+    let o = probe(&format!("http://localhost:{}/soap", evil.port), &[], &[]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("http-basic-over-plain-http"), "{text}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text:?}"
+    );
+    assert!(
+        text.contains("Legacy\\u{1b}]0;owned\\u{7}\\u{1b}[2J"),
+        "{text}"
+    );
+
     // --user with http:// is refused before anything is sent.
     let o = probe(&url, &["--user", "bob"], &basic_env("pw"));
     assert_eq!(o.status.code(), Some(2));

@@ -451,10 +451,12 @@ fn write_finding(
     writeln!(out, "  {} {}", sev, st.bold(&f.code))?;
     let indent = "          ";
     let width = opts.width.max(60).saturating_sub(indent.len());
-    for line in wrap(&f.message, width) {
+    // Messages, details and evidence quote servers, captures and files: escaped once here.
+    for line in wrap(&term(&f.message), width) {
         writeln!(out, "{indent}{line}")?;
     }
-    for d in &f.details {
+    let details: Vec<String> = f.details.iter().map(|d| term(d)).collect();
+    for d in &details {
         let lead: String = d.chars().take_while(|c| *c == ' ').collect();
         for (i, line) in wrap(d, width.saturating_sub(2 + lead.len()))
             .into_iter()
@@ -477,12 +479,18 @@ fn write_finding(
                 .frame
                 .map(|n| format!("{} {n}: ", st.unit))
                 .unwrap_or_default();
-            writeln!(out, "{indent}  {}{} = {}", frame, e.field, e.value)?;
+            writeln!(
+                out,
+                "{indent}  {}{} = {}",
+                frame,
+                term(&e.field),
+                term(&e.value)
+            )?;
         }
     }
     if let Some(fix) = &f.fix {
         let mut first = true;
-        for line in wrap(fix, width.saturating_sub(5)) {
+        for line in wrap(&term(fix), width.saturating_sub(5)) {
             if first {
                 writeln!(out, "{indent}{} {line}", st.bold("Fix:"))?;
                 first = false;
@@ -1084,7 +1092,7 @@ pub fn write_probe(
             h.body_bytes
         )?;
         for (k, v) in &h.headers {
-            writeln!(out, "    {}: {}", term_safe(k), term_safe(v))?;
+            writeln!(out, "    {}: {}", term(k), term(v))?;
         }
         if let Some(f) = &h.soap_fault {
             writeln!(
@@ -1113,21 +1121,6 @@ pub fn write_probe(
     Ok(())
 }
 
-/// Text from a server or a file, with control characters (ESC, CR, BEL …) shown as escapes so
-/// it cannot move the cursor or retitle the terminal.
-fn term_safe(s: &str) -> String {
-    s.chars()
-        .flat_map(|c| {
-            let esc: Vec<char> = if c.is_control() {
-                c.escape_default().collect()
-            } else {
-                vec![c]
-            };
-            esc
-        })
-        .collect()
-}
-
 /// The AUTH block of a probe: how the credentials went, each request, the Kerberos facts.
 fn write_http_auth(
     out: &mut dyn Write,
@@ -1135,7 +1128,7 @@ fn write_http_auth(
     st: &Style,
 ) -> io::Result<()> {
     use crate::model::http_auth::{CredentialSource, MutualAuth};
-    writeln!(out, "  {}   {}", st.bold("AUTH"), term_safe(&a.summary))?;
+    writeln!(out, "  {}   {}", st.bold("AUTH"), term(&a.summary))?;
     for t in &a.attempts {
         let sent = match &t.sent {
             Some(c) => format!(
@@ -1154,9 +1147,9 @@ fn write_http_auth(
             .challenges
             .iter()
             .map(|c| {
-                let mut s = term_safe(&c.scheme);
+                let mut s = term(&c.scheme);
                 if let Some(r) = &c.realm {
-                    s.push_str(&format!(" realm=\"{}\"", term_safe(r)));
+                    s.push_str(&format!(" realm=\"{}\"", term(r)));
                 }
                 if let (Some(n), Some(k)) = (c.token_len, &c.token_kind) {
                     s.push_str(&format!(" <{k} token, {n} bytes>"));
@@ -1175,7 +1168,7 @@ fn write_http_auth(
             }
         )?;
         if let Some(n) = &t.note {
-            writeln!(out, "       {}", st.dim(&term_safe(n)))?;
+            writeln!(out, "       {}", st.dim(&term(n)))?;
         }
     }
     if let Some(k) = &a.kerberos {
@@ -1192,8 +1185,8 @@ fn write_http_auth(
         };
         let mut line = format!(
             "    Kerberos: {} from {source} → {} · {mutual}",
-            term_safe(k.client_principal.as_deref().unwrap_or("?")),
-            term_safe(&k.spn)
+            term(k.client_principal.as_deref().unwrap_or("?")),
+            term(&k.spn)
         );
         if k.delegation_requested {
             line.push_str(match k.delegation_granted {
@@ -1210,8 +1203,8 @@ fn write_http_auth(
             writeln!(
                 out,
                 "    GSSAPI: {} ({}) [minor {}]",
-                term_safe(&f.major_text),
-                term_safe(&f.minor_text),
+                term(&f.major_text),
+                term(&f.minor_text),
                 f.minor
             )?;
         }
