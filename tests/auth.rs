@@ -785,6 +785,11 @@ fn basic_preemptive_on_challenge_and_refused_never_showing_the_password() {
         }
     }
 
+    // Auth options without credentials are a mistake, said before anything is sent.
+    let o = probe(&url, &["--auth-mode", "challenge"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("need --user (Basic) or --negotiate"));
+
     // No password source and no terminal: a one-line error naming where it may come from.
     let o = probe(&url, &["--user", "bob"], &[]);
     assert_eq!(o.status.code(), Some(2));

@@ -80,8 +80,9 @@ pub struct ProbeFlags {
     pub http_password_file: Option<PathBuf>,
     /// When to send the credentials: with the first request (as JAX-WS and WebSphere do) or only
     /// after a 401 that asks for the scheme (as curl and browsers do).
-    #[arg(long, value_enum, default_value_t = AuthModeArg::Preemptive)]
-    pub auth_mode: AuthModeArg,
+    /// [default: preemptive]
+    #[arg(long, value_enum)]
+    pub auth_mode: Option<AuthModeArg>,
     /// HTTP Negotiate (SPNEGO/Kerberos) with the ticket cache of `kinit` (KRB5CCNAME or the
     /// default), or --keytab + --principal, or --principal and its password.
     #[arg(long)]
@@ -145,8 +146,8 @@ fn http_password(f: &ProbeFlags, whose: &str) -> anyhow::Result<SecretString> {
 /// `--user` / `--negotiate` and their options → the probe's HTTP credentials.
 fn auth_options(url: &str, f: &ProbeFlags) -> anyhow::Result<Option<auth::AuthOptions>> {
     let mode = match f.auth_mode {
-        AuthModeArg::Preemptive => AuthMode::Preemptive,
-        AuthModeArg::Challenge => AuthMode::Challenge,
+        None | Some(AuthModeArg::Preemptive) => AuthMode::Preemptive,
+        Some(AuthModeArg::Challenge) => AuthMode::Challenge,
     };
     if let Some(user) = &f.user {
         // RFC 7617 §4: the password would cross the network readable.
@@ -165,8 +166,8 @@ fn auth_options(url: &str, f: &ProbeFlags) -> anyhow::Result<Option<auth::AuthOp
     }
     if !f.negotiate {
         anyhow::ensure!(
-            f.http_password_file.is_none(),
-            "--http-password-file needs --user (Basic) or --negotiate --principal"
+            f.http_password_file.is_none() && f.auth_mode.is_none(),
+            "--http-password-file and --auth-mode need --user (Basic) or --negotiate"
         );
         return Ok(None);
     }
