@@ -55,6 +55,11 @@ pub const FORM_FIELDS: [&str; 7] = [
 pub struct ProbeForm {
     pub values: [String; 7],
     pub field: usize,
+    /// Keys go into the selected field only while this is set (Enter starts editing, Enter,
+    /// Tab or Esc ends it): a key meant for the UI is never typed into a field by accident.
+    pub editing: bool,
+    /// The field's value before this edit (Esc restores it).
+    pub before_edit: String,
 }
 
 #[derive(Debug, Clone)]
@@ -74,6 +79,8 @@ pub enum Msg {
         pcap_drops: u64,
     },
     ProbeDone(Box<Result<ProbeReport, String>>),
+    /// The terminal's size (columns, rows): scroll limits depend on it.
+    Resize(u16, u16),
     Tick,
 }
 
@@ -116,7 +123,12 @@ pub struct App {
     pub probe_running: bool,
     pub probe: Option<ProbeReport>,
     pub comparison: Option<Comparison>,
+    pub compare_scroll: u16,
     pub color: bool,
+    /// Terminal size (columns, rows), from `Msg::Resize`.
+    pub size: (u16, u16),
+    /// The view the help overlay was opened from (its keys are shown, Esc returns there).
+    pub help_from: View,
 }
 
 impl App {
@@ -142,7 +154,10 @@ impl App {
             probe_running: false,
             probe: None,
             comparison: None,
+            compare_scroll: 0,
             color,
+            size: (80, 24),
+            help_from: View::Main,
         }
     }
 
@@ -282,8 +297,14 @@ impl App {
                     Err(e) => {
                         self.status = format!("probe failed: {e}");
                         self.view = View::ProbeForm;
+                        // Back in the form, but not in a field: the next key is a command.
+                        self.form.editing = false;
                     }
                 }
+                vec![]
+            }
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
                 vec![]
             }
             Msg::Tick => vec![],
@@ -297,18 +318,49 @@ impl App {
         }
         match self.view {
             View::Help => {
-                self.view = View::Main;
+                self.view = self.help_from;
                 return vec![];
             }
             View::ProbeForm => return self.form_key(k),
             View::Compare => {
-                match k.code {
+                let body = super::views::compare_body(ratatui::layout::Rect::new(
+                    0,
+                    0,
+                    self.size.0,
+                    self.size.1,
+                ));
+                let inner_w = usize::from(body.width.saturating_sub(2));
+                let max = u16::try_from(
+                    super::views::compare_content(self, inner_w)
+                        .len()
+                        .saturating_sub(usize::from(body.height.saturating_sub(2))),
+                )
+                .unwrap_or(u16::MAX);
+                let by: i64 = match k.code {
                     KeyCode::Esc | KeyCode::Char('c') | KeyCode::Char('q') => {
-                        self.view = View::Main
+                        self.view = View::Main;
+                        0
                     }
-                    KeyCode::Char('p') => self.view = View::ProbeForm,
-                    _ => {}
-                }
+                    KeyCode::Char('p') => {
+                        self.form.editing = false;
+                        self.view = View::ProbeForm;
+                        0
+                    }
+                    KeyCode::Char('?') | KeyCode::F(1) => {
+                        self.help_from = View::Compare;
+                        self.view = View::Help;
+                        0
+                    }
+                    KeyCode::Down | KeyCode::Char('j') => 1,
+                    KeyCode::Up | KeyCode::Char('k') => -1,
+                    KeyCode::PageDown => 10,
+                    KeyCode::PageUp => -10,
+                    KeyCode::Home | KeyCode::Char('g') => -100_000,
+                    KeyCode::End | KeyCode::Char('G') => 100_000,
+                    _ => 0,
+                };
+                let v = (i64::from(self.compare_scroll.min(max)) + by).clamp(0, i64::from(max));
+                self.compare_scroll = u16::try_from(v).unwrap_or(0);
                 return vec![];
             }
             View::Main => {}
@@ -328,7 +380,10 @@ impl App {
         }
         match k.code {
             KeyCode::Char('q') => return vec![Effect::Quit],
-            KeyCode::Char('?') | KeyCode::F(1) => self.view = View::Help,
+            KeyCode::Char('?') | KeyCode::F(1) => {
+                self.help_from = View::Main;
+                self.view = View::Help;
+            }
             KeyCode::Tab => self.pane = self.pane.next(),
             KeyCode::BackTab => {
                 for _ in 0..3 {
@@ -363,10 +418,12 @@ impl App {
                         };
                     }
                 }
+                self.form.editing = false;
                 self.view = View::ProbeForm;
             }
             KeyCode::Char('c') => {
                 if self.comparison.is_some() {
+                    self.compare_scroll = 0;
                     self.view = View::Compare;
                 } else {
                     self.status = "no probe yet: press p to run one".into();
@@ -402,8 +459,11 @@ impl App {
     }
 
     fn scroll(&mut self, by: i64) {
-        let apply =
-            |v: u16| -> u16 { u16::try_from((i64::from(v) + by).clamp(0, 10_000)).unwrap_or(0) };
+        // Never past the last line: End shows the last lines, not a blank pane.
+        let max = i64::from(super::views::scroll_limit(self, self.pane));
+        let apply = |v: u16| -> u16 {
+            u16::try_from((i64::from(v).min(max) + by).clamp(0, max)).unwrap_or(0)
+        };
         match self.pane {
             Pane::Connections => {
                 let n = self.visible().len();
@@ -420,23 +480,56 @@ impl App {
 
     fn form_key(&mut self, k: KeyEvent) -> Vec<Effect> {
         let f = &mut self.form;
+        let n = FORM_FIELDS.len();
+        if f.editing {
+            match k.code {
+                KeyCode::Esc => {
+                    if let Some(v) = f.values.get_mut(f.field) {
+                        *v = std::mem::take(&mut f.before_edit);
+                    }
+                    f.editing = false;
+                }
+                KeyCode::Enter => f.editing = false,
+                KeyCode::Tab | KeyCode::BackTab | KeyCode::Down | KeyCode::Up => {
+                    // Next (previous) field, still editing: filling a form is typing.
+                    f.field = if matches!(k.code, KeyCode::Tab | KeyCode::Down) {
+                        (f.field + 1) % n
+                    } else {
+                        (f.field + n - 1) % n
+                    };
+                    f.before_edit = f.values.get(f.field).cloned().unwrap_or_default();
+                }
+                KeyCode::Backspace => {
+                    if let Some(v) = f.values.get_mut(f.field) {
+                        v.pop();
+                    }
+                }
+                KeyCode::Char('u') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+                    if let Some(v) = f.values.get_mut(f.field) {
+                        v.clear();
+                    }
+                }
+                KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => {
+                    if let Some(v) = f.values.get_mut(f.field) {
+                        // Bounded: a field is a path, a URL or a password.
+                        if v.len() < 4096 {
+                            v.push(c);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            return vec![];
+        }
         match k.code {
-            KeyCode::Esc => self.view = View::Main,
-            KeyCode::Tab | KeyCode::Down => f.field = (f.field + 1) % FORM_FIELDS.len(),
-            KeyCode::BackTab | KeyCode::Up => {
-                f.field = (f.field + FORM_FIELDS.len() - 1) % FORM_FIELDS.len()
+            KeyCode::Esc | KeyCode::Char('q') => self.view = View::Main,
+            KeyCode::Tab | KeyCode::Down | KeyCode::Char('j') => f.field = (f.field + 1) % n,
+            KeyCode::BackTab | KeyCode::Up | KeyCode::Char('k') => f.field = (f.field + n - 1) % n,
+            KeyCode::Enter | KeyCode::Char('e') | KeyCode::Char('i') => {
+                f.before_edit = f.values.get(f.field).cloned().unwrap_or_default();
+                f.editing = true;
             }
-            KeyCode::Backspace => {
-                if let Some(v) = f.values.get_mut(f.field) {
-                    v.pop();
-                }
-            }
-            KeyCode::Char(c) => {
-                if let Some(v) = f.values.get_mut(f.field) {
-                    v.push(c);
-                }
-            }
-            KeyCode::Enter => {
+            KeyCode::Char('r') | KeyCode::F(5) => {
                 if self.probe_running {
                     return vec![];
                 }

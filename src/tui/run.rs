@@ -277,15 +277,21 @@ pub fn run(source: Source, color: bool) -> Result<(), TuiError> {
         app.color = false;
     }
     app.loading = !live;
+    if let Ok((w, h)) = crossterm::terminal::size() {
+        app.update(Msg::Resize(w, h));
+    }
     let (key_tx, key_rx) = bounded::<Msg>(64);
     let s2 = stop.clone();
     std::thread::spawn(move || {
         while !s2.load(Ordering::Relaxed) {
             if event::poll(Duration::from_millis(100)).unwrap_or(false) {
-                if let Ok(Event::Key(k)) = event::read() {
-                    if k.kind == KeyEventKind::Press && key_tx.send(Msg::Key(k)).is_err() {
-                        break;
-                    }
+                let msg = match event::read() {
+                    Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => Msg::Key(k),
+                    Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                    _ => continue,
+                };
+                if key_tx.send(msg).is_err() {
+                    break;
                 }
             }
         }

@@ -27,17 +27,23 @@ fn key(c: KeyCode) -> Msg {
 /// The screen as text, with start times (wall-clock of the capture) kept: the captures are
 /// committed, so the frame is deterministic.
 fn draw(app: &App, w: u16, h: u16) -> String {
+    grid(app, w, h)
+        .iter()
+        .map(|row| row.concat() + "\n")
+        .collect()
+}
+
+/// The screen as cells (one string per cell), at a terminal of `w`×`h` (the app is told the
+/// size first, as the terminal loop does).
+fn grid(app: &App, w: u16, h: u16) -> Vec<Vec<String>> {
+    let mut app = app.clone();
+    app.update(Msg::Resize(w, h));
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| super::views::render(app, f)).unwrap();
+    t.draw(|f| super::views::render(&app, f)).unwrap();
     let buf = t.backend().buffer().clone();
-    let mut s = String::new();
-    for y in 0..h {
-        for x in 0..w {
-            s.push_str(buf[(x, y)].symbol());
-        }
-        s.push('\n');
-    }
-    s
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_owned()).collect())
+        .collect()
 }
 
 #[test]
@@ -103,55 +109,30 @@ fn probe_form_masks_the_password_and_emits_the_probe() {
     for _ in 0..3 {
         app.update(key(KeyCode::Tab));
     }
+    app.update(key(KeyCode::Enter));
+    assert!(app.form.editing);
     for ch in "s3cret".chars() {
         app.update(key(KeyCode::Char(ch)));
     }
     let screen = draw(&app, 100, 30);
     assert!(!screen.contains("s3cret"), "password shown");
     assert!(screen.contains("••••••"));
-    // The last field: the HTTP proxy (Shift-Tab wraps around to it).
+    // The last field: the HTTP proxy (Shift-Tab wraps around to it, still editing).
     for _ in 0..4 {
         app.update(key(KeyCode::BackTab));
     }
     for ch in "http://127.0.0.1:3128".chars() {
         app.update(key(KeyCode::Char(ch)));
     }
+    app.update(key(KeyCode::Enter));
+    assert!(!app.form.editing);
     assert!(draw(&app, 100, 30).contains("HTTP proxy: http://127.0.0.1:3128"));
-    let fx = app.update(key(KeyCode::Enter));
+    let fx = app.update(key(KeyCode::Char('r')));
     assert!(
         matches!(&fx[0], Effect::RunProbe { password: Some(p), proxy: Some(x), .. } if p == "s3cret" && x == "http://127.0.0.1:3128"),
         "{fx:?}"
     );
     assert!(app.probe_running);
-}
-
-#[test]
-fn snapshot_main_80x24() {
-    insta::assert_snapshot!("main_80x24", draw(&seed_app(), 80, 24));
-}
-
-#[test]
-fn snapshot_main_140x40() {
-    insta::assert_snapshot!("main_140x40", draw(&seed_app(), 140, 40));
-}
-
-#[test]
-fn snapshot_many_80x24() {
-    insta::assert_snapshot!("many_80x24", draw(&many_app(), 80, 24));
-}
-
-#[test]
-fn snapshot_help_and_compare() {
-    let mut app = seed_app();
-    app.update(key(KeyCode::Char('?')));
-    insta::assert_snapshot!("help_80x24", draw(&app, 80, 24));
-    app.update(key(KeyCode::Esc));
-    with_probe_comparison(&mut app);
-    app.update(key(KeyCode::Char('c')));
-    assert_eq!(app.view, View::Compare);
-    let screen = draw(&app, 140, 40);
-    assert!(screen.contains("decisive"));
-    insta::assert_snapshot!("compare_140x40", screen);
 }
 
 #[test]
@@ -175,24 +156,28 @@ fn progress_bar_while_loading() {
     assert!(!draw(&app, 120, 30).contains("loading"));
 }
 
+/// Snapshots of every view at 80×24, 120×40 and 200×50 (review with `cargo insta review`).
 #[test]
-fn snapshot_every_view_at_both_sizes() {
-    let mut app = seed_app();
-    with_probe_comparison(&mut app);
-    app.update(key(KeyCode::Char('c')));
-    insta::assert_snapshot!("compare_80x24", draw(&app, 80, 24));
-    app.update(key(KeyCode::Esc));
-    app.update(key(KeyCode::Char('p')));
-    insta::assert_snapshot!("probe_form_80x24", draw(&app, 80, 24));
-    insta::assert_snapshot!("probe_form_140x40", draw(&app, 140, 40));
-    app.update(key(KeyCode::Esc));
-    app.update(key(KeyCode::Char('?')));
-    insta::assert_snapshot!("help_140x40", draw(&app, 140, 40));
-    app.update(key(KeyCode::Esc));
-    // Details focused and scrolled; diagnosis focused.
-    app.update(key(KeyCode::Enter));
-    assert_eq!(app.pane, Pane::Details);
-    insta::assert_snapshot!("details_focus_80x24", draw(&app, 80, 24));
+fn snapshots_of_every_view_at_three_sizes() {
+    for (w, h) in SIZES {
+        let mut app = seed_app();
+        insta::assert_snapshot!(format!("main_{w}x{h}"), draw(&app, w, h));
+        insta::assert_snapshot!(format!("many_{w}x{h}"), draw(&many_app(), w, h));
+        app.update(key(KeyCode::Enter));
+        assert_eq!(app.pane, Pane::Details);
+        insta::assert_snapshot!(format!("details_focus_{w}x{h}"), draw(&app, w, h));
+        app.update(key(KeyCode::Esc));
+        app.update(key(KeyCode::Char('?')));
+        insta::assert_snapshot!(format!("help_{w}x{h}"), draw(&app, w, h));
+        app.update(key(KeyCode::Esc));
+        with_probe_comparison(&mut app);
+        app.update(key(KeyCode::Char('c')));
+        assert_eq!(app.view, View::Compare);
+        insta::assert_snapshot!(format!("compare_{w}x{h}"), draw(&app, w, h));
+        app.update(key(KeyCode::Esc));
+        app.update(key(KeyCode::Char('p')));
+        insta::assert_snapshot!(format!("probe_form_{w}x{h}"), draw(&app, w, h));
+    }
 }
 
 /// A comparison with the captured mutual-TLS success, standing in for a probe result.
@@ -206,4 +191,253 @@ fn with_probe_comparison(app: &mut App) {
         &ok.connections[0],
         "probe",
     ));
+}
+
+/// Text inside a rectangle of cells, rows joined by spaces, whitespace collapsed.
+fn region(g: &[Vec<String>], x0: usize, y0: usize, x1: usize, y1: usize) -> String {
+    let mut s = String::new();
+    for row in g.iter().take(y1).skip(y0) {
+        s.push(' ');
+        s.push_str(&row.iter().take(x1).skip(x0).cloned().collect::<String>());
+    }
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn lines_of(g: &[Vec<String>]) -> Vec<String> {
+    g.iter().map(|r| r.concat()).collect()
+}
+
+const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 50)];
+
+/// Issue 18 §1: the answer is never cut. At each size and in every view of the seed capture,
+/// the diagnosis code and each accepted CA name appear whole on one line of the screen.
+#[test]
+fn the_answer_is_whole_at_every_size_in_every_view() {
+    let base = seed_app();
+    let code = "client-sent-empty-certificate";
+    let cas: Vec<String> = base
+        .current()
+        .unwrap()
+        .tls
+        .certificate_request
+        .as_ref()
+        .unwrap()
+        .certificate_authorities
+        .iter()
+        .map(|d| d.text.clone())
+        .collect();
+    assert_eq!(cas.len(), 2);
+    let check = |what: &str, app: &App, w: u16, h: u16| {
+        let g = grid(app, w, h);
+        let lines = lines_of(&g);
+        let all = lines.join("\n");
+        assert!(
+            lines.iter().any(|l| l.contains(code)),
+            "{what} {w}x{h}: diagnosis code not whole:\n{all}"
+        );
+        for ca in &cas {
+            assert!(
+                lines.iter().any(|l| l.contains(ca.as_str())),
+                "{what} {w}x{h}: CA name {ca} not whole:\n{all}"
+            );
+        }
+    };
+    for (w, h) in SIZES {
+        for pane in [
+            Pane::Connections,
+            Pane::Ladder,
+            Pane::Diagnosis,
+            Pane::Details,
+        ] {
+            let mut app = base.clone();
+            app.pane = pane;
+            check(&format!("main/{pane:?}"), &app, w, h);
+        }
+        // The connections table: the code and the outcome whole in its row.
+        let lines = lines_of(&grid(&base, w, h));
+        let row = lines.iter().find(|l| l.contains("⚠ EMPTY")).unwrap();
+        assert!(
+            row.contains(code) && row.contains("✗ handshake_failure"),
+            "{row}"
+        );
+        // Compare (captured vs the mutual-TLS success standing in for a probe).
+        let mut app = base.clone();
+        with_probe_comparison(&mut app);
+        app.update(key(KeyCode::Char('c')));
+        let g = grid(&app, w, h);
+        let lines = lines_of(&g);
+        let all = lines.join("\n");
+        for ca in &cas {
+            let mut app2 = app.clone();
+            // Scroll until the CA list is on screen (a short terminal shows it further down).
+            let mut seen = lines.iter().any(|l| l.contains(ca.as_str()));
+            for _ in 0..40 {
+                if seen {
+                    break;
+                }
+                app2.update(key(KeyCode::Down));
+                seen = lines_of(&grid(&app2, w, h))
+                    .iter()
+                    .any(|l| l.contains(ca.as_str()));
+            }
+            assert!(seen, "compare {w}x{h}: {ca} never whole:\n{all}");
+        }
+        assert!(all.contains("Decisive difference"), "{all}");
+    }
+}
+
+/// Help boxes fit the terminal and every entry of them is on screen, whole (wrapped inside the
+/// box, never cut), for the main view and for compare.
+#[test]
+fn help_fits_at_every_size() {
+    for (w, h) in SIZES {
+        for from_compare in [false, true] {
+            let mut app = seed_app();
+            if from_compare {
+                with_probe_comparison(&mut app);
+                app.update(key(KeyCode::Char('c')));
+            }
+            app.update(key(KeyCode::Char('?')));
+            assert_eq!(app.view, View::Help);
+            let g = grid(&app, w, h);
+            let lines = lines_of(&g);
+            let y0 = lines
+                .iter()
+                .position(|l| l.contains("Keys (any key closes)"))
+                .unwrap_or_else(|| panic!("no help box at {w}x{h}"));
+            let row = &g[y0];
+            let x0 = row.iter().position(|c| c == "┌").unwrap();
+            let x1 = row.iter().rposition(|c| c == "┐").unwrap();
+            let y1 = (y0 + 1..g.len())
+                .find(|y| g[*y][x0] == "└")
+                .unwrap_or_else(|| panic!("help box has no bottom at {w}x{h}"));
+            let text = region(&g, x0 + 1, y0 + 1, x1, y1);
+            let entries = if from_compare {
+                super::views::COMPARE_HELP
+            } else {
+                super::views::HELP
+            };
+            for (k, v) in entries {
+                let v = v.split_whitespace().collect::<Vec<_>>().join(" ");
+                assert!(text.contains(&v), "{w}x{h}: help '{k}' cut: {text}");
+            }
+            app.update(key(KeyCode::Esc));
+            let back = if from_compare {
+                View::Compare
+            } else {
+                View::Main
+            };
+            assert_eq!(app.view, back);
+        }
+    }
+}
+
+/// `End` shows the last lines of the focused pane (not a blank pane); `Home` the first.
+#[test]
+fn end_and_home_show_the_last_and_first_lines() {
+    for (w, h) in SIZES {
+        for pane in [Pane::Ladder, Pane::Diagnosis, Pane::Details] {
+            let mut app = seed_app();
+            app.update(Msg::Resize(w, h));
+            app.pane = pane;
+            app.update(key(KeyCode::End));
+            let a = super::views::main_areas(&app, ratatui::layout::Rect::new(0, 0, w, h));
+            let (r, content) = match pane {
+                Pane::Ladder => (
+                    a.ladder,
+                    super::views::ladder_content(&app, usize::from(a.ladder.width - 2)),
+                ),
+                Pane::Diagnosis => (
+                    a.diagnosis,
+                    super::views::diagnosis_content(&app, usize::from(a.diagnosis.width - 2)),
+                ),
+                _ => (
+                    a.details,
+                    super::views::details_content(&app, usize::from(a.details.width - 2)),
+                ),
+            };
+            let last = content
+                .iter()
+                .map(super::text::line_text)
+                .rfind(|l| !l.trim().is_empty())
+                .unwrap();
+            let g = grid(&app, w, h);
+            let inside = |y: u16| {
+                g[usize::from(y)]
+                    .iter()
+                    .take(usize::from(r.x + r.width - 1))
+                    .skip(usize::from(r.x + 1))
+                    .cloned()
+                    .collect::<String>()
+            };
+            let rows: Vec<String> = (r.y + 1..r.y + r.height - 1).map(inside).collect();
+            assert!(
+                rows.iter().any(|l| l.trim_end() == last.trim_end()),
+                "{pane:?} {w}x{h}: End does not show the last line {last:?}: {rows:#?}"
+            );
+            assert!(
+                !rows.iter().all(|l| l.trim().is_empty()),
+                "{pane:?} {w}x{h}: blank pane after End"
+            );
+            // One step up from End moves at once (the offset was not left past the end).
+            let before = (app.ladder_scroll, app.diagnosis_scroll, app.details_scroll);
+            app.update(key(KeyCode::Up));
+            let after = (app.ladder_scroll, app.diagnosis_scroll, app.details_scroll);
+            if before != (0, 0, 0) {
+                assert_ne!(before, after, "{pane:?} {w}x{h}");
+            }
+            app.update(key(KeyCode::Home));
+            assert_eq!(
+                (app.ladder_scroll, app.diagnosis_scroll, app.details_scroll),
+                (0, 0, 0)
+            );
+        }
+    }
+}
+
+/// Issue 18: after a failed probe, `p` (or any letter) is not typed into the password field —
+/// the form comes back without edit focus; typing needs Enter first.
+#[test]
+fn a_key_after_a_failed_probe_is_not_typed_into_a_field() {
+    let mut app = seed_app();
+    app.update(key(KeyCode::Char('p')));
+    for _ in 0..3 {
+        app.update(key(KeyCode::Tab));
+    }
+    app.update(key(KeyCode::Enter));
+    for ch in "changeit".chars() {
+        app.update(key(KeyCode::Char(ch)));
+    }
+    // Still editing the password when the probe is started from the keyboard? Enter ends the
+    // edit; r runs.
+    app.update(key(KeyCode::Enter));
+    let fx = app.update(key(KeyCode::Char('r')));
+    assert!(matches!(&fx[0], Effect::RunProbe { password: Some(p), .. } if p == "changeit"));
+    app.update(Msg::ProbeDone(Box::new(Err("connection refused".into()))));
+    assert_eq!(app.view, View::ProbeForm);
+    let before = app.form.values.clone();
+    app.update(key(KeyCode::Char('p')));
+    app.update(key(KeyCode::Char('x')));
+    assert_eq!(
+        app.form.values, before,
+        "a command key was typed into a field"
+    );
+    assert!(draw(&app, 80, 24).contains("probe failed: connection refused"));
+    // A second run sends the same password.
+    let fx = app.update(key(KeyCode::Char('r')));
+    assert!(
+        matches!(&fx[0], Effect::RunProbe { password: Some(p), .. } if p == "changeit"),
+        "{fx:?}"
+    );
+    // Even when the probe failed while a field was being edited.
+    let mut app = seed_app();
+    app.update(key(KeyCode::Char('p')));
+    let fx = app.update(key(KeyCode::Char('r')));
+    assert!(!fx.is_empty());
+    app.update(key(KeyCode::Enter));
+    assert!(app.form.editing);
+    app.update(Msg::ProbeDone(Box::new(Err("refused".into()))));
+    let url = app.form.values[0].clone();
+    app.update(key(KeyCode::Char('p')));
+    assert_eq!(app.form.values[0], url);
 }

@@ -3,12 +3,15 @@
 //! side, details below; compare, probe form and help as full views. Works from 80×24 up.
 
 use super::app::{App, Pane, View, FORM_FIELDS};
-use crate::model::{Connection, MessageKind, OutcomeStatus, Severity, Side};
-use crate::report::text::client_cert_status;
+use super::text::{fit, safe, tail, width, wrap, wrap_str};
+use crate::model::{
+    Connection, Fact, InferenceClaim, MessageKind, OutcomeStatus, Severity, Side, Verdict,
+};
+use crate::report::text::{client_cert_status, short_reason};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table};
 use ratatui::Frame;
 
 struct Theme {
@@ -66,8 +69,12 @@ pub fn render(app: &App, f: &mut Frame) {
             probe_form(app, f, area, &th);
         }
         View::Help => {
-            main_view(app, f, area, &th);
-            help(f, area);
+            if app.help_from == View::Compare {
+                compare_view(app, f, area, &th);
+            } else {
+                main_view(app, f, area, &th);
+            }
+            help(app, f, area);
         }
     }
 }
@@ -112,11 +119,22 @@ fn title_line(app: &App, th: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
-fn main_view(app: &App, f: &mut Frame, area: Rect, th: &Theme) {
+/// Where the main view's panes are, for a terminal of `area`: the view draws into these and
+/// the app clamps its scroll offsets with them.
+pub struct MainAreas {
+    pub top: Rect,
+    pub list: Rect,
+    pub ladder: Rect,
+    pub diagnosis: Rect,
+    pub details: Rect,
+    pub status: Rect,
+}
+
+pub fn main_areas(app: &App, area: Rect) -> MainAreas {
     let list_h = u16::try_from(app.visible().len() + 3)
         .unwrap_or(u16::MAX)
         .clamp(4, (area.height / 3).max(4));
-    let [top, list, mid, details_area, status] = Layout::vertical([
+    let [top, list, mid, details, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(list_h),
         Constraint::Min(6),
@@ -124,144 +142,334 @@ fn main_view(app: &App, f: &mut Frame, area: Rect, th: &Theme) {
         Constraint::Length(1),
     ])
     .areas(area);
-    f.render_widget(Paragraph::new(title_line(app, th)), top);
-    connections(app, f, list, th);
-    let [ladder_area, dx_area] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(mid);
-    ladder(app, f, ladder_area, th);
-    diagnosis(app, f, dx_area, th);
-    details(app, f, details_area, th);
+    let [ladder, diagnosis] =
+        Layout::horizontal([Constraint::Percentage(52), Constraint::Percentage(48)]).areas(mid);
+    MainAreas {
+        top,
+        list,
+        ladder,
+        diagnosis,
+        details,
+        status,
+    }
+}
+
+/// The inside of a bordered block.
+fn inner(r: Rect) -> Rect {
+    Block::default().borders(Borders::ALL).inner(r)
+}
+
+/// The largest useful scroll offset of a pane at the app's terminal size: the last line at the
+/// bottom of the pane, never a blank pane.
+pub fn scroll_limit(app: &App, pane: Pane) -> u16 {
+    let area = Rect::new(0, 0, app.size.0, app.size.1);
+    let a = main_areas(app, area);
+    let (r, n) = match pane {
+        Pane::Connections => return 0,
+        Pane::Ladder => {
+            let r = inner(a.ladder);
+            (r, ladder_content(app, usize::from(r.width)).len())
+        }
+        Pane::Diagnosis => {
+            let r = inner(a.diagnosis);
+            (r, diagnosis_content(app, usize::from(r.width)).len())
+        }
+        Pane::Details => {
+            let r = inner(a.details);
+            (r, details_content(app, usize::from(r.width)).len())
+        }
+    };
+    u16::try_from(n.saturating_sub(usize::from(r.height))).unwrap_or(u16::MAX)
+}
+
+fn main_view(app: &App, f: &mut Frame, area: Rect, th: &Theme) {
+    let a = main_areas(app, area);
+    f.render_widget(Paragraph::new(title_line(app, th)), a.top);
+    connections(app, f, a.list, th);
+    ladder(app, f, a.ladder, th);
+    diagnosis(app, f, a.diagnosis, th);
+    details(app, f, a.details, th);
     let keys = if app.editing_filter {
-        format!(" filter: {}▏ (Enter to apply)", app.filter)
+        format!(" filter: {}▏ (Enter to apply)", safe(&app.filter))
     } else if !app.status.is_empty() {
-        format!(" {}", app.status)
+        format!(" {}", safe(&app.status))
     } else {
         " ↑↓ select  Tab pane  / filter  s sort  e evidence  p probe  c compare  ? help  q quit"
             .to_owned()
     };
-    f.render_widget(Paragraph::new(Span::styled(keys, th.dim())), status);
+    f.render_widget(
+        Paragraph::new(Span::styled(
+            fit(&keys, usize::from(a.status.width)),
+            th.dim(),
+        )),
+        a.status,
+    );
 }
 
-fn outcome_cell(c: &Connection, th: &Theme) -> Cell<'static> {
+fn outcome_text(c: &Connection) -> (String, u8) {
     let o = &c.tls.outcome;
     match o.status {
-        OutcomeStatus::Completed => Cell::from(Span::styled("✓ completed", th.green())),
-        OutcomeStatus::CompletedEncrypted => Cell::from(Span::styled("✓ encrypted", th.green())),
-        OutcomeStatus::Incomplete => Cell::from(Span::styled("? incomplete", th.yellow())),
-        OutcomeStatus::Failed => Cell::from(Span::styled(
+        OutcomeStatus::Completed => ("✓ completed".into(), 0),
+        OutcomeStatus::CompletedEncrypted => ("✓ encrypted".into(), 0),
+        OutcomeStatus::Incomplete => ("? incomplete".into(), 1),
+        OutcomeStatus::Failed => (
             format!(
                 "✗ {}",
                 o.alert
                     .map(|a| a.label().into_owned())
                     .unwrap_or_else(|| "failed".into())
             ),
-            th.red(),
-        )),
+            2,
+        ),
     }
+}
+
+/// The client-certificate cell: the fact, or for TLS 1.3 without keys the size inference with
+/// its confidence, marked `≈` as inferred (`≈ sent (high)`), instead of a bare "encrypted".
+pub fn client_cert_cell(c: &Connection) -> (String, u8) {
+    let status = client_cert_status(c);
+    if status == "EMPTY" {
+        return ("⚠ EMPTY".into(), 1);
+    }
+    if let Fact::Known(_) = c.tls.client_certificate_fact() {
+        return (status, 0);
+    }
+    if let Some(i) = c.tls.client_certificate_inference() {
+        let what = match i.claim {
+            InferenceClaim::ClientCertificateSent => "sent",
+            InferenceClaim::NoClientCertificate => "none",
+            _ => "unclear",
+        };
+        return (
+            format!("≈ {what} ({})", i.confidence.as_str()),
+            u8::from(i.claim == InferenceClaim::NoClientCertificate),
+        );
+    }
+    (status, 0)
+}
+
+struct Column {
+    head: &'static str,
+    short: &'static str,
+    /// Lower comes first when space is short.
+    priority: u8,
+    cells: Vec<(String, Style)>,
+}
+
+/// Column widths from content: in priority order each column gets its natural width while it
+/// fits; the first that does not gets what is left (cut with …) if that is at least 6 columns,
+/// else it is hidden. `None` = hidden.
+fn column_widths(cols: &[Column], total: usize) -> Vec<Option<usize>> {
+    let natural: Vec<usize> = cols
+        .iter()
+        .map(|c| {
+            c.cells
+                .iter()
+                .map(|(s, _)| width(s))
+                .max()
+                .unwrap_or(0)
+                .max(width(c.short))
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..cols.len()).collect();
+    order.sort_by_key(|i| cols.get(*i).map(|c| c.priority).unwrap_or(u8::MAX));
+    let mut out = vec![None; cols.len()];
+    let mut used = 0usize;
+    for i in order {
+        let sep = usize::from(used > 0);
+        let want = natural.get(i).copied().unwrap_or(0);
+        let left = total.saturating_sub(used + sep);
+        let w = if want <= left {
+            want
+        } else if left >= 6 {
+            left
+        } else {
+            continue;
+        };
+        if let Some(slot) = out.get_mut(i) {
+            *slot = Some(w);
+        }
+        used += sep + w;
+    }
+    out
 }
 
 fn connections(app: &App, f: &mut Frame, area: Rect, th: &Theme) {
     let vis = app.visible();
-    // Below 110 columns the client address gives way to what the user came for.
-    let wide = area.width >= 110;
-    let rows: Vec<Row> = vis
+    let conns: Vec<&Connection> = vis
         .iter()
-        .enumerate()
-        .filter_map(|(pos, i)| app.analysis.connections.get(*i).map(|c| (pos, c)))
-        .map(|(pos, c)| {
-            let sni = c
-                .tls
-                .client_hello
-                .as_ref()
-                .and_then(|h| h.sni.clone())
-                .unwrap_or_else(|| "–".into());
-            let ver = c
-                .tls
-                .tls_version
-                .as_ref()
-                .map(|v| v.label().replace("TLS ", ""))
-                .unwrap_or_else(|| "–".into());
-            let cert = client_cert_status(c);
-            let cert_cell = if cert == "EMPTY" {
-                Cell::from(Span::styled("⚠ EMPTY", th.yellow()))
-            } else {
-                Cell::from(cert)
-            };
-            let dx = c
-                .diagnosis
-                .first()
-                .map(|d| d.code.clone())
-                .unwrap_or_default();
-            let mut cells = vec![Cell::from(c.id.to_string())];
-            // A javax.net.debug log names no addresses: the JVM thread stands for the client.
-            let (client, server) = match &c.jsse_log {
-                Some(j) => (format!("JSSE thread {}", j.thread), "–".to_owned()),
-                None => (c.client.to_string(), c.server.to_string()),
-            };
-            if wide {
-                cells.push(Cell::from(client));
-            }
-            cells.extend([
-                Cell::from(server),
-                Cell::from(sni),
-                Cell::from(ver),
-                cert_cell,
-                outcome_cell(c, th),
-                Cell::from(dx),
-            ]);
+        .filter_map(|i| app.analysis.connections.get(*i))
+        .collect();
+    let plain = Style::default();
+    let col = |head, short, priority, cells| Column {
+        head,
+        short,
+        priority,
+        cells,
+    };
+    // A javax.net.debug log names no addresses: the JVM thread stands for the client.
+    let ends = |c: &Connection| match &c.jsse_log {
+        Some(j) => (format!("JSSE thread {}", safe(&j.thread)), "–".to_owned()),
+        None => (c.client.to_string(), c.server.to_string()),
+    };
+    let cols = vec![
+        col(
+            "#",
+            "#",
+            0,
+            conns.iter().map(|c| (c.id.to_string(), plain)).collect(),
+        ),
+        col(
+            "client",
+            "client",
+            7,
+            conns.iter().map(|c| (ends(c).0, plain)).collect(),
+        ),
+        col(
+            "server",
+            "server",
+            6,
+            conns.iter().map(|c| (ends(c).1, plain)).collect(),
+        ),
+        col(
+            "SNI",
+            "SNI",
+            5,
+            conns
+                .iter()
+                .map(|c| {
+                    let sni = c.tls.client_hello.as_ref().and_then(|h| h.sni.as_deref());
+                    (sni.map(safe).unwrap_or_else(|| "–".into()), plain)
+                })
+                .collect(),
+        ),
+        col(
+            "ver",
+            "ver",
+            4,
+            conns
+                .iter()
+                .map(|c| {
+                    let v = c.tls.tls_version.as_ref();
+                    let v = v.map(|v| v.label().replace("TLS ", ""));
+                    (v.unwrap_or_else(|| "–".into()), plain)
+                })
+                .collect(),
+        ),
+        col(
+            "client cert",
+            "cert",
+            2,
+            conns
+                .iter()
+                .map(|c| {
+                    let (t, warn) = client_cert_cell(c);
+                    (t, if warn > 0 { th.yellow() } else { plain })
+                })
+                .collect(),
+        ),
+        col(
+            "outcome",
+            "outcome",
+            1,
+            conns
+                .iter()
+                .map(|c| {
+                    let (t, level) = outcome_text(c);
+                    let st = match level {
+                        0 => th.green(),
+                        1 => th.yellow(),
+                        _ => th.red(),
+                    };
+                    (t, st)
+                })
+                .collect(),
+        ),
+        col(
+            "diagnosis",
+            "diagnosis",
+            0,
+            conns
+                .iter()
+                .map(|c| {
+                    let code = c.diagnosis.first().map(|d| d.code.clone());
+                    let more = c.diagnosis.len().saturating_sub(1);
+                    let mut t = code.unwrap_or_default();
+                    if more > 0 {
+                        t.push_str(&format!(" +{more}"));
+                    }
+                    (t, plain)
+                })
+                .collect(),
+        ),
+    ];
+    let widths = column_widths(&cols, usize::from(inner(area).width));
+    let shown: Vec<(&Column, usize)> = cols
+        .iter()
+        .zip(&widths)
+        .filter_map(|(c, w)| w.map(|w| (c, w)))
+        .collect();
+    let header = Row::new(
+        shown
+            .iter()
+            .map(|(c, w)| Cell::from(if width(c.head) <= *w { c.head } else { c.short }))
+            .collect::<Vec<_>>(),
+    )
+    .style(Style::default().add_modifier(Modifier::BOLD));
+    let rows: Vec<Row> = (0..conns.len())
+        .map(|r| {
+            let cells: Vec<Cell> = shown
+                .iter()
+                .map(|(c, w)| {
+                    let (t, st) = c.cells.get(r).cloned().unwrap_or_default();
+                    Cell::from(Span::styled(fit(&t, *w), st))
+                })
+                .collect();
             let row = Row::new(cells);
-            if pos == app.selected {
+            if r == app.selected {
                 row.style(th.selected())
             } else {
                 row
             }
         })
         .collect();
-    let mut head = vec!["#"];
-    let mut widths = vec![Constraint::Length(3)];
-    if wide {
-        head.push("client");
-        widths.push(Constraint::Length(22));
-    }
-    head.extend([
-        "server",
-        "SNI",
-        "ver",
-        "client cert",
-        "outcome",
-        "diagnosis",
-    ]);
-    widths.extend([
-        Constraint::Length(if wide { 22 } else { 15 }),
-        Constraint::Length(if wide { 16 } else { 12 }),
-        Constraint::Length(4),
-        Constraint::Length(if wide { 13 } else { 9 }),
-        Constraint::Length(if wide { 22 } else { 19 }),
-        Constraint::Min(10),
-    ]);
-    let header = Row::new(head).style(Style::default().add_modifier(Modifier::BOLD));
+    let constraints: Vec<Constraint> = shown
+        .iter()
+        .map(|(_, w)| Constraint::Length(u16::try_from(*w).unwrap_or(u16::MAX)))
+        .collect();
     let filter = if app.filter.is_empty() {
         String::new()
     } else {
-        format!(" filter \"{}\"", app.filter)
+        format!(" filter \"{}\"", safe(&app.filter))
     };
-    let t = Table::new(rows, widths).header(header).block(
-        Block::default().borders(Borders::ALL).title(Span::styled(
+    // Keep the selected row in view.
+    let body = usize::from(inner(area).height.saturating_sub(1)).max(1);
+    let offset = app.selected.saturating_sub(body - 1);
+    let rows: Vec<Row> = rows.into_iter().skip(offset).collect();
+    let t = Table::new(rows, constraints)
+        .header(header)
+        .column_spacing(1)
+        .block(Block::default().borders(Borders::ALL).title(Span::styled(
             format!(" Connections{filter} "),
             th.focus(app.pane == Pane::Connections),
-        )),
-    );
+        )));
     f.render_widget(t, area);
 }
 
-fn ladder_lines(c: &Connection, app: &App, th: &Theme) -> Vec<Line<'static>> {
+/// The ladder, wrapped to `w` columns: time and frame, the direction, then the message; a long
+/// message continues under its own text.
+pub fn ladder_content(app: &App, w: usize) -> Vec<Line<'static>> {
+    let th = Theme { on: app.color };
+    let Some(c) = app.current() else {
+        return Vec::new();
+    };
     let mut lines = Vec::new();
     let mut last_frame = None;
     for m in &c.tls.messages {
         let when = if last_frame == Some(m.frame) {
-            format!("{:>7} {:>6}", "", "")
+            format!("{:>6} {:>5}", "", "")
         } else {
-            format!("{:>7.3} {:>6}", m.time, format!("#{}", m.frame))
+            format!("{:>6.3} {:>5}", m.time, format!("#{}", m.frame))
         };
         last_frame = Some(m.frame);
         let arrow = match m.from {
@@ -271,12 +479,11 @@ fn ladder_lines(c: &Connection, app: &App, th: &Theme) -> Vec<Line<'static>> {
         let empty = m.from == Side::Client && m.is_empty_certificate();
         let mut text = m.name().into_owned();
         if empty {
-            // First, so it survives a narrow terminal.
             text.push_str(" ⚠ EMPTY");
         }
         if let Some(d) = &m.detail {
             text.push_str("  ");
-            text.push_str(d);
+            text.push_str(&safe(d));
         }
         let style = if app.mark_frame == Some(m.frame) {
             th.selected()
@@ -287,11 +494,13 @@ fn ladder_lines(c: &Connection, app: &App, th: &Theme) -> Vec<Line<'static>> {
         } else {
             Style::default()
         };
-        lines.push(Line::from(vec![
-            Span::styled(when, th.dim()),
-            Span::raw(format!(" {arrow} ")),
-            Span::styled(text, style),
-        ]));
+        let prefix = format!("{when} {arrow} ");
+        let indent = width(&prefix);
+        lines.extend(wrap(
+            vec![Span::styled(prefix, th.dim()), Span::styled(text, style)],
+            w,
+            indent,
+        ));
     }
     if lines.is_empty() {
         lines.push(Line::from("(no TLS message)"));
@@ -300,136 +509,230 @@ fn ladder_lines(c: &Connection, app: &App, th: &Theme) -> Vec<Line<'static>> {
 }
 
 fn ladder(app: &App, f: &mut Frame, area: Rect, th: &Theme) {
-    let lines = app
-        .current()
-        .map(|c| ladder_lines(c, app, th))
-        .unwrap_or_default();
-    let p = Paragraph::new(lines).scroll((app.ladder_scroll, 0)).block(
+    let lines = ladder_content(app, usize::from(inner(area).width));
+    let scroll = app.ladder_scroll.min(scroll_limit_for(&lines, area));
+    let p = Paragraph::new(lines).scroll((scroll, 0)).block(
         Block::default().borders(Borders::ALL).title(Span::styled(
-            " Ladder  client → server / ← ",
+            " Ladder  → client to server  ← server to client ",
             th.focus(app.pane == Pane::Ladder),
         )),
     );
     f.render_widget(p, area);
 }
 
-fn diagnosis(app: &App, f: &mut Frame, area: Rect, th: &Theme) {
-    let mut lines: Vec<Line> = Vec::new();
-    if let Some(c) = app.current() {
-        if c.diagnosis.is_empty() {
-            lines.push(Line::from(Span::styled("✓ nothing to report", th.green())));
-        }
-        for d in &c.diagnosis {
-            let (mark, st) = match d.severity {
-                Severity::Error => ("✗", th.red()),
-                Severity::Warning => ("⚠", th.yellow()),
-                Severity::Info => ("i", th.dim()),
-            };
-            lines.push(Line::from(Span::styled(format!("{mark} {}", d.code), st)));
-            lines.push(Line::from(d.message.clone()));
-            for x in &d.details {
-                lines.push(Line::from(Span::styled(x.clone(), th.dim())));
-            }
-            if let Some(fix) = &d.fix {
-                lines.push(Line::from(vec![
-                    Span::styled("Fix: ", Style::default().add_modifier(Modifier::BOLD)),
-                    Span::raw(fix.clone()),
-                ]));
-            }
-            lines.push(Line::from(""));
-        }
+fn scroll_limit_for(lines: &[Line<'_>], area: Rect) -> u16 {
+    let h = usize::from(inner(area).height);
+    u16::try_from(lines.len().saturating_sub(h)).unwrap_or(u16::MAX)
+}
+
+/// The diagnosis pane's lines at `w` columns: each finding's code (whole), message, details,
+/// the per-stack verdicts when an identity was given, the fix.
+pub fn diagnosis_content(app: &App, w: usize) -> Vec<Line<'static>> {
+    let th = Theme { on: app.color };
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let Some(c) = app.current() else {
+        return lines;
+    };
+    if c.diagnosis.is_empty() {
+        lines.push(Line::from(Span::styled("✓ nothing to report", th.green())));
     }
-    let p = Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .scroll((app.diagnosis_scroll, 0))
-        .block(Block::default().borders(Borders::ALL).title(Span::styled(
-            " Diagnosis  e: jump to evidence ",
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    for d in &c.diagnosis {
+        let (mark, st) = match d.severity {
+            Severity::Error => ("✗", th.red()),
+            Severity::Warning => ("⚠", th.yellow()),
+            Severity::Info => ("i", th.dim()),
+        };
+        lines.extend(wrap_str(&format!("{mark} {}", d.code), st, w, 2));
+        lines.extend(wrap_str(&safe(&d.message), Style::default(), w, 0));
+        for x in &d.details {
+            let x = safe(x);
+            let lead = x.chars().take_while(|c| *c == ' ').count();
+            lines.extend(wrap_str(&x, th.dim(), w, lead + 3));
+        }
+        if !d.stack_verdicts.is_empty() {
+            lines.push(Line::from(Span::styled(
+                "Would this identity be sent?",
+                bold,
+            )));
+            for v in &d.stack_verdicts {
+                let (mark, st) = match v.verdict {
+                    Verdict::Sent => ("✓ sent    ", th.green()),
+                    Verdict::NotSent => ("✗ not sent", th.red()),
+                    Verdict::Depends => ("? depends ", th.yellow()),
+                };
+                lines.extend(wrap(
+                    vec![
+                        Span::styled(format!("  {mark} "), st),
+                        Span::raw(safe(&v.label)),
+                    ],
+                    w,
+                    13,
+                ));
+                lines.extend(wrap_str(
+                    &format!("             {}", safe(&short_reason(&v.reason))),
+                    th.dim(),
+                    w,
+                    13,
+                ));
+            }
+        }
+        if let Some(fix) = &d.fix {
+            lines.extend(wrap(
+                vec![Span::styled("Fix: ", bold), Span::raw(safe(fix))],
+                w,
+                5,
+            ));
+        }
+        lines.push(Line::from(""));
+    }
+    lines
+}
+
+fn diagnosis(app: &App, f: &mut Frame, area: Rect, th: &Theme) {
+    let lines = diagnosis_content(app, usize::from(inner(area).width));
+    let scroll = app.diagnosis_scroll.min(scroll_limit_for(&lines, area));
+    let p = Paragraph::new(lines).scroll((scroll, 0)).block(
+        Block::default().borders(Borders::ALL).title(Span::styled(
+            " Diagnosis  e: evidence ",
             th.focus(app.pane == Pane::Diagnosis),
-        )));
+        )),
+    );
     f.render_widget(p, area);
 }
 
-fn detail_lines(c: &Connection) -> Vec<Line<'static>> {
-    let mut v: Vec<Line> = Vec::new();
+/// `key  value` lines: the key in a column of its own, the value wrapped under itself.
+struct Kv {
+    w: usize,
+    key_w: usize,
+    lines: Vec<Line<'static>>,
+}
+
+impl Kv {
+    fn new(w: usize) -> Kv {
+        // Narrow panes give the value more room.
+        let key_w = if w >= 70 { 24 } else { 14 };
+        Kv {
+            w,
+            key_w,
+            lines: Vec::new(),
+        }
+    }
+    fn head(&mut self, s: String) {
+        self.lines.extend(wrap_str(
+            &s,
+            Style::default().add_modifier(Modifier::BOLD),
+            self.w,
+            2,
+        ));
+    }
+    fn kv(&mut self, k: &str, val: String) {
+        let key = if width(k) + 1 > self.key_w {
+            // A key longer than its column gets a line of its own.
+            self.lines.extend(wrap_str(
+                k,
+                Style::default().add_modifier(Modifier::BOLD),
+                self.w,
+                2,
+            ));
+            " ".repeat(self.key_w)
+        } else {
+            format!("{k:<kw$}", kw = self.key_w)
+        };
+        self.lines.extend(wrap(
+            vec![
+                Span::styled(key, Style::default().add_modifier(Modifier::BOLD)),
+                Span::raw(val),
+            ],
+            self.w,
+            self.key_w,
+        ));
+    }
+}
+
+/// The details pane's lines at `w` columns (every value whole, wrapped).
+pub fn details_content(app: &App, w: usize) -> Vec<Line<'static>> {
+    let Some(c) = app.current() else {
+        return Vec::new();
+    };
+    let mut v = Kv::new(w);
     // "frame" in a capture, "line" in a javax.net.debug log.
     let unit = c.evidence_unit.word();
-    let kv = |k: &str, val: String| {
-        Line::from(vec![
-            Span::styled(
-                format!("{k:<24}"),
-                Style::default().add_modifier(Modifier::BOLD),
-            ),
-            Span::raw(val),
-        ])
-    };
     let names =
         |x: &[crate::model::CodePoint]| x.iter().map(|c| c.label()).collect::<Vec<_>>().join(" ");
     if let Some(r) = &c.tls.certificate_request {
-        v.push(Line::from(Span::styled(
-            format!(
-                "CertificateRequest ({unit} {}){}",
-                r.frame,
-                if r.decrypted { " [decrypted]" } else { "" }
-            ),
-            Style::default().add_modifier(Modifier::BOLD),
-        )));
-        if !r.certificate_types.is_empty() {
-            v.push(kv("certificate_types", names(&r.certificate_types)));
-        }
-        v.push(kv(
-            "signature_algorithms",
-            format!(
-                "{} ({})",
-                names(&r.signature_algorithms),
-                r.signature_algorithms.len()
-            ),
+        v.head(format!(
+            "CertificateRequest ({unit} {}){}",
+            r.frame,
+            if r.decrypted { " [decrypted]" } else { "" }
         ));
         if r.certificate_authorities.is_empty() {
-            v.push(kv("certificate_authorities", "(empty: any issuer)".into()));
+            v.kv("certificate_authorities", "(empty: any issuer)".into());
         }
         for (i, dn) in r.certificate_authorities.iter().enumerate() {
-            v.push(kv(
+            v.kv(
                 if i == 0 {
                     "certificate_authorities"
                 } else {
                     ""
                 },
-                dn.text.clone(),
-            ));
+                safe(&dn.text),
+            );
         }
+        if !r.certificate_types.is_empty() {
+            v.kv("certificate_types", names(&r.certificate_types));
+        }
+        v.kv(
+            "signature_algorithms",
+            format!(
+                "({}) {}",
+                r.signature_algorithms.len(),
+                names(&r.signature_algorithms)
+            ),
+        );
     }
     if let Some(cc) = &c.tls.client_certificate {
-        v.push(kv(
+        v.kv(
             "client Certificate",
             format!(
                 "{} certificates, length {} ({unit} {})",
                 cc.count, cc.certificates_length, cc.frame
             ),
-        ));
+        );
         for cert in &cc.chain {
-            v.push(kv(
+            v.kv(
                 "",
-                format!("{} ← {}", cert.subject.text, cert.issuer.text),
-            ));
+                format!("{} ← {}", safe(&cert.subject.text), safe(&cert.issuer.text)),
+            );
         }
+    } else if let Some(i) = c.tls.client_certificate_inference() {
+        v.kv(
+            "client Certificate",
+            format!(
+                "inferred ({} confidence): {} — {}",
+                i.confidence.as_str(),
+                safe(&i.what),
+                safe(&i.basis)
+            ),
+        );
     }
     if let Some(h) = &c.tls.client_hello {
-        v.push(kv(
+        v.kv(
             "ClientHello",
             format!(
                 "{unit} {} · SNI {} · {} suites · JA4 {}",
                 h.frame,
-                h.sni.as_deref().unwrap_or("–"),
+                h.sni.as_deref().map(safe).unwrap_or_else(|| "–".into()),
                 h.cipher_suites.len(),
                 h.ja4
             ),
-        ));
-        v.push(kv("  versions", names(&h.supported_versions)));
-        v.push(kv("  signature_algorithms", names(&h.signature_algorithms)));
-        v.push(kv("  groups", names(&h.supported_groups)));
+        );
+        v.kv("  versions", names(&h.supported_versions));
+        v.kv("  signature_algorithms", names(&h.signature_algorithms));
+        v.kv("  groups", names(&h.supported_groups));
     }
     if let Some(s) = &c.tls.server_hello {
-        v.push(kv(
+        v.kv(
             "ServerHello",
             format!(
                 "{unit} {} · {} · {}",
@@ -437,21 +740,21 @@ fn detail_lines(c: &Connection) -> Vec<Line<'static>> {
                 s.version.label(),
                 s.cipher_suite.label()
             ),
-        ));
+        );
     }
     for (i, cert) in c.tls.server_certificates.iter().enumerate() {
-        v.push(kv(
+        v.kv(
             if i == 0 { "server chain" } else { "" },
             format!(
                 "{} ← {} (until {})",
-                cert.subject.text,
-                cert.issuer.text,
+                safe(&cert.subject.text),
+                safe(&cert.issuer.text),
                 cert.not_after.get(..10).unwrap_or(&cert.not_after)
             ),
-        ));
+        );
     }
     for a in &c.tls.alerts {
-        v.push(kv(
+        v.kv(
             "alert",
             format!(
                 "{} {} {} ({unit} {})",
@@ -460,14 +763,15 @@ fn detail_lines(c: &Connection) -> Vec<Line<'static>> {
                 a.description_label(),
                 a.frame
             ),
-        ));
+        );
     }
-    v
+    v.lines
 }
 
 fn details(app: &App, f: &mut Frame, area: Rect, th: &Theme) {
-    let lines = app.current().map(detail_lines).unwrap_or_default();
-    let p = Paragraph::new(lines).scroll((app.details_scroll, 0)).block(
+    let lines = details_content(app, usize::from(inner(area).width));
+    let scroll = app.details_scroll.min(scroll_limit_for(&lines, area));
+    let p = Paragraph::new(lines).scroll((scroll, 0)).block(
         Block::default().borders(Borders::ALL).title(Span::styled(
             " Details ",
             th.focus(app.pane == Pane::Details),
@@ -476,77 +780,157 @@ fn details(app: &App, f: &mut Frame, area: Rect, th: &Theme) {
     f.render_widget(p, area);
 }
 
+/// The compare table at `w` columns: the fact column as wide as its longest label, the two
+/// sides sharing the rest, every cell wrapped (never cut).
+pub fn compare_content(app: &App, w: usize) -> Vec<Line<'static>> {
+    let th = Theme { on: app.color };
+    let Some(cmp) = &app.comparison else {
+        return vec![Line::from(
+            "no comparison yet: press p in the main view to run a probe",
+        )];
+    };
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    let fact_w = cmp
+        .rows
+        .iter()
+        .map(|r| width(&r.fact))
+        .max()
+        .unwrap_or(0)
+        .clamp(4, (w / 4).max(4));
+    let mark_w = 2;
+    let side_w = w.saturating_sub(fact_w + mark_w + 3).max(2) / 2;
+    let mut lines = Vec::new();
+    // The answer first: the decisive difference, then the facts.
+    let decisive = cmp
+        .decisive_difference
+        .as_deref()
+        .map(safe)
+        .unwrap_or_else(|| "No decisive difference: both ended the same way.".into());
+    lines.extend(wrap(
+        vec![
+            Span::styled("Decisive difference: ", bold),
+            Span::raw(decisive),
+        ],
+        w,
+        2,
+    ));
+    lines.extend(wrap_str(
+        "≠ differs   ≠! decisive (explains the different outcome)",
+        th.dim(),
+        w,
+        2,
+    ));
+    lines.push(Line::from(""));
+    // A list ("a; b") puts each item on its own line, so a CA name is cut only when a line
+    // cannot hold it.
+    let cell_lines = |s: &str, cw: usize| -> Vec<String> {
+        s.split("; ")
+            .flat_map(|part| wrap_str(part, Style::default(), cw, 2))
+            .map(|l| super::text::line_text(&l))
+            .collect()
+    };
+    let mark_of = |r: &crate::compare::Row| {
+        if r.decisive {
+            ("≠!", th.red())
+        } else if r.differs {
+            ("≠", th.yellow())
+        } else {
+            ("", Style::default())
+        }
+    };
+    let pad = |t: &str, cw: usize| format!("{t}{}", " ".repeat(cw.saturating_sub(width(t))));
+    if side_w < 40 {
+        // Narrow: one fact after the other, each side on lines of its own, full width.
+        let left = safe(&cmp.left_label);
+        let right = safe(&cmp.right_label);
+        let lab_w = width(&left).max(width(&right)).min(w / 3);
+        let val_w = w.saturating_sub(lab_w + 5).max(2);
+        for r in &cmp.rows {
+            let (mark, st) = mark_of(r);
+            lines.push(Line::from(vec![
+                Span::styled(r.fact.clone(), bold),
+                Span::raw(" "),
+                Span::styled(mark.to_owned(), st),
+            ]));
+            for (lab, val) in [(&left, safe(&r.left)), (&right, safe(&r.right))] {
+                for (i, t) in cell_lines(&val, val_w).iter().enumerate() {
+                    let l = if i == 0 {
+                        fit(lab, lab_w)
+                    } else {
+                        String::new()
+                    };
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("  {}  ", pad(&l, lab_w)), th.dim()),
+                        Span::styled(t.clone(), st),
+                    ]));
+                }
+            }
+        }
+    } else {
+        let mut row = |fact: &str, left: &str, right: &str, mark: &str, st: Style| {
+            let a = cell_lines(fact, fact_w);
+            let b = cell_lines(left, side_w);
+            let c = cell_lines(right, side_w);
+            let n = a.len().max(b.len()).max(c.len());
+            for i in 0..n {
+                let cell = |v: &Vec<String>, cw: usize| {
+                    pad(v.get(i).map(String::as_str).unwrap_or(""), cw)
+                };
+                let m = if i == 0 { mark } else { "" };
+                lines.push(Line::from(vec![
+                    Span::styled(cell(&a, fact_w), bold),
+                    Span::raw(" "),
+                    Span::styled(cell(&b, side_w), st),
+                    Span::raw(" "),
+                    Span::styled(cell(&c, side_w), st),
+                    Span::raw(" "),
+                    Span::styled(m.to_owned(), st),
+                ]));
+            }
+        };
+        row(
+            "",
+            &safe(&cmp.left_label),
+            &safe(&cmp.right_label),
+            "",
+            bold,
+        );
+        for r in &cmp.rows {
+            let (mark, st) = mark_of(r);
+            row(&r.fact, &safe(&r.left), &safe(&r.right), mark, st);
+        }
+    }
+    lines
+}
+
+/// The compare view's body area at `area`.
+pub fn compare_body(area: Rect) -> Rect {
+    let [_, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    body
+}
+
 fn compare_view(app: &App, f: &mut Frame, area: Rect, th: &Theme) {
-    let [top, body, foot] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(3),
-    ])
-    .areas(area);
+    let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
     f.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(" Compare ", Style::default().add_modifier(Modifier::BOLD)),
-            Span::styled(" Esc back  p probe again", th.dim()),
+            Span::styled(
+                fit(
+                    " ↑↓ scroll  Esc back  p probe again  ? help",
+                    usize::from(top.width).saturating_sub(9),
+                ),
+                th.dim(),
+            ),
         ])),
         top,
     );
-    let Some(cmp) = &app.comparison else {
-        f.render_widget(Paragraph::new("no comparison yet"), body);
-        return;
-    };
-    let rows: Vec<Row> = cmp
-        .rows
-        .iter()
-        .map(|r| {
-            let mark = if r.decisive {
-                "≠ decisive"
-            } else if r.differs {
-                "≠"
-            } else {
-                ""
-            };
-            let row = Row::new(vec![
-                Cell::from(r.fact.clone()),
-                Cell::from(r.left.clone()),
-                Cell::from(r.right.clone()),
-                Cell::from(mark),
-            ]);
-            if r.decisive {
-                row.style(th.red())
-            } else if r.differs {
-                row.style(th.yellow())
-            } else {
-                row
-            }
-        })
-        .collect();
-    let t = Table::new(
-        rows,
-        [
-            Constraint::Length(22),
-            Constraint::Fill(1),
-            Constraint::Fill(1),
-            Constraint::Length(10),
-        ],
-    )
-    .header(
-        Row::new(vec![
-            "".to_owned(),
-            cmp.left_label.clone(),
-            cmp.right_label.clone(),
-            String::new(),
-        ])
-        .style(Style::default().add_modifier(Modifier::BOLD)),
-    )
-    .block(Block::default().borders(Borders::ALL));
-    f.render_widget(t, body);
-    let decisive = cmp
-        .decisive_difference
-        .clone()
-        .unwrap_or_else(|| "No decisive difference: both ended the same way.".into());
+    let lines = compare_content(app, usize::from(inner(body).width));
+    let scroll = app.compare_scroll.min(scroll_limit_for(&lines, body));
     f.render_widget(
-        Paragraph::new(format!("Decisive difference: {decisive}")).wrap(Wrap { trim: true }),
-        foot,
+        Paragraph::new(lines)
+            .scroll((scroll, 0))
+            .block(Block::default().borders(Borders::ALL)),
+        body,
     );
 }
 
@@ -562,36 +946,48 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
 }
 
 fn probe_form(app: &App, f: &mut Frame, area: Rect, th: &Theme) {
-    let r = centered(area, 76, 12);
+    let r = centered(area, 78, 14);
     f.render_widget(Clear, r);
+    let w = usize::from(inner(r).width);
+    let label_w = FORM_FIELDS.iter().map(|n| width(n)).max().unwrap_or(0);
+    let value_w = w.saturating_sub(label_w + 3);
     let mut lines = Vec::new();
     for (i, name) in FORM_FIELDS.iter().enumerate() {
         let raw = app.form.values.get(i).cloned().unwrap_or_default();
         let shown = if *name == "Password" {
             "•".repeat(raw.chars().count())
         } else {
-            raw
+            safe(&raw)
         };
-        let cursor = if app.form.field == i { "▏" } else { "" };
-        let st = if app.form.field == i {
+        let here = app.form.field == i;
+        let cursor = if here { "▏" } else { "" };
+        let st = if here {
             th.selected()
         } else {
             Style::default()
         };
+        // The field being edited shows its end (where typing goes), the others their start.
+        let shown = if here {
+            tail(&format!("{shown}{cursor}"), value_w)
+        } else {
+            fit(&shown, value_w)
+        };
         lines.push(Line::from(vec![
-            Span::raw(format!("{name:>16}: ")),
-            Span::styled(format!("{shown}{cursor}"), st),
+            Span::raw(format!("{name:>label_w$}: ")),
+            Span::styled(shown, st),
         ]));
     }
     lines.push(Line::from(""));
     let hint = if app.probe_running {
         "probing … (the UI stays live)".to_owned()
+    } else if app.form.editing {
+        "EDITING: type · Enter done · Tab next field · Esc undo · Ctrl-U clear".to_owned()
     } else {
-        "Tab next field · Enter run · Esc cancel".to_owned()
+        "↑↓ field · Enter edit · r run the probe · Esc close".to_owned()
     };
-    lines.push(Line::from(Span::styled(hint, th.dim())));
+    lines.extend(wrap_str(&hint, th.dim(), w, 0));
     if !app.status.is_empty() {
-        lines.push(Line::from(app.status.clone()));
+        lines.extend(wrap_str(&safe(&app.status), Style::default(), w, 2));
     }
     f.render_widget(
         Paragraph::new(lines).block(
@@ -605,12 +1001,10 @@ fn probe_form(app: &App, f: &mut Frame, area: Rect, th: &Theme) {
 
 pub const HELP: &[(&str, &str)] = &[
     ("↑ ↓  j k", "select a connection / scroll the focused pane"),
-    ("PgUp PgDn Home End", "scroll faster"),
+    ("PgUp PgDn", "scroll a page"),
+    ("Home End  g G", "first / last line of the focused pane"),
     ("Tab  Shift-Tab", "next / previous pane"),
-    (
-        "Enter",
-        "open details (connections) / jump to evidence (diagnosis)",
-    ),
+    ("Enter", "details (connections) / evidence (diagnosis)"),
     (
         "e",
         "jump to the first finding's evidence frame on the ladder",
@@ -622,26 +1016,67 @@ pub const HELP: &[(&str, &str)] = &[
     ("s", "sort: by frame, outcome, server"),
     ("p", "probe form: make our own SOAP call with an identity"),
     ("c", "compare the selected connection with the last probe"),
+    (
+        "≈",
+        "client cert column: inferred from sizes (confidence), not seen",
+    ),
     ("Esc", "back"),
     ("?  F1", "this help"),
     ("q  Ctrl-C", "quit"),
 ];
 
-fn help(f: &mut Frame, area: Rect) {
-    let r = centered(area, 78, u16::try_from(HELP.len() + 4).unwrap_or(20));
-    f.render_widget(Clear, r);
-    let lines: Vec<Line> = HELP
+pub const COMPARE_HELP: &[(&str, &str)] = &[
+    (
+        "what",
+        "the selected captured connection (left) beside our own probe (right), fact by fact",
+    ),
+    ("≠", "the two sides differ in this fact"),
+    (
+        "≠!",
+        "decisive: this difference explains the different outcome",
+    ),
+    ("↑ ↓  PgUp PgDn", "scroll"),
+    ("Home End", "first / last line"),
+    ("p", "probe form again (change identity, SNI, ...)"),
+    ("Esc  c  q", "back to the connections"),
+    ("?  F1", "this help"),
+];
+
+/// The help text of the view it was opened from, wrapped to `w` columns.
+pub fn help_content(app: &App, w: usize) -> Vec<Line<'static>> {
+    let entries = match app.help_from {
+        View::Compare => COMPARE_HELP,
+        _ => HELP,
+    };
+    let key_w = entries
         .iter()
-        .map(|(k, v)| {
-            Line::from(vec![
+        .map(|(k, _)| width(k))
+        .max()
+        .unwrap_or(0)
+        .min(w / 3);
+    let mut lines = Vec::new();
+    for (k, v) in entries {
+        lines.extend(wrap(
+            vec![
                 Span::styled(
-                    format!("{k:>20}  "),
+                    format!("{k:>key_w$}  "),
                     Style::default().add_modifier(Modifier::BOLD),
                 ),
                 Span::raw(*v),
-            ])
-        })
-        .collect();
+            ],
+            w,
+            key_w + 2,
+        ));
+    }
+    lines
+}
+
+fn help(app: &App, f: &mut Frame, area: Rect) {
+    let w = area.width.min(78);
+    let lines = help_content(app, usize::from(w.saturating_sub(2)));
+    let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let r = centered(area, w, h);
+    f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(lines).block(
             Block::default()
