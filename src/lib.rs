@@ -19,6 +19,7 @@ pub mod analyze;
 pub mod capture;
 pub mod compare;
 pub mod diagnose;
+pub mod http;
 pub mod identity;
 pub mod jsselog;
 pub mod model;

@@ -11,6 +11,7 @@
 //! schema change and needs a `schema_version` bump and a changelog line. Types whose Rust form
 //! is typed but whose JSON keeps 1.0 strings serialize by hand (`wire.rs`).
 
+pub mod http;
 pub mod http_auth;
 
 use serde::Serialize;

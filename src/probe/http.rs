@@ -2,9 +2,14 @@
 //! SOAP 1.2: `application/soap+xml; action=…`), the response read by Content-Length, chunked
 //! encoding or connection close (bounded), and a SOAP Fault picked out of the body (1.1
 //! faultcode/faultstring/detail, 1.2 Code/Value, Reason/Text, Detail) by a tolerant scan.
-//! Redirects are reported, never followed.
+//! Redirects are reported, never followed. The parsing itself (heads, chunked bodies, SOAP
+//! Faults) is `crate::http`'s; this file owns the request bytes and the socket reads.
 
 use super::{url::Url, ProbeOptions};
+use crate::http::chunked;
+use crate::http::head::{self, BodyLength, Parsed, ResponseHead};
+pub use crate::http::soap::{soap_fault, SoapFault};
+pub use crate::http::split_unquoted;
 use crate::model::{Finding, Severity};
 use serde::Serialize;
 use std::io::{self, Read};
@@ -12,20 +17,11 @@ use std::time::{Duration, Instant};
 
 /// Body bytes kept at most.
 const MAX_BODY: usize = 4 << 20;
-const MAX_HEAD: usize = 64 << 10;
 
 pub const DEFAULT_ENVELOPE_11: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header/><soapenv:Body/></soapenv:Envelope>"#;
 pub const DEFAULT_ENVELOPE_12: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Header/><env:Body/></env:Envelope>"#;
-
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct SoapFault {
-    pub code: Option<String>,
-    pub reason: Option<String>,
-    pub detail: Option<String>,
-    pub soap_version: String,
-}
 
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct HttpResult {
@@ -110,7 +106,10 @@ fn host_header(u: &Url) -> String {
     }
 }
 
-/// Reads one response; returns it and the time to the first byte (ms since `sent`).
+/// Reads one response; returns it and the time to the first byte (ms since `sent`). The head
+/// is parsed by `crate::http` (≤ 64 KiB, ≤ 100 headers; interim 1xx answers are skipped), the
+/// body read by its framing — Content-Length, chunked (checked: a bad chunk size is an error)
+/// or until the close — and kept up to 4 MiB.
 pub fn read_response(
     r: &mut impl Read,
     sent: &Instant,
@@ -119,7 +118,18 @@ pub fn read_response(
     let mut buf = Vec::new();
     let mut chunk = [0u8; 16 * 1024];
     let mut first_byte = None;
-    let head_end = loop {
+    let head = loop {
+        match head::parse_response(&buf) {
+            Ok(Parsed::Complete(h, n)) => {
+                buf.drain(..n.min(buf.len()));
+                if (100..200).contains(&h.status) && h.status != 101 {
+                    continue;
+                }
+                break h;
+            }
+            Ok(Parsed::Partial) => {}
+            Err(e) => return Err(io::Error::new(io::ErrorKind::InvalidData, e.to_string())),
+        }
         if sent.elapsed() > timeout {
             return Err(io::Error::new(
                 io::ErrorKind::TimedOut,
@@ -135,50 +145,45 @@ pub fn read_response(
         }
         first_byte.get_or_insert_with(|| sent.elapsed().as_secs_f64() * 1000.0);
         buf.extend_from_slice(chunk.get(..n).unwrap_or(&[]));
-        if let Some(i) = find(&buf, b"\r\n\r\n") {
-            break i;
-        }
-        if buf.len() > MAX_HEAD {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                "response header larger than 64 KiB",
-            ));
-        }
     };
-    let head = String::from_utf8_lossy(buf.get(..head_end).unwrap_or(&[])).into_owned();
-    let mut body: Vec<u8> = buf.get(head_end + 4..).unwrap_or(&[]).to_vec();
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap_or("");
-    let mut parts = status_line.splitn(3, ' ');
-    let _version = parts.next();
-    let status: u16 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
-    let reason = parts.next().unwrap_or("").to_owned();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    let get = |name: &str| {
-        headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.clone())
+    let framing = head
+        .body_length(Some("POST"))
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
+    let invalid = |e: chunked::ChunkError| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("invalid chunked body: {e}"),
+        )
     };
-    let chunked =
-        get("Transfer-Encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
-    let length: Option<usize> = get("Content-Length").and_then(|v| v.parse().ok());
-    // Read the rest of the body (bounded).
+    let mut dechunker = chunked::Dechunker::new(MAX_BODY);
+    let mut body: Vec<u8> = Vec::new();
+    let mut pending = buf;
     loop {
-        let done = match (chunked, length) {
-            (true, _) => find(&body, b"\r\n0\r\n\r\n").is_some() || body.starts_with(b"0\r\n\r\n"),
-            (false, Some(l)) => body.len() >= l,
-            (false, None) => false,
+        let done = match framing {
+            BodyLength::Empty => true,
+            BodyLength::Length(l) => {
+                let want = usize::try_from(l).unwrap_or(usize::MAX);
+                let room = want.saturating_sub(body.len());
+                body.extend_from_slice(pending.get(..room.min(pending.len())).unwrap_or(&[]));
+                body.len() >= want
+            }
+            BodyLength::Chunked => {
+                dechunker.push(&pending).map_err(invalid)?;
+                dechunker.is_done()
+            }
+            BodyLength::UntilClose => {
+                body.extend_from_slice(&pending);
+                false
+            }
         };
-        if done || body.len() > MAX_BODY || sent.elapsed() > timeout {
+        pending.clear();
+        let kept = body.len().max(dechunker.body().len());
+        if done || kept > MAX_BODY || sent.elapsed() > timeout {
             break;
         }
         match r.read(&mut chunk) {
             Ok(0) => break,
-            Ok(n) => body.extend_from_slice(chunk.get(..n).unwrap_or(&[])),
+            Ok(n) => pending.extend_from_slice(chunk.get(..n).unwrap_or(&[])),
             Err(e)
                 if matches!(
                     e.kind(),
@@ -188,20 +193,26 @@ pub fn read_response(
                 break
             }
             Err(e) => {
-                if body.is_empty() {
+                if body.is_empty() && dechunker.total() == 0 {
                     return Err(e);
                 }
                 break;
             }
         }
     }
-    if chunked {
-        body = dechunk(&body);
+    if framing == BodyLength::Chunked {
+        body = dechunker.into_body();
     }
+    let ResponseHead {
+        status,
+        reason,
+        headers,
+        ..
+    } = head;
     let text = String::from_utf8_lossy(&body).into_owned();
     let preview: String = text.chars().take(2048).collect();
     let redirect = if (300..400).contains(&status) {
-        get("Location")
+        crate::http::header(&headers, "Location").map(str::to_owned)
     } else {
         None
     };
@@ -218,86 +229,6 @@ pub fn read_response(
         },
         first_byte.unwrap_or(0.0),
     ))
-}
-
-fn find(h: &[u8], n: &[u8]) -> Option<usize> {
-    h.windows(n.len()).position(|w| w == n)
-}
-
-fn dechunk(b: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut rest = b;
-    while let Some(i) = find(rest, b"\r\n") {
-        let size_line = String::from_utf8_lossy(rest.get(..i).unwrap_or(&[])).into_owned();
-        let size = usize::from_str_radix(size_line.split(';').next().unwrap_or("").trim(), 16)
-            .unwrap_or(0);
-        let start = i + 2;
-        if size == 0 {
-            break;
-        }
-        let Some(data) = rest.get(start..start + size) else {
-            out.extend_from_slice(rest.get(start..).unwrap_or(&[]));
-            break;
-        };
-        out.extend_from_slice(data);
-        rest = rest.get(start + size + 2..).unwrap_or(&[]);
-    }
-    out
-}
-
-/// The text inside the first element whose local name is `name` (any prefix).
-fn element(xml: &str, name: &str) -> Option<String> {
-    let mut from = 0;
-    while let Some(i) = xml.get(from..)?.find('<') {
-        let at = from + i + 1;
-        let tag_end = at + xml.get(at..)?.find('>')?;
-        let tag = xml.get(at..tag_end)?;
-        let tag_name = tag.split_whitespace().next().unwrap_or("");
-        let local = tag_name.rsplit(':').next().unwrap_or("");
-        if local == name && !tag.starts_with('/') {
-            if tag.ends_with('/') {
-                return Some(String::new());
-            }
-            let close = format!("</{tag_name}>");
-            let end = tag_end + 1 + xml.get(tag_end + 1..)?.find(&close)?;
-            return Some(strip_tags(xml.get(tag_end + 1..end)?).trim().to_owned());
-        }
-        from = tag_end + 1;
-    }
-    None
-}
-
-fn strip_tags(s: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in s.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
-pub fn soap_fault(body: &str) -> Option<SoapFault> {
-    element(body, "Fault")?;
-    if body.contains("http://www.w3.org/2003/05/soap-envelope") {
-        Some(SoapFault {
-            code: element(body, "Value"),
-            reason: element(body, "Text"),
-            detail: element(body, "Detail"),
-            soap_version: "1.2".into(),
-        })
-    } else {
-        Some(SoapFault {
-            code: element(body, "faultcode"),
-            reason: element(body, "faultstring"),
-            detail: element(body, "detail"),
-            soap_version: "1.1".into(),
-        })
-    }
 }
 
 pub fn status_finding(h: &HttpResult) -> Option<Finding> {
@@ -345,48 +276,10 @@ pub fn status_finding(h: &HttpResult) -> Option<Finding> {
 /// The authentication schemes of the `WWW-Authenticate` headers, with their realm when given:
 /// `("Basic", Some("orders"))`. A header may hold several challenges separated by commas.
 pub fn challenges(h: &HttpResult) -> Vec<(String, Option<String>)> {
-    let mut out: Vec<(String, Option<String>)> = Vec::new();
-    for (_, v) in h
-        .headers
-        .iter()
-        .filter(|(k, _)| k.eq_ignore_ascii_case("www-authenticate"))
-    {
-        for piece in split_unquoted(v) {
-            let piece = piece.trim();
-            let first = piece.split(' ').next().unwrap_or_default();
-            if !first.is_empty() && !first.contains('=') {
-                out.push((first.to_owned(), None));
-            }
-            let realm = piece
-                .split_once("realm=")
-                .map(|(_, r)| r.trim().trim_matches('"').to_owned());
-            if let (Some(r), Some(last)) = (realm, out.last_mut()) {
-                last.1.get_or_insert(r);
-            }
-        }
-    }
-    out.truncate(8);
-    out
-}
-
-/// Splits a header value at commas outside double quotes (`realm="Orders, EU"` stays whole).
-pub(crate) fn split_unquoted(v: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let (mut start, mut quoted, mut escaped) = (0, false, false);
-    for (i, ch) in v.char_indices() {
-        match ch {
-            _ if escaped => escaped = false,
-            '\\' if quoted => escaped = true,
-            '"' => quoted = !quoted,
-            ',' if !quoted => {
-                out.push(v.get(start..i).unwrap_or_default());
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    out.push(v.get(start..).unwrap_or_default());
-    out
+    crate::http::auth::challenges(&h.headers)
+        .into_iter()
+        .map(|c| (c.scheme, c.realm))
+        .collect()
 }
 
 fn auth_finding(h: &HttpResult) -> Finding {

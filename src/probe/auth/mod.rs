@@ -10,15 +10,15 @@ pub mod basic;
 pub mod exchange;
 #[cfg(feature = "kerberos")]
 pub mod negotiate;
-pub mod token;
+
+/// Token kinds live with the HTTP parsing (`crate::http::token`).
+pub use crate::http::token;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use base64::Engine as _;
-
 use crate::identity::password::SecretString;
-use crate::model::http_auth::{AuthMode, Challenge};
+use crate::model::http_auth::AuthMode;
 
 pub use crate::model::http_auth::AuthScheme;
 
@@ -96,63 +96,15 @@ pub enum KerberosCredentials {
     },
 }
 
-/// The challenges of an answer's `WWW-Authenticate` headers with token lengths and kinds —
-/// never the token itself. A header may hold several challenges separated by commas.
-pub fn challenges(headers: &[(String, String)]) -> Vec<Challenge> {
-    let mut out: Vec<Challenge> = Vec::new();
-    for (_, v) in headers
-        .iter()
-        .filter(|(k, _)| k.eq_ignore_ascii_case("www-authenticate"))
-    {
-        for piece in super::http::split_unquoted(v) {
-            let piece = piece.trim();
-            let mut words = piece.splitn(2, ' ');
-            let first = words.next().unwrap_or_default();
-            let rest = words.next().unwrap_or_default().trim();
-            if !first.is_empty() && !first.contains('=') {
-                let token = (!rest.is_empty() && !rest.contains(' ') && !is_param(rest))
-                    .then(|| decode_token(rest))
-                    .flatten();
-                out.push(Challenge {
-                    scheme: first.to_owned(),
-                    realm: None,
-                    token_len: token.as_ref().map(Vec::len),
-                    token_kind: token.as_deref().map(|t| token::kind(t).to_owned()),
-                });
-            }
-            let realm = piece
-                .split_once("realm=")
-                .map(|(_, r)| r.trim().trim_matches('"').to_owned());
-            if let (Some(r), Some(last)) = (realm, out.last_mut()) {
-                last.realm.get_or_insert(r);
-            }
-            if out.len() >= 8 {
-                return out;
-            }
-        }
-    }
-    out
-}
-
-/// `name=value` (an auth-param), as opposed to a token68 that may end in `=` padding.
-fn is_param(s: &str) -> bool {
-    s.trim_end_matches('=').contains('=')
-}
-
-/// A base64 token68 (RFC 7235 §2.1), bounded to 64 KiB.
-fn decode_token(s: &str) -> Option<Vec<u8>> {
-    if s.len() > 96 * 1024 {
-        return None;
-    }
-    base64::engine::general_purpose::STANDARD.decode(s).ok()
-}
+use crate::http::auth::decode_token;
+pub use crate::http::auth::{challenges, redact_headers};
 
 /// The Negotiate token of an answer, decoded (the mutual-authentication token of a 200).
 pub(crate) fn negotiate_token(headers: &[(String, String)]) -> Option<Vec<u8>> {
     headers
         .iter()
         .filter(|(k, _)| k.eq_ignore_ascii_case("www-authenticate"))
-        .flat_map(|(_, v)| super::http::split_unquoted(v))
+        .flat_map(|(_, v)| crate::http::split_unquoted(v))
         .find_map(|piece| {
             let (scheme, rest) = piece.trim().split_once(' ')?;
             scheme
@@ -160,42 +112,6 @@ pub(crate) fn negotiate_token(headers: &[(String, String)]) -> Option<Vec<u8>> {
                 .then(|| decode_token(rest.trim()))
                 .flatten()
         })
-}
-
-/// Replaces credential-bearing header values of an answer before it is kept: Negotiate/NTLM
-/// tokens become `<token: N bytes>`, cookie values (WebSphere's LtpaToken2 and other session
-/// cookies are bearer credentials) `<N bytes>`.
-pub fn redact_headers(headers: &mut [(String, String)]) {
-    for (k, v) in headers.iter_mut() {
-        if k.eq_ignore_ascii_case("www-authenticate") || k.eq_ignore_ascii_case("authorization") {
-            let redacted: Vec<String> = super::http::split_unquoted(v)
-                .into_iter()
-                .map(|piece| {
-                    let piece = piece.trim();
-                    match piece.split_once(' ') {
-                        Some((scheme, rest))
-                            if !scheme.contains('=')
-                                && !rest.trim().contains(' ')
-                                && !is_param(rest.trim()) =>
-                        {
-                            format!("{scheme} <token: {} bytes>", token_len(rest.trim()))
-                        }
-                        _ => piece.to_owned(),
-                    }
-                })
-                .collect();
-            *v = redacted.join(", ");
-        } else if k.eq_ignore_ascii_case("set-cookie") {
-            let (pair, attrs) = v.split_once(';').unwrap_or((v.as_str(), ""));
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let mut r = format!("{}=<{} bytes>", name.trim(), value.trim().len());
-            if !attrs.is_empty() {
-                r.push(';');
-                r.push_str(attrs);
-            }
-            *v = r;
-        }
-    }
 }
 
 /// An HTTP `Date` (IMF-fixdate, RFC 9110 §5.6.7: `Sun, 06 Nov 1994 08:49:37 GMT`) as Unix
@@ -224,10 +140,6 @@ pub(crate) fn http_date_unix(v: &str) -> Option<i64> {
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
     Some(days * 86_400 + h * 3_600 + m * 60 + s)
-}
-
-fn token_len(b64: &str) -> usize {
-    decode_token(b64).map(|t| t.len()).unwrap_or(b64.len())
 }
 
 /// The probe's HTTP findings: the authentication rules (diagnose/http_auth.rs) over this
