@@ -303,3 +303,50 @@ fn probe_from_the_ui_lands_in_the_comparison() {
     assert!(s.contains("≠!"), "{s}");
     assert!(s.contains("CN=customer-client"), "{s}");
 }
+
+/// Issue 18 §4: `tui --identity --alias --password-file` shows the per-stack verdicts in the
+/// diagnosis pane (the self-signed `ssos` entry: JSSE would not send it, OpenSSL would), the
+/// password never on screen, and the probe form prefilled with the identity and alias.
+#[test]
+fn tui_with_an_identity_shows_the_verdicts() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "tmux is required in CI");
+        eprintln!("SKIPPED: tmux not installed");
+        return;
+    }
+    let t = Tmux {
+        sock: format!("tlsdiag-e2e-identity-{}", std::process::id()),
+    };
+    let cmd = format!(
+        "{} tui {} --identity {} --alias ssos --password-file {} --no-color",
+        env!("CARGO_BIN_EXE_tlsdiag"),
+        cap("seed-jsse-empty-cert.pcap").display(),
+        cap("keystores/ssos.jks").display(),
+        cap("keystores/password.txt").display(),
+    );
+    t.run(&[
+        "-u",
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &cmd,
+    ]);
+    let s = t.wait_for("Would this identity be sent?");
+    assert!(s.contains("Would this identity be sent?"), "{s}");
+    assert!(s.contains("✗ not sent"), "{s}");
+    assert!(s.contains("✓ sent"), "{s}");
+    assert!(s.contains("JSSE"), "{s}");
+    assert!(!s.contains("changeit"), "{s}");
+    t.run(&["send-keys", "-t", "t", "p"]);
+    let s = t.wait_for("Probe: our own SOAP call");
+    assert!(s.contains("ssos.jks"), "{s}");
+    assert!(s.contains("Alias: ssos"), "{s}");
+    t.run(&["send-keys", "-t", "t", "Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+    t.run(&["send-keys", "-t", "t", "q"]);
+}

@@ -371,15 +371,27 @@ enum Output {
 
 /// Loads `--identity` (and `--alias`) for the per-stack verdicts.
 pub fn diagnose_context(args: &AnalyzeArgs) -> anyhow::Result<tlsdiag::diagnose::Context> {
-    let Some(path) = &args.identity else {
+    identity_context(
+        args.identity.as_deref(),
+        args.alias.as_deref(),
+        args.password_file.as_deref(),
+    )
+}
+
+/// The diagnosis context for an identity file (also `tui --identity`).
+pub fn identity_context(
+    path: Option<&std::path::Path>,
+    alias: Option<&str>,
+    pw_file: Option<&std::path::Path>,
+) -> anyhow::Result<tlsdiag::diagnose::Context> {
+    let Some(path) = path else {
         return Ok(tlsdiag::diagnose::Context::default());
     };
-    let pw_file = args.password_file.as_deref();
     // Every entry is read: without --alias, several private-key entries are all checked and
     // JSSE's own choice among them is emulated.
     let candidate = tlsdiag::identity::password::with_password(pw_file, |pw| {
         let ks = tlsdiag::identity::open(path, pw)?;
-        tlsdiag::identity::check::Candidate::from_keystore(ks, args.alias.as_deref())
+        tlsdiag::identity::check::Candidate::from_keystore(ks, alias)
     })
     .with_context(|| format!("cannot use identity {}", path.display()))?;
     Ok(tlsdiag::diagnose::Context {

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use tlsdiag::tui::run::{run as run_ui, Source};
+use tlsdiag::tui::run::{run as run_ui, Source, UiOptions};
 
 #[derive(Debug, clap::Args)]
 pub struct TuiArgs {
@@ -13,6 +13,53 @@ pub struct TuiArgs {
     /// No colours (also: the NO_COLOR environment variable).
     #[arg(long)]
     pub no_color: bool,
+    #[command(flatten)]
+    pub identity: IdentityArgs,
+}
+
+/// What `analyze` takes to check an identity and to decrypt, for the UI too.
+#[derive(Debug, Default, clap::Args)]
+pub struct IdentityArgs {
+    /// Check this client identity against each CertificateRequest (per-stack verdicts in the
+    /// diagnosis pane): PEM, PKCS#12, JKS or JCEKS (password: --password-file,
+    /// TLSDIAG_PASSWORD, or a prompt before the UI starts).
+    #[arg(long, value_name = "FILE")]
+    pub identity: Option<PathBuf>,
+    /// The keystore alias to check (default: every private-key entry).
+    #[arg(long, requires = "identity")]
+    pub alias: Option<String>,
+    /// Read the keystore password from the first line of this file.
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// Decrypt TLS 1.3 handshakes with this NSS key log (SSLKEYLOGFILE format); default: the
+    /// SSLKEYLOGFILE environment variable when it names an existing file.
+    #[arg(long, value_name = "FILE")]
+    pub keylog: Option<PathBuf>,
+}
+
+impl IdentityArgs {
+    /// Reads the identity (prompting for its password while the terminal is still a
+    /// terminal) and the key log, before the UI takes the screen.
+    fn options(&self) -> anyhow::Result<UiOptions> {
+        let ctx = super::analyze::identity_context(
+            self.identity.as_deref(),
+            self.alias.as_deref(),
+            self.password_file.as_deref(),
+        )?;
+        let keylog = tlsdiag::tls::keylog::KeyLog::from_arg_or_env(self.keylog.as_deref())?;
+        Ok(UiOptions {
+            analyze: tlsdiag::analyze::AnalyzeOptions {
+                decode: tlsdiag::tls::DecodeOptions {
+                    keylog: keylog.map(std::sync::Arc::new),
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+            diagnose: ctx,
+            identity_path: self.identity.clone(),
+            alias: self.alias.clone(),
+        })
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -28,6 +75,8 @@ pub struct LiveArgs {
     pub write: Option<PathBuf>,
     #[arg(long)]
     pub no_color: bool,
+    #[command(flatten)]
+    pub identity: IdentityArgs,
 }
 
 pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
@@ -36,11 +85,13 @@ pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
         "cannot open {}: no such file",
         args.file.display()
     );
-    run_ui(Source::File(args.file), !args.no_color)?;
+    let opts = args.identity.options()?;
+    run_ui(Source::File(args.file), !args.no_color, opts)?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn run_live(args: LiveArgs) -> anyhow::Result<ExitCode> {
+    let opts = args.identity.options()?;
     run_ui(
         Source::Live {
             iface: args.interface,
@@ -48,6 +99,7 @@ pub fn run_live(args: LiveArgs) -> anyhow::Result<ExitCode> {
             write: args.write,
         },
         !args.no_color,
+        opts,
     )?;
     Ok(ExitCode::SUCCESS)
 }
@@ -58,6 +110,7 @@ pub fn run_or_report(file: PathBuf) -> anyhow::Result<ExitCode> {
         return run(TuiArgs {
             file,
             no_color: false,
+            identity: IdentityArgs::default(),
         });
     }
     use clap::Parser;

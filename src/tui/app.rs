@@ -129,6 +129,8 @@ pub struct App {
     pub size: (u16, u16),
     /// The view the help overlay was opened from (its keys are shown, Esc returns there).
     pub help_from: View,
+    /// The identity under test (`tui --identity`): per-stack verdicts in the diagnosis.
+    pub diagnose: crate::diagnose::Context,
 }
 
 impl App {
@@ -158,6 +160,7 @@ impl App {
             color,
             size: (80, 24),
             help_from: View::Main,
+            diagnose: crate::diagnose::Context::default(),
         }
     }
 
@@ -231,10 +234,7 @@ impl App {
                 let first = self.analysis.connections.is_empty();
                 let keep_id = self.current().map(|c| c.id);
                 self.analysis = *a;
-                crate::diagnose::diagnose_analysis(
-                    &mut self.analysis,
-                    &crate::diagnose::Context::default(),
-                );
+                crate::diagnose::diagnose_analysis(&mut self.analysis, &self.diagnose);
                 if first {
                     self.select_first_failed();
                 } else if let Some(id) = keep_id {

@@ -39,6 +39,16 @@ pub enum Source {
     },
 }
 
+/// How to decode (key log) and diagnose (identity) what is shown.
+#[derive(Debug, Clone, Default)]
+pub struct UiOptions {
+    pub analyze: AnalyzeOptions,
+    pub diagnose: crate::diagnose::Context,
+    /// `--identity` and `--alias`, prefilled in the probe form (never the password).
+    pub identity_path: Option<PathBuf>,
+    pub alias: Option<String>,
+}
+
 /// Restores the terminal when dropped (normal exit, error, or unwinding panic).
 struct Restore;
 
@@ -115,7 +125,12 @@ pub fn spawn_loader(path: PathBuf, opts: AnalyzeOptions, tx: Sender<Msg>, stop: 
 
 /// Live capture: a capture thread owning the libpcap handle feeds a bounded channel; an analysis
 /// thread owns the analyzer and sends snapshots. Drops on the full channel are counted.
-pub fn spawn_live(mut cap: LiveCapture, tx: Sender<Msg>, stop: Arc<AtomicBool>) {
+pub fn spawn_live(
+    mut cap: LiveCapture,
+    opts: AnalyzeOptions,
+    tx: Sender<Msg>,
+    stop: Arc<AtomicBool>,
+) {
     let (ftx, frx) = bounded::<crate::capture::live::LiveFrame>(4096);
     let drops = Arc::new(AtomicU64::new(0));
     let pcap_drops = Arc::new(AtomicU64::new(0));
@@ -140,17 +155,18 @@ pub fn spawn_live(mut cap: LiveCapture, tx: Sender<Msg>, stop: Arc<AtomicBool>) 
         }
         cap.flush();
     });
-    std::thread::spawn(move || live_analysis(frx, tx, drops, pcap_drops, stop));
+    std::thread::spawn(move || live_analysis(frx, opts, tx, drops, pcap_drops, stop));
 }
 
 fn live_analysis(
     frx: Receiver<crate::capture::live::LiveFrame>,
+    opts: AnalyzeOptions,
     tx: Sender<Msg>,
     drops: Arc<AtomicU64>,
     pcap_drops: Arc<AtomicU64>,
     stop: Arc<AtomicBool>,
 ) {
-    let mut an = Analyzer::new(AnalyzeOptions::default());
+    let mut an = Analyzer::new(opts);
     an.set_source("live", "live");
     let mut frames = 0u64;
     let mut last = Instant::now();
@@ -187,7 +203,7 @@ pub fn live_headless(
 ) -> Result<Receiver<Msg>, TuiError> {
     let cap = LiveCapture::open(iface, filter, write)?;
     let (tx, rx) = bounded(16);
-    spawn_live(cap, tx, stop);
+    spawn_live(cap, AnalyzeOptions::default(), tx, stop);
     Ok(rx)
 }
 
@@ -242,7 +258,7 @@ fn spawn_probe(e: Effect, tx: Sender<Msg>) {
 }
 
 /// Runs the UI until the user quits.
-pub fn run(source: Source, color: bool) -> Result<(), TuiError> {
+pub fn run(source: Source, color: bool, opts: UiOptions) -> Result<(), TuiError> {
     let (title, live) = match &source {
         Source::File(p) => (p.display().to_string(), false),
         Source::Live { iface, .. } => (format!("live on {iface}"), true),
@@ -250,9 +266,7 @@ pub fn run(source: Source, color: bool) -> Result<(), TuiError> {
     let stop = Arc::new(AtomicBool::new(false));
     let (data_tx, data_rx) = bounded::<Msg>(16);
     match source {
-        Source::File(p) => {
-            spawn_loader(p, AnalyzeOptions::default(), data_tx.clone(), stop.clone())
-        }
+        Source::File(p) => spawn_loader(p, opts.analyze.clone(), data_tx.clone(), stop.clone()),
         Source::Live {
             iface,
             filter,
@@ -260,7 +274,7 @@ pub fn run(source: Source, color: bool) -> Result<(), TuiError> {
         } => {
             // Open before touching the terminal: permission errors print as plain lines.
             let cap = LiveCapture::open(&iface, filter.as_deref(), write.as_deref())?;
-            spawn_live(cap, data_tx.clone(), stop.clone());
+            spawn_live(cap, opts.analyze.clone(), data_tx.clone(), stop.clone());
         }
     }
     let prev = std::panic::take_hook();
@@ -273,6 +287,11 @@ pub fn run(source: Source, color: bool) -> Result<(), TuiError> {
     let _guard = Restore;
     let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let mut app = App::new(&title, std::env::var_os("NO_COLOR").is_none());
+    app.diagnose = opts.diagnose;
+    if let Some(p) = &opts.identity_path {
+        app.form.values[1] = p.display().to_string();
+        app.form.values[2] = opts.alias.clone().unwrap_or_default();
+    }
     if !color {
         app.color = false;
     }

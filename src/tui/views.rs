@@ -545,11 +545,7 @@ pub fn diagnosis_content(app: &App, w: usize) -> Vec<Line<'static>> {
         };
         lines.extend(wrap_str(&format!("{mark} {}", d.code), st, w, 2));
         lines.extend(wrap_str(&safe(&d.message), Style::default(), w, 0));
-        for x in &d.details {
-            let x = safe(x);
-            let lead = x.chars().take_while(|c| *c == ' ').count();
-            lines.extend(wrap_str(&x, th.dim(), w, lead + 3));
-        }
+        // With --identity, the verdicts are the answer: right under the message.
         if !d.stack_verdicts.is_empty() {
             lines.push(Line::from(Span::styled(
                 "Would this identity be sent?",
@@ -576,6 +572,11 @@ pub fn diagnosis_content(app: &App, w: usize) -> Vec<Line<'static>> {
                     13,
                 ));
             }
+        }
+        for x in &d.details {
+            let x = safe(x);
+            let lead = x.chars().take_while(|c| *c == ' ').count();
+            lines.extend(wrap_str(&x, th.dim(), w, lead + 3));
         }
         if let Some(fix) = &d.fix {
             lines.extend(wrap(
