@@ -19,7 +19,8 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("tlsdiag: {err:#}");
+            // Errors quote file names, servers and captures: escaped for the terminal.
+            eprintln!("tlsdiag: {}", tlsdiag::report::safe(&format!("{err:#}")));
             ExitCode::from(2)
         }
     }

@@ -118,4 +118,5 @@ run server-untrusts server_untrusts_client "$CAPDIR/server-untrusts-client.pcap"
 run leaf-only leaf_only "$CAPDIR/leaf-only-server-has-root.pcap" 8450
 [ -f "$CAPDIR/scripts/more.sh" ] && . "$CAPDIR/scripts/more.sh"
 [ -f "$CAPDIR/scripts/wild.sh" ] && . "$CAPDIR/scripts/wild.sh"
+[ -f "$CAPDIR/scripts/hostile.sh" ] && . "$CAPDIR/scripts/hostile.sh"
 log "done"

@@ -138,7 +138,7 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
                     return Err(e);
                 }
                 outcome.failed_inputs += 1;
-                eprintln!("tlsdiag: {e:#}");
+                eprintln!("tlsdiag: {}", tlsdiag::report::safe(&format!("{e:#}")));
             }
         }
     }
@@ -220,18 +220,10 @@ fn plan(args: &AnalyzeArgs) -> anyhow::Result<(Vec<Job>, bool)> {
     Ok((jobs, several))
 }
 
-/// A file name from a directory listing, with control characters escaped before it reaches a
-/// terminal (a name can hold any byte but `/` and NUL).
+/// A file name from a directory listing, escaped before it reaches a terminal (a name can hold
+/// any byte but `/` and NUL).
 fn printable(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    tlsdiag::report::safe(s).into_owned()
 }
 
 /// The text report (or `--json --conn N`) of one job; `Ok(true)` when `--fail-on` is hit.

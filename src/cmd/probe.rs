@@ -275,7 +275,7 @@ pub fn execute(url: &str, f: &ProbeFlags) -> anyhow::Result<ProbeReport> {
         if f.user.is_some() || f.negotiate {
             eprintln!(
                 "tlsdiag: note: {} decrypts the saved call, HTTP credentials included; keep it as private as the password",
-                p.display()
+                tlsdiag::report::safe(&p.display().to_string())
             );
         }
         report

@@ -176,8 +176,10 @@ fn colon_hex(s: &str) -> String {
 }
 
 /// Renders the report as text, keytool-style, with the extra facts.
+/// Text from the keystore (aliases, names) goes through the one terminal-safety function.
 pub fn render_text(r: &InspectReport, w: &mut dyn Write) -> io::Result<()> {
-    writeln!(w, "Keystore: {} ({})", r.file, r.format)?;
+    use crate::report::safe::safe;
+    writeln!(w, "Keystore: {} ({})", safe(&r.file), r.format)?;
     let n = r.entries.len();
     writeln!(
         w,
@@ -186,7 +188,7 @@ pub fn render_text(r: &InspectReport, w: &mut dyn Write) -> io::Result<()> {
     )?;
     for e in &r.entries {
         writeln!(w)?;
-        writeln!(w, "Alias name: {}", e.alias)?;
+        writeln!(w, "Alias name: {}", safe(&e.alias))?;
         if let Some(c) = &e.created {
             writeln!(w, "Creation date: {c}")?;
         }
@@ -198,7 +200,7 @@ pub fn render_text(r: &InspectReport, w: &mut dyn Write) -> io::Result<()> {
                     Some("no") => "NO".to_owned(),
                     Some(_) => format!(
                         "unknown ({})",
-                        e.key_match_detail.as_deref().unwrap_or("not checked")
+                        safe(e.key_match_detail.as_deref().unwrap_or("not checked"))
                     ),
                     None => "no certificate".to_owned(),
                 };
@@ -211,7 +213,7 @@ pub fn render_text(r: &InspectReport, w: &mut dyn Write) -> io::Result<()> {
             None if e.entry_type == "PrivateKeyEntry" => writeln!(
                 w,
                 "Private key: not usable ({})",
-                e.key_error.as_deref().unwrap_or("missing")
+                safe(e.key_error.as_deref().unwrap_or("missing"))
             )?,
             None => writeln!(w, "Private key: none (trusted certificate)")?,
         }
@@ -244,11 +246,11 @@ pub fn render_text(r: &InspectReport, w: &mut dyn Write) -> io::Result<()> {
         for (i, c) in e.chain.iter().enumerate() {
             writeln!(w, "Certificate[{}]:", i.saturating_add(1))?;
             if let Some(err) = &c.parse_error {
-                writeln!(w, "  (cannot be parsed: {err})")?;
+                writeln!(w, "  (cannot be parsed: {})", safe(err))?;
                 continue;
             }
-            writeln!(w, "  Owner: {}", c.subject.text)?;
-            writeln!(w, "  Issuer: {}", c.issuer.text)?;
+            writeln!(w, "  Owner: {}", safe(&c.subject.text))?;
+            writeln!(w, "  Issuer: {}", safe(&c.issuer.text))?;
             writeln!(w, "  Serial number: {}", c.serial_hex)?;
             writeln!(w, "  Valid from: {} until: {}", c.not_before, c.not_after)?;
             writeln!(w, "  SHA256: {}", colon_hex(&c.sha256_fingerprint))?;
@@ -270,7 +272,7 @@ pub fn render_text(r: &InspectReport, w: &mut dyn Write) -> io::Result<()> {
             }
         }
         for p in &e.problems {
-            writeln!(w, "! {p}")?;
+            writeln!(w, "! {}", safe(p))?;
         }
         writeln!(w, "*******************************************")?;
     }

@@ -3,7 +3,10 @@
 //! domain model (the JSON envelope and its `schema_version` live in `json`).
 
 pub mod json;
+pub mod safe;
 pub mod text;
+
+pub use safe::safe;
 
 #[cfg(test)]
 mod tests;

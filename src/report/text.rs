@@ -3,6 +3,7 @@
 //! Writes to any `impl Write`; colour only when asked (the caller decides from the terminal and
 //! NO_COLOR). Must not decide anything: every judgement comes from the model and the diagnosis.
 
+use super::safe::safe;
 use crate::model::{
     Alert, Analysis, CertInfo, ClientCert, CodePoint, Connection, DecryptionUnsupported,
     EndingAlert, Fact, Finding, Message, MessageKind, OutcomeStatus, Preamble, Severity, Side,
@@ -115,7 +116,7 @@ pub fn write_analysis(out: &mut dyn Write, a: &Analysis, opts: &TextOptions) -> 
     writeln!(
         out,
         "{}   ({}, {}, {} {}s{merged})",
-        st.bold(&head),
+        st.bold(&safe(&head)),
         a.source.format,
         links,
         a.source.frames,
@@ -130,7 +131,7 @@ pub fn write_analysis(out: &mut dyn Write, a: &Analysis, opts: &TextOptions) -> 
             an.frame
                 .map(|f| format!(" ({} {f})", st.unit))
                 .unwrap_or_default(),
-            an.detail
+            safe(&an.detail)
         )?;
     }
     if n == 0 {
@@ -227,7 +228,7 @@ fn summary_line(c: &Connection, st: &Style) -> String {
         .preamble
         .as_ref()
         .map(|p| match &p.target {
-            Some(t) => format!(" ({} to {})", p.protocol.label(), term(t)),
+            Some(t) => format!(" ({} to {})", p.protocol.label(), safe(t)),
             None => format!(" ({})", p.protocol.label()),
         })
         .unwrap_or_default();
@@ -235,8 +236,8 @@ fn summary_line(c: &Connection, st: &Style) -> String {
         "{} #{:<3} {}{via}  {}  {}  client cert: {}  {}  {}",
         outcome_mark(c, st),
         c.id,
-        c.endpoints_label(),
-        term(&sni),
+        safe(&c.endpoints_label()),
+        safe(&sni),
         version_label(c),
         cert,
         outcome_word(c),
@@ -269,7 +270,7 @@ pub fn write_connection(out: &mut dyn Write, c: &Connection, opts: &TextOptions)
         .client_hello
         .as_ref()
         .and_then(|h| h.sni.as_deref())
-        .map(|s| format!(" (SNI {s})"))
+        .map(|s| format!(" (SNI {})", safe(s)))
         .unwrap_or_default();
     let suite = c
         .tls
@@ -282,7 +283,7 @@ pub fn write_connection(out: &mut dyn Write, c: &Connection, opts: &TextOptions)
         "{} {} {}{}  {}  {}",
         outcome_mark(c, &st),
         st.bold(&format!("#{}", c.id)),
-        c.endpoints_label(),
+        safe(&c.endpoints_label()),
         sni,
         version_label(c),
         suite
@@ -293,7 +294,7 @@ pub fn write_connection(out: &mut dyn Write, c: &Connection, opts: &TextOptions)
     } else if c.tls.outcome.summary.is_empty() {
         outcome_word(c)
     } else {
-        c.tls.outcome.summary.clone()
+        safe(&c.tls.outcome.summary).into_owned()
     };
     let painted = match c.tls.outcome.status {
         OutcomeStatus::Failed => st.red(&summary),
@@ -337,28 +338,12 @@ pub fn write_connection(out: &mut dyn Write, c: &Connection, opts: &TextOptions)
     Ok(())
 }
 
-/// Text from the wire made safe for a terminal: control characters (ESC, CR, ...) and other
-/// invisible code points are shown escaped, never interpreted.
-pub fn term(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        if ch.is_control()
-            || matches!(ch, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        {
-            out.extend(ch.escape_unicode());
-        } else {
-            out.push(ch);
-        }
-    }
-    out
-}
-
 /// The status line for a connection whose preamble never turned into TLS.
 fn no_tls_summary(p: &Preamble) -> Option<String> {
     if p.client_tls_frame.is_some() || p.server_tls_frame.is_some() {
         return None;
     }
-    let reply = p.reply.as_ref().map(|s| term(&s.text));
+    let reply = p.reply.as_ref().map(|s| safe(&s.text));
     Some(match (p.result, reply) {
         (UpgradeResult::Refused, Some(r)) => {
             format!("no TLS: {} refused — {r}", p.protocol.label())
@@ -382,7 +367,7 @@ fn write_preamble(out: &mut dyn Write, c: &Connection, p: &Preamble, st: &Style)
         head.push_str(&format!(" {}", c.server));
     }
     if let Some(t) = &p.target {
-        head.push_str(&format!(" → target {}", term(t)));
+        head.push_str(&format!(" → target {}", safe(t)));
     }
     if let (Some(a), Some(b)) = (&p.original_client, &p.original_destination) {
         head.push_str(&format!(" · original client {a} → {b}"));
@@ -398,7 +383,7 @@ fn write_preamble(out: &mut dyn Write, c: &Connection, p: &Preamble, st: &Style)
     if !p.proxy_authenticate.is_empty() {
         head.push_str(&format!(
             " · proxy asks for {}",
-            term(&p.proxy_authenticate.join(", "))
+            safe(&p.proxy_authenticate.join(", "))
         ));
     }
     match (p.client_tls_frame, p.server_tls_frame) {
@@ -420,7 +405,7 @@ fn write_preamble(out: &mut dyn Write, c: &Connection, p: &Preamble, st: &Style)
             "  {:>10}  {:>10}  {arrow}  {}",
             "",
             format!("frame {}", s.frame),
-            term(&s.text)
+            safe(&s.text)
         )?;
     }
     if p.steps_omitted > 0 {
@@ -452,10 +437,10 @@ fn write_finding(
     let indent = "          ";
     let width = opts.width.max(60).saturating_sub(indent.len());
     // Messages, details and evidence quote servers, captures and files: escaped once here.
-    for line in wrap(&term(&f.message), width) {
+    for line in wrap(&safe(&f.message), width) {
         writeln!(out, "{indent}{line}")?;
     }
-    let details: Vec<String> = f.details.iter().map(|d| term(d)).collect();
+    let details: Vec<String> = f.details.iter().map(|d| safe(d).into_owned()).collect();
     for d in &details {
         let lead: String = d.chars().take_while(|c| *c == ' ').collect();
         for (i, line) in wrap(d, width.saturating_sub(2 + lead.len()))
@@ -483,14 +468,14 @@ fn write_finding(
                 out,
                 "{indent}  {}{} = {}",
                 frame,
-                term(&e.field),
-                term(&e.value)
+                safe(&e.field),
+                safe(&e.value)
             )?;
         }
     }
     if let Some(fix) = &f.fix {
         let mut first = true;
-        for line in wrap(&term(fix), width.saturating_sub(5)) {
+        for line in wrap(&safe(fix), width.saturating_sub(5)) {
             if first {
                 writeln!(out, "{indent}{} {line}", st.bold("Fix:"))?;
                 first = false;
@@ -597,7 +582,7 @@ fn write_ladder(out: &mut dyn Write, msgs: &[Message], st: &Style) -> io::Result
             let mut t = m.name().into_owned();
             if let Some(d) = &m.detail {
                 t.push_str("  ");
-                t.push_str(d);
+                t.push_str(&safe(d));
             } else if m.encrypted {
                 t.push_str(&format!("  ({} bytes, encrypted)", m.length));
             }
@@ -630,7 +615,7 @@ fn list_names(v: &[CodePoint], max: usize) -> String {
 
 fn cert_line(c: &CertInfo) -> String {
     if let Some(e) = &c.parse_error {
-        return format!("unparseable certificate ({} bytes): {e}", c.length);
+        return format!("unparseable certificate ({} bytes): {}", c.length, safe(e));
     }
     let key = match (&c.public_key.curve, c.public_key.bits) {
         (Some(curve), _) => format!("{} {curve}", c.public_key.algorithm),
@@ -638,13 +623,14 @@ fn cert_line(c: &CertInfo) -> String {
         _ => c.public_key.algorithm.clone(),
     };
     format!(
-        "{}  ← issued by {}  ({key}, valid {} … {})",
-        c.subject.text,
+        "{}  ← issued by {}  ({}, valid {} … {})",
+        safe(&c.subject.text),
         if c.self_signed {
-            "itself (self-signed)".to_owned()
+            "itself (self-signed)".into()
         } else {
-            c.issuer.text.clone()
+            safe(&c.issuer.text)
         },
+        safe(&key),
         date_part(&c.not_before),
         date_part(&c.not_after)
     )
@@ -673,11 +659,11 @@ fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()
             label("ClientHello"),
             versions,
             h.cipher_suites.len(),
-            h.sni.as_deref().unwrap_or("–"),
+            safe(h.sni.as_deref().unwrap_or("–")),
             if h.alpn.is_empty() {
                 "–".to_owned()
             } else {
-                h.alpn.join(",")
+                safe(&h.alpn.join(",")).into_owned()
             }
         )?;
         writeln!(
@@ -718,7 +704,7 @@ fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()
             h.cipher_suite.label(),
             h.alpn
                 .as_deref()
-                .map(|a| format!(" · ALPN {a}"))
+                .map(|a| format!(" · ALPN {}", safe(a)))
                 .unwrap_or_default()
         )?;
     }
@@ -751,7 +737,7 @@ fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()
             }
         )?;
         for dn in &r.certificate_authorities {
-            writeln!(out, "{}  {}", label(""), dn.text)?;
+            writeln!(out, "{}  {}", label(""), safe(&dn.text))?;
         }
     } else if t.server_hello.is_some() {
         // Say "none" only when the server's flight was seen without a request.
@@ -880,9 +866,9 @@ fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()
             out,
             "{}{} (confidence {}; {}) [inferred, not decrypted]",
             label("Inference"),
-            inf.what,
+            safe(&inf.what),
             inf.confidence,
-            inf.basis
+            safe(&inf.basis)
         )?;
     }
     let cov = &c.capture;
@@ -917,7 +903,7 @@ fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()
             an.frame
                 .map(|f| format!(" ({} {f})", st.unit))
                 .unwrap_or_default(),
-            an.detail
+            safe(&an.detail)
         )?;
     }
     Ok(())
@@ -933,10 +919,10 @@ fn write_jsse(
     let store = |s: &Option<crate::model::StoreReport>| match s {
         Some(s) => format!(
             "{}{} (line {})",
-            s.path,
+            safe(&s.path),
             s.store_type
                 .as_deref()
-                .map(|t| format!(", type {t}"))
+                .map(|t| format!(", type {}", safe(t)))
                 .unwrap_or_default(),
             s.line
         ),
@@ -947,7 +933,7 @@ fn write_jsse(
         "{}JSSE {} on thread {} (id {})",
         label("JSSE"),
         j.role.as_str(),
-        j.thread,
+        safe(&j.thread),
         j.thread_id
     )?;
     writeln!(out, "{}keystore {}", label(""), store(&j.keystore))?;
@@ -957,20 +943,20 @@ fn write_jsse(
             out,
             "{}key entry '{}': {}{} (line {})",
             label(""),
-            k.alias,
-            k.subject.as_ref().map(|d| d.text.as_str()).unwrap_or("?"),
+            safe(&k.alias),
+            safe(k.subject.as_ref().map(|d| d.text.as_str()).unwrap_or("?")),
             k.issuer
                 .as_ref()
-                .map(|d| format!(" ← issued by {}", d.text))
+                .map(|d| format!(" ← issued by {}", safe(&d.text)))
                 .unwrap_or_default(),
             k.line
         )?;
     }
     for s in &j.selection {
-        writeln!(out, "{}line {}: {}", label(""), s.line, s.text)?;
+        writeln!(out, "{}line {}: {}", label(""), s.line, safe(&s.text))?;
     }
     if let Some(f) = &j.fatal {
-        writeln!(out, "{}line {}: {}", label(""), f.line, f.text)?;
+        writeln!(out, "{}line {}: {}", label(""), f.line, safe(&f.text))?;
     }
     Ok(())
 }
@@ -1026,8 +1012,8 @@ pub fn write_probe(
     };
     let t = &r.timings;
     let head = match (&r.error, &r.http) {
-        (None, Some(h)) => st.green(&format!("✓ HTTP {} {}", h.status, h.reason)),
-        (Some(e), _) => st.red(&format!("✗ {e}")),
+        (None, Some(h)) => st.green(&format!("✓ HTTP {} {}", h.status, safe(&h.reason))),
+        (Some(e), _) => st.red(&format!("✗ {}", safe(e))),
         (None, None) => st.red("✗ no response"),
     };
     match &r.proxy {
@@ -1035,16 +1021,16 @@ pub fn write_probe(
             out,
             "{} {} via proxy {} ({})",
             st.bold("probe"),
-            r.url,
-            p,
-            r.server_addr.as_deref().unwrap_or("?")
+            safe(&r.url),
+            safe(p),
+            safe(r.server_addr.as_deref().unwrap_or("?"))
         )?,
         None => writeln!(
             out,
             "{} {} → {}",
             st.bold("probe"),
-            r.url,
-            r.server_addr.as_deref().unwrap_or("?")
+            safe(&r.url),
+            safe(r.server_addr.as_deref().unwrap_or("?"))
         )?,
     }
     writeln!(
@@ -1088,28 +1074,28 @@ pub fn write_probe(
             "  {}   HTTP {} {} · {} body bytes",
             st.bold("HTTP"),
             h.status,
-            h.reason,
+            safe(&h.reason),
             h.body_bytes
         )?;
         for (k, v) in &h.headers {
-            writeln!(out, "    {}: {}", term(k), term(v))?;
+            writeln!(out, "    {}: {}", safe(k), safe(v))?;
         }
         if let Some(f) = &h.soap_fault {
             writeln!(
                 out,
                 "    SOAP {} Fault: code {} · {}{}",
                 f.soap_version,
-                f.code.as_deref().unwrap_or("?"),
-                f.reason.as_deref().unwrap_or(""),
+                safe(f.code.as_deref().unwrap_or("?")),
+                safe(f.reason.as_deref().unwrap_or("")),
                 f.detail
                     .as_deref()
-                    .map(|d| format!(" · detail: {d}"))
+                    .map(|d| format!(" · detail: {}", safe(d)))
                     .unwrap_or_default()
             )?;
         }
         let preview: String = h.body_preview.chars().take(300).collect();
         if !preview.is_empty() {
-            writeln!(out, "    {}", st.dim(&preview.replace('\n', " ")))?;
+            writeln!(out, "    {}", st.dim(&safe(&preview.replace('\n', " "))))?;
         }
     }
     if let Some(c) = &r.connection {
@@ -1128,7 +1114,7 @@ fn write_http_auth(
     st: &Style,
 ) -> io::Result<()> {
     use crate::model::http_auth::{CredentialSource, MutualAuth};
-    writeln!(out, "  {}   {}", st.bold("AUTH"), term(&a.summary))?;
+    writeln!(out, "  {}   {}", st.bold("AUTH"), safe(&a.summary))?;
     for t in &a.attempts {
         let sent = match &t.sent {
             Some(c) => format!(
@@ -1147,9 +1133,9 @@ fn write_http_auth(
             .challenges
             .iter()
             .map(|c| {
-                let mut s = term(&c.scheme);
+                let mut s = safe(&c.scheme).into_owned();
                 if let Some(r) = &c.realm {
-                    s.push_str(&format!(" realm=\"{}\"", term(r)));
+                    s.push_str(&format!(" realm=\"{}\"", safe(r)));
                 }
                 if let (Some(n), Some(k)) = (c.token_len, &c.token_kind) {
                     s.push_str(&format!(" <{k} token, {n} bytes>"));
@@ -1168,7 +1154,7 @@ fn write_http_auth(
             }
         )?;
         if let Some(n) = &t.note {
-            writeln!(out, "       {}", st.dim(&term(n)))?;
+            writeln!(out, "       {}", st.dim(&safe(n)))?;
         }
     }
     if let Some(k) = &a.kerberos {
@@ -1185,8 +1171,8 @@ fn write_http_auth(
         };
         let mut line = format!(
             "    Kerberos: {} from {source} → {} · {mutual}",
-            term(k.client_principal.as_deref().unwrap_or("?")),
-            term(&k.spn)
+            safe(k.client_principal.as_deref().unwrap_or("?")),
+            safe(&k.spn)
         );
         if k.delegation_requested {
             line.push_str(match k.delegation_granted {
@@ -1203,8 +1189,8 @@ fn write_http_auth(
             writeln!(
                 out,
                 "    GSSAPI: {} ({}) [minor {}]",
-                term(&f.major_text),
-                term(&f.minor_text),
+                safe(&f.major_text),
+                safe(&f.minor_text),
                 f.minor
             )?;
         }
@@ -1234,7 +1220,9 @@ pub fn write_comparison(out: &mut dyn Write, c: &crate::compare::Comparison) -> 
     writeln!(
         out,
         "{:<w$}{:<col$}{:<col$}",
-        "", c.left_label, c.right_label
+        "",
+        safe(&c.left_label),
+        safe(&c.right_label)
     )?;
     for r in &c.rows {
         let m = if r.decisive {
@@ -1247,14 +1235,14 @@ pub fn write_comparison(out: &mut dyn Write, c: &crate::compare::Comparison) -> 
         writeln!(
             out,
             "{:<w$}{:<col$}{:<col$}{m}",
-            r.fact,
-            cut(&r.left),
-            cut(&r.right)
+            safe(&r.fact),
+            cut(&safe(&r.left)),
+            cut(&safe(&r.right))
         )?;
     }
     writeln!(out)?;
     match &c.decisive_difference {
-        Some(d) => writeln!(out, "Decisive difference: {d}")?,
+        Some(d) => writeln!(out, "Decisive difference: {}", safe(d))?,
         None => writeln!(
             out,
             "No decisive difference: both handshakes ended the same way."

@@ -14,7 +14,7 @@ pub fn width(s: &str) -> usize {
 /// Text from a capture, a server or a file made safe for the terminal (one escape function
 /// for the whole program: the text report's).
 pub fn safe(s: &str) -> String {
-    crate::report::text::term(s)
+    crate::report::safe(s).into_owned()
 }
 
 /// `s` cut to `w` columns, with `…` when something was cut.

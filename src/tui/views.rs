@@ -77,6 +77,17 @@ pub fn render(app: &App, f: &mut Frame) {
             help(app, f, area);
         }
     }
+    neutralise(f.buffer_mut());
+}
+
+/// The safety net behind `safe`: a cell that would still carry a control character or a
+/// bidirectional override to the terminal (text some view forgot to escape) shows U+FFFD.
+fn neutralise(buf: &mut ratatui::buffer::Buffer) {
+    for cell in buf.content.iter_mut() {
+        if cell.symbol().chars().any(crate::report::safe::needs_escape) {
+            cell.set_symbol("\u{fffd}");
+        }
+    }
 }
 
 fn title_line(app: &App, th: &Theme) -> Line<'static> {
@@ -91,7 +102,7 @@ fn title_line(app: &App, th: &Theme) -> Line<'static> {
         Span::styled(" tlsdiag ", Style::default().add_modifier(Modifier::BOLD)),
         Span::raw(format!(
             "─ {} ─ {n} connection{}",
-            app.title,
+            safe(&app.title),
             if n == 1 { "" } else { "s" }
         )),
     ];
