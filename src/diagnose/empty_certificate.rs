@@ -118,7 +118,7 @@ pub fn check(c: &Connection, ctx: &Context) -> Vec<Finding> {
                 if j.verdict == Verdict::NotSent {
                     f.message.push_str(&format!(
                         " With {source}: JSSE sends no certificate because {}.",
-                        crate::report::text::short_reason(&j.reason)
+                        crate::identity::check::short_reason(&j.reason)
                     ));
                 } else if !check.jsse_choices.is_empty() {
                     let pick = |s: ClientStack| {

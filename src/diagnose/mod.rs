@@ -1,7 +1,9 @@
 //! Diagnosis: pure rules over one decoded connection (and, when given, a loaded client identity)
 //! that name the root cause of a failure with its evidence and a fix. One rule per file, each
 //! citing the RFC section or the stack behaviour it encodes (docs/diagnosis.md lists them all).
-//! Must not read anything but the model and the identity it is handed.
+//! `probe.rs`: the rules over a probe's report (the probe calls them on its own data).
+//! Must not read anything but the model and the identity it is handed; imports neither
+//! `report/` nor `probe/`.
 
 mod capture;
 mod client_abort;
@@ -9,6 +11,7 @@ mod empty_certificate;
 pub mod http_auth;
 mod identity_check;
 mod no_common;
+pub mod probe;
 mod renegotiation;
 mod server_cert;
 mod server_rejects;

@@ -350,3 +350,33 @@ fn configured_row(stack: Stack, check: &IdentityCheck) -> StackVerdict {
         reason,
     )
 }
+
+/// The first clause of a verdict's reason (written in this module) without the parenthesised
+/// CA list, for one-line faces (the JSON and the details keep it whole).
+pub fn short_reason(r: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    let mut prev = ' ';
+    for c in r.chars() {
+        match c {
+            '(' => {
+                // "type (RSA): x" reads "type: x", not "type : x".
+                if depth == 0 && out.ends_with(' ') {
+                    out.pop();
+                }
+                depth += 1
+            }
+            ')' => depth = depth.saturating_sub(1),
+            ' ' if prev == ';' && depth == 0 => {
+                out.pop();
+                return out.trim_end().to_owned();
+            }
+            _ => {}
+        }
+        if depth == 0 && c != ')' {
+            out.push(c);
+        }
+        prev = c;
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -13,6 +13,7 @@
 
 pub mod http;
 pub mod http_auth;
+pub mod probe;
 
 use serde::Serialize;
 use std::net::IpAddr;

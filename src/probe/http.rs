@@ -1,17 +1,20 @@
 //! HTTP/1.1 for the probe: one POST of a SOAP envelope (SOAP 1.1: `text/xml` + `SOAPAction`;
-//! SOAP 1.2: `application/soap+xml; action=…`), the response read by Content-Length, chunked
-//! encoding or connection close (bounded), and a SOAP Fault picked out of the body (1.1
-//! faultcode/faultstring/detail, 1.2 Code/Value, Reason/Text, Detail) by a tolerant scan.
-//! Redirects are reported, never followed. The parsing itself (heads, chunked bodies, SOAP
-//! Faults) is `crate::http`'s; this file owns the request bytes and the socket reads.
+//! SOAP 1.2: `application/soap+xml; action=…`) and the answer read off the stream: the head and
+//! the body's framing parsed by `crate::http` (httparse; chunked decoding with checked sizes),
+//! the reads bounded by `--timeout` (from the request) and a 4 MiB body, and every way an answer
+//! can be missing or incomplete typed ([`AnswerFailure`]). A SOAP Fault is picked out of the
+//! body by `crate::http::soap`. Redirects are reported, never followed.
 
+use super::error::io_failure;
 use super::{url::Url, ProbeOptions};
-use crate::http::chunked;
-use crate::http::head::{self, BodyLength, Parsed, ResponseHead};
-pub use crate::http::soap::{soap_fault, SoapFault};
+use crate::http::chunked::Dechunker;
+use crate::http::head::{self, BodyLength, HeadError, Parsed, ResponseHead};
+pub use crate::http::soap::soap_fault;
 pub use crate::http::split_unquoted;
-use crate::model::{Finding, Severity};
-use serde::Serialize;
+pub use crate::model::http::SoapFault;
+use crate::model::probe::AnswerFailure;
+pub use crate::model::probe::HttpResult;
+use crate::model::Finding;
 use std::io::{self, Read};
 use std::time::{Duration, Instant};
 
@@ -22,21 +25,6 @@ pub const DEFAULT_ENVELOPE_11: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header/><soapenv:Body/></soapenv:Envelope>"#;
 pub const DEFAULT_ENVELOPE_12: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Header/><env:Body/></env:Envelope>"#;
-
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct HttpResult {
-    pub status: u16,
-    pub reason: String,
-    pub headers: Vec<(String, String)>,
-    pub body_bytes: usize,
-    /// The first 2 KiB of the body, as text.
-    pub body_preview: String,
-    pub soap_fault: Option<SoapFault>,
-    /// `Location` of a 3xx answer (not followed).
-    pub redirect: Option<String>,
-    /// The HTTP authentication exchange when credentials were given (`--user`, `--negotiate`).
-    pub auth: Option<crate::model::http_auth::HttpAuth>,
-}
 
 pub fn request(u: &Url, opts: &ProbeOptions) -> Vec<u8> {
     request_with(u, opts, None, true).to_vec()
@@ -106,245 +94,286 @@ fn host_header(u: &Url) -> String {
     }
 }
 
-/// Reads one response; returns it and the time to the first byte (ms since `sent`). The head
-/// is parsed by `crate::http` (≤ 64 KiB, ≤ 100 headers; interim 1xx answers are skipped), the
-/// body read by its framing — Content-Length, chunked (checked: a bad chunk size is an error)
-/// or until the close — and kept up to 4 MiB.
+/// One answer as read: the response (its body possibly incomplete), the time to its first byte
+/// (ms since the request was sent), and why it is incomplete, if it is.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub result: HttpResult,
+    pub first_byte_ms: f64,
+    /// The head came but the body did not end as it should (timeout, cap, cut, bad chunking).
+    pub incomplete: Option<AnswerFailure>,
+}
+
+/// Interim (1xx) answers skipped at most before the final one.
+const MAX_INTERIM: usize = 4;
+
+/// Where the reading stands against `--timeout` (counted from the request).
+struct Clock<'a> {
+    sent: &'a Instant,
+    timeout: Duration,
+}
+
+impl Clock<'_> {
+    fn expired(&self) -> bool {
+        self.sent.elapsed() > self.timeout
+    }
+    fn secs(&self) -> u64 {
+        self.timeout.as_secs().max(1)
+    }
+}
+
+/// What one read gave.
+enum Got {
+    Bytes(usize),
+    /// The peer closed (FIN, or TLS without close_notify).
+    Closed,
+    /// No byte within the socket's timeout.
+    TimedOut,
+    Failed(io::Error),
+}
+
+fn read_some(r: &mut impl Read, buf: &mut [u8]) -> Got {
+    match r.read(buf) {
+        Ok(0) => Got::Closed,
+        Ok(n) => Got::Bytes(n),
+        Err(e) => match e.kind() {
+            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => Got::TimedOut,
+            io::ErrorKind::UnexpectedEof => Got::Closed,
+            io::ErrorKind::Interrupted => Got::Bytes(0),
+            _ => Got::Failed(e),
+        },
+    }
+}
+
+fn not_http(buf: &[u8]) -> AnswerFailure {
+    let start = buf.get(..64).unwrap_or(buf);
+    AnswerFailure::NotHttp {
+        start: String::from_utf8_lossy(start).into_owned(),
+    }
+}
+
+/// Reads one response (RFC 9112: interim 1xx answers skipped; the body by chunked encoding,
+/// Content-Length or the connection's end), bounded by `timeout` from `sent` and by the caps.
+/// `Err` when there is no usable response head; an incomplete body is an `Ok` with
+/// `incomplete` set.
 pub fn read_response(
     r: &mut impl Read,
     sent: &Instant,
     timeout: Duration,
-) -> io::Result<(HttpResult, f64)> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 16 * 1024];
+) -> Result<Answer, AnswerFailure> {
+    let clock = Clock { sent, timeout };
+    let mut buf: Vec<u8> = Vec::new();
+    let mut chunk = vec![0u8; 16 * 1024];
     let mut first_byte = None;
-    let head = loop {
-        match head::parse_response(&buf) {
-            Ok(Parsed::Complete(h, n)) => {
-                buf.drain(..n.min(buf.len()));
-                if (100..200).contains(&h.status) && h.status != 101 {
-                    continue;
+    let mut interim = 0;
+    let head: ResponseHead = loop {
+        if !buf.is_empty() {
+            match head::parse_response(&buf) {
+                Ok(Parsed::Complete(h, n)) => {
+                    buf.drain(..n.min(buf.len()));
+                    if (100..200).contains(&h.status) && h.status != 101 && interim < MAX_INTERIM {
+                        interim += 1;
+                        continue;
+                    }
+                    break h;
                 }
-                break h;
+                Ok(Parsed::Partial) => {}
+                Err(HeadError::TooLarge | HeadError::TooManyHeaders) => {
+                    return Err(AnswerFailure::HeadTooLarge { cap: head::MAX_HEAD })
+                }
+                Err(_) => return Err(not_http(&buf)),
             }
-            Ok(Parsed::Partial) => {}
-            Err(e) => return Err(io::Error::new(io::ErrorKind::InvalidData, e.to_string())),
         }
-        if sent.elapsed() > timeout {
-            return Err(io::Error::new(
-                io::ErrorKind::TimedOut,
-                "no complete response header",
-            ));
+        if clock.expired() {
+            return Err(head_timeout(&buf, &clock));
         }
-        let n = r.read(&mut chunk)?;
-        if n == 0 {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "connection closed before a response",
-            ));
+        match read_some(r, &mut chunk) {
+            Got::Bytes(n) => {
+                if n > 0 {
+                    first_byte.get_or_insert_with(|| sent.elapsed().as_secs_f64() * 1000.0);
+                }
+                buf.extend_from_slice(chunk.get(..n).unwrap_or(&[]));
+            }
+            Got::TimedOut => return Err(head_timeout(&buf, &clock)),
+            Got::Closed if buf.is_empty() => return Err(AnswerFailure::ClosedBeforeAnswer),
+            Got::Closed if buf.starts_with(b"HTTP/") => {
+                return Err(AnswerFailure::ClosedBeforeAnswer)
+            }
+            Got::Closed => return Err(not_http(&buf)),
+            Got::Failed(e) => return Err(AnswerFailure::Io(io_failure(&e, timeout))),
         }
-        first_byte.get_or_insert_with(|| sent.elapsed().as_secs_f64() * 1000.0);
-        buf.extend_from_slice(chunk.get(..n).unwrap_or(&[]));
     };
     let framing = head
         .body_length(Some("POST"))
-        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
-    let invalid = |e: chunked::ChunkError| {
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("invalid chunked body: {e}"),
-        )
+        .map_err(|e| AnswerFailure::BadLength(e.to_string()))?;
+    let rest = buf;
+    let (body, incomplete) = match framing {
+        BodyLength::Empty => (Vec::new(), None),
+        BodyLength::Chunked => read_chunked(r, rest, &clock, &mut chunk),
+        BodyLength::Length(l) => read_plain(r, rest, Some(l), &clock, &mut chunk),
+        BodyLength::UntilClose => read_plain(r, rest, None, &clock, &mut chunk),
     };
-    let mut dechunker = chunked::Dechunker::new(MAX_BODY);
-    let mut body: Vec<u8> = Vec::new();
-    let mut pending = buf;
-    loop {
-        let done = match framing {
-            BodyLength::Empty => true,
-            BodyLength::Length(l) => {
-                let want = usize::try_from(l).unwrap_or(usize::MAX);
-                let room = want.saturating_sub(body.len());
-                body.extend_from_slice(pending.get(..room.min(pending.len())).unwrap_or(&[]));
-                body.len() >= want
-            }
-            BodyLength::Chunked => {
-                dechunker.push(&pending).map_err(invalid)?;
-                dechunker.is_done()
-            }
-            BodyLength::UntilClose => {
-                body.extend_from_slice(&pending);
-                false
-            }
-        };
-        pending.clear();
-        let kept = body.len().max(dechunker.body().len());
-        if done || kept > MAX_BODY || sent.elapsed() > timeout {
-            break;
-        }
-        match r.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => pending.extend_from_slice(chunk.get(..n).unwrap_or(&[])),
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::UnexpectedEof | io::ErrorKind::ConnectionAborted
-                ) =>
-            {
-                break
-            }
-            Err(e) => {
-                if body.is_empty() && dechunker.total() == 0 {
-                    return Err(e);
-                }
-                break;
-            }
-        }
-    }
-    if framing == BodyLength::Chunked {
-        body = dechunker.into_body();
-    }
-    let ResponseHead {
-        status,
-        reason,
-        headers,
-        ..
-    } = head;
     let text = String::from_utf8_lossy(&body).into_owned();
     let preview: String = text.chars().take(2048).collect();
-    let redirect = if (300..400).contains(&status) {
-        crate::http::header(&headers, "Location").map(str::to_owned)
+    let redirect = if (300..400).contains(&head.status) {
+        head.header("Location").map(str::to_owned)
     } else {
         None
     };
-    Ok((
-        HttpResult {
-            status,
-            reason,
-            headers,
+    Ok(Answer {
+        result: HttpResult {
+            status: head.status,
+            reason: head.reason,
+            headers: head.headers,
             body_bytes: body.len(),
             soap_fault: soap_fault(&text),
             body_preview: preview,
             redirect,
             auth: None,
+            challenges: Vec::new(),
         },
-        first_byte.unwrap_or(0.0),
-    ))
+        first_byte_ms: first_byte.unwrap_or(0.0),
+        incomplete,
+    })
 }
 
+fn head_timeout(buf: &[u8], clock: &Clock<'_>) -> AnswerFailure {
+    if buf.is_empty() {
+        AnswerFailure::Silent { secs: clock.secs() }
+    } else if b"HTTP/".starts_with(buf.get(..5.min(buf.len())).unwrap_or(&[])) {
+        AnswerFailure::HeadTimeout {
+            secs: clock.secs(),
+            got: buf.len(),
+        }
+    } else {
+        not_http(buf)
+    }
+}
+
+/// A body framed by Content-Length, or by the connection's end.
+fn read_plain(
+    r: &mut impl Read,
+    mut body: Vec<u8>,
+    length: Option<u64>,
+    clock: &Clock<'_>,
+    chunk: &mut [u8],
+) -> (Vec<u8>, Option<AnswerFailure>) {
+    let want = |b: &Vec<u8>| length.is_none_or(|l| (b.len() as u64) < l);
+    if let Some(l) = length {
+        body.truncate(usize::try_from(l).unwrap_or(usize::MAX));
+    }
+    while want(&body) {
+        if body.len() > MAX_BODY {
+            body.truncate(MAX_BODY);
+            return (
+                body,
+                Some(AnswerFailure::BodyOverCap {
+                    cap: MAX_BODY,
+                    expected: length,
+                }),
+            );
+        }
+        if clock.expired() {
+            let got = body.len();
+            return (body, Some(body_timeout(clock, got, length)));
+        }
+        match read_some(r, chunk) {
+            Got::Bytes(n) => body.extend_from_slice(chunk.get(..n).unwrap_or(&[])),
+            Got::TimedOut => {
+                let got = body.len();
+                return (body, Some(body_timeout(clock, got, length)));
+            }
+            Got::Closed if length.is_none() => return (body, None),
+            Got::Closed => {
+                let got = body.len();
+                return (
+                    body,
+                    Some(AnswerFailure::BodyCut {
+                        got,
+                        expected: length,
+                    }),
+                );
+            }
+            Got::Failed(e) => {
+                return (body, Some(AnswerFailure::Io(io_failure(&e, clock.timeout))))
+            }
+        }
+    }
+    if let Some(l) = length {
+        body.truncate(usize::try_from(l).unwrap_or(usize::MAX));
+    }
+    (body, None)
+}
+
+fn body_timeout(clock: &Clock<'_>, got: usize, expected: Option<u64>) -> AnswerFailure {
+    AnswerFailure::BodyTimeout {
+        secs: clock.secs(),
+        got,
+        expected,
+    }
+}
+
+/// A chunked body, decoded as it arrives (`crate::http::chunked`: checked sizes).
+fn read_chunked(
+    r: &mut impl Read,
+    rest: Vec<u8>,
+    clock: &Clock<'_>,
+    chunk: &mut [u8],
+) -> (Vec<u8>, Option<AnswerFailure>) {
+    let mut d = Dechunker::new(MAX_BODY);
+    let mut pending = rest;
+    loop {
+        if let Err(e) = d.push(&pending) {
+            return (d.into_body(), Some(AnswerFailure::BadChunk(e.to_string())));
+        }
+        if d.is_done() {
+            return (d.into_body(), None);
+        }
+        if d.total() > MAX_BODY as u64 {
+            return (
+                d.into_body(),
+                Some(AnswerFailure::BodyOverCap {
+                    cap: MAX_BODY,
+                    expected: None,
+                }),
+            );
+        }
+        let got = d.body().len();
+        if clock.expired() {
+            return (d.into_body(), Some(body_timeout(clock, got, None)));
+        }
+        match read_some(r, chunk) {
+            Got::Bytes(n) => pending = chunk.get(..n).unwrap_or(&[]).to_vec(),
+            Got::TimedOut => return (d.into_body(), Some(body_timeout(clock, got, None))),
+            Got::Closed => {
+                return (
+                    d.into_body(),
+                    Some(AnswerFailure::BodyCut {
+                        got,
+                        expected: None,
+                    }),
+                )
+            }
+            Got::Failed(e) => {
+                return (
+                    d.into_body(),
+                    Some(AnswerFailure::Io(io_failure(&e, clock.timeout))),
+                )
+            }
+        }
+    }
+}
+
+/// The finding of an answer's status (diagnose/probe.rs), with its challenges parsed here.
 pub fn status_finding(h: &HttpResult) -> Option<Finding> {
-    let mk = |code: &str, sev: Severity, msg: String| Finding {
-        code: code.into(),
-        severity: sev,
-        message: msg,
-        evidence: vec![],
-        details: vec![],
-        fix: None,
-        stack_verdicts: vec![],
-        identity_check: None,
-    };
-    if let Some(f) = &h.soap_fault {
-        return Some(mk(
-            "soap-fault",
-            Severity::Warning,
-            format!(
-                "TLS worked; the service answered HTTP {} with a SOAP {} Fault: {} — {}",
-                h.status,
-                f.soap_version,
-                f.code.as_deref().unwrap_or("?"),
-                f.reason.as_deref().unwrap_or("")
-            ),
-        ));
-    }
-    if let Some(loc) = &h.redirect {
-        return Some(mk(
-            "http-redirect",
-            Severity::Warning,
-            format!("HTTP {} redirect to {loc} (not followed)", h.status),
-        ));
-    }
-    match h.status {
-        401 | 403 => Some(auth_finding(h)),
-        s if s >= 400 => Some(mk(
-            "http-error",
-            Severity::Warning,
-            format!("TLS worked; HTTP {} {}", h.status, h.reason),
-        )),
-        _ => None,
-    }
+    crate::diagnose::probe::status_finding(h, &crate::http::auth::challenges(&h.headers))
 }
 
 /// The authentication schemes of the `WWW-Authenticate` headers, with their realm when given:
-/// `("Basic", Some("orders"))`. A header may hold several challenges separated by commas.
+/// `("Basic", Some("orders"))`.
 pub fn challenges(h: &HttpResult) -> Vec<(String, Option<String>)> {
     crate::http::auth::challenges(&h.headers)
         .into_iter()
         .map(|c| (c.scheme, c.realm))
         .collect()
-}
-
-fn auth_finding(h: &HttpResult) -> Finding {
-    let ch = challenges(h);
-    let named: Vec<String> = ch
-        .iter()
-        .map(|(scheme, realm)| {
-            let what = match scheme.to_ascii_lowercase().as_str() {
-                "negotiate" => format!("{scheme} (SPNEGO/Kerberos)"),
-                "ntlm" => format!("{scheme} (Windows integrated)"),
-                _ => scheme.clone(),
-            };
-            match realm {
-                Some(r) => format!("{what} (realm \"{r}\")"),
-                None => what,
-            }
-        })
-        .collect();
-    let has = |s: &str| ch.iter().any(|(c, _)| c.eq_ignore_ascii_case(s));
-    let message = if named.is_empty() {
-        format!(
-            "TLS worked; HTTP {} {}: the service refused the request without asking for HTTP credentials — with client certificates this usually means the certificate was accepted by TLS but not mapped to an authorised user (IIS client-certificate mapping, WebSphere certificate-to-user mapping).",
-            h.status, h.reason
-        )
-    } else {
-        format!(
-            "TLS worked; HTTP {} {}: the service asks for HTTP authentication: {}.",
-            h.status,
-            h.reason,
-            named.join(", ")
-        )
-    };
-    let mut fixes = Vec::new();
-    if has("basic") {
-        fixes.push("Basic: configure the user and password for this endpoint (JAX-WS: the BindingProvider username/password properties; WebSphere: HTTP basic authentication in the policy set binding); try them with `tlsdiag probe URL --user USER` (password from a prompt, TLSDIAG_HTTP_PASSWORD or --http-password-file).");
-    }
-    if has("negotiate") {
-        fixes.push("Negotiate: the client needs a Kerberos ticket for the service principal HTTP/<host> (`klist`); call the host by the DNS name its SPN is registered for, not an IP or an alias; try it with `tlsdiag probe URL --negotiate`.");
-    }
-    if has("ntlm") && !has("negotiate") {
-        fixes.push("NTLM: the client must send Windows credentials (JSSE: an Authenticator; or ask for Negotiate/Kerberos).");
-    }
-    if named.is_empty() {
-        fixes.push("Ask the partner which user the client certificate must map to, or whether this path needs another certificate.");
-    } else if fixes.is_empty() {
-        fixes.push("Configure the credentials the named scheme expects for this endpoint (the probe speaks Basic and Negotiate).");
-    }
-    Finding {
-        code: "http-auth-required".into(),
-        severity: Severity::Warning,
-        message,
-        evidence: h
-            .headers
-            .iter()
-            .filter(|(k, _)| k.eq_ignore_ascii_case("www-authenticate"))
-            .take(8)
-            .map(|(k, v)| crate::model::Evidence {
-                frame: None,
-                field: k.clone(),
-                value: v.chars().take(200).collect(),
-            })
-            .collect(),
-        details: vec![],
-        fix: Some(fixes.join(" ")),
-        stack_verdicts: vec![],
-        identity_check: None,
-    }
 }

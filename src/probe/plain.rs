@@ -4,48 +4,46 @@
 //! credentials are ever sent here (the exchange refuses), Negotiate tokens may be.
 //! Must not format output.
 
-use std::net::{SocketAddr, TcpStream};
+use std::io::{Read, Write};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use super::record::{Chunk, RecordingStream};
+use super::record::RecordingStream;
 use super::url::Url;
-use super::{auth, ms, synthesise_pcap, ProbeOptions, ProbeReport, Timings};
+use super::{auth, decode, ms, ProbeOptions, ProbeReport, Timings};
 
-/// Runs the HTTP exchange on the connected socket and builds the report.
-pub(crate) fn run(
+/// Runs the HTTP exchange on the connected stream and builds the report; hands the stream back.
+pub(crate) fn over<S: Read + Write>(
+    stream: S,
     opts: &ProbeOptions,
     u: &Url,
-    tcp: TcpStream,
-    addr: SocketAddr,
-    started: Instant,
     timeout: Duration,
+    ends: (SocketAddr, SocketAddr),
     mut timings: Timings,
-) -> ProbeReport {
-    let local = tcp.local_addr().unwrap_or(addr);
-    let mut s = RecordingStream::new(tcp);
-    let chunks = s.chunks();
+    started: Instant,
+) -> (S, ProbeReport) {
+    let mut s = RecordingStream::new(stream);
     let x = auth::exchange::run(&mut s, u, opts, false, timeout);
-    let _ = s.shutdown();
+    let (stream, recording) = s.into_parts();
     timings.first_byte_ms = x.first_byte_ms;
     timings.total_ms = ms(started.elapsed());
-    let recorded: Vec<Chunk> = chunks.lock().map(|c| c.clone()).unwrap_or_default();
     let http = x.response.map(|mut h| {
-        h.auth = x.auth.clone();
+        h.auth = x.auth;
         h
     });
-    let findings = auth::findings(http.as_ref(), x.auth.as_ref(), false, false);
-    ProbeReport {
-        url: opts.url.clone(),
-        server_addr: Some(addr.to_string()),
-        proxy: opts.proxy.as_ref().map(|p| p.to_string()),
-        succeeded: x.error.is_none() && http.is_some(),
-        error: x.error,
-        client_certificate_decision: None,
-        http,
-        timings,
-        connection: None,
-        findings,
-        pcap: synthesise_pcap(local, addr, &recorded),
-        keylog_text: String::new(),
-    }
+    let report = decode::report(
+        opts,
+        decode::Recorded {
+            local: Some(ends.0),
+            remote: Some(ends.1),
+            over_tls: false,
+            recording,
+            keylog_text: String::new(),
+            decision: None,
+            failure: x.error,
+            http,
+            timings,
+        },
+    );
+    (stream, report)
 }

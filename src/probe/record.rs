@@ -1,12 +1,11 @@
-//! A tee around the socket: every chunk read (from the server) and written (by the client) is
-//! kept with its timestamp, so the probe's own connection can be written as a pcap and decoded
-//! exactly like a capture.
+//! A tee around any byte stream (a `TcpStream`, a Unix socket pair in the tests): every chunk
+//! read (from the server) and written (by the client) is kept, with its timestamp, in a log the
+//! stream owns — so the probe's own connection can be written as a pcap and decoded exactly
+//! like a capture. [`RecordingStream::into_parts`] hands back the stream and the log.
 
 use std::io::{self, Read, Write};
-use std::net::TcpStream;
-use std::sync::{Arc, Mutex};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chunk {
     pub from_client: bool,
     pub ts_ns: u64,
@@ -17,9 +16,9 @@ pub struct Chunk {
 const MAX_RECORDED: usize = 64 << 20;
 
 #[derive(Debug)]
-pub struct RecordingStream {
-    inner: TcpStream,
-    log: Arc<Mutex<Vec<Chunk>>>,
+pub struct RecordingStream<S> {
+    inner: S,
+    log: Vec<Chunk>,
     recorded: usize,
 }
 
@@ -30,36 +29,41 @@ fn now_ns() -> u64 {
         .unwrap_or(0)
 }
 
-impl RecordingStream {
-    pub fn new(inner: TcpStream) -> Self {
+impl<S> RecordingStream<S> {
+    pub fn new(inner: S) -> Self {
         RecordingStream {
             inner,
-            log: Arc::new(Mutex::new(Vec::new())),
+            log: Vec::new(),
             recorded: 0,
         }
     }
-    pub fn chunks(&self) -> Arc<Mutex<Vec<Chunk>>> {
-        self.log.clone()
+    /// What was recorded so far, in order.
+    pub fn log(&self) -> &[Chunk] {
+        &self.log
     }
-    pub fn shutdown(&self) -> io::Result<()> {
-        self.inner.shutdown(std::net::Shutdown::Both)
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+    /// The stream and the recording.
+    pub fn into_parts(self) -> (S, Vec<Chunk>) {
+        (self.inner, self.log)
     }
     fn keep(&mut self, from_client: bool, data: &[u8]) {
         if data.is_empty() || self.recorded >= MAX_RECORDED {
             return;
         }
+        let room = MAX_RECORDED - self.recorded;
+        let data = data.get(..data.len().min(room)).unwrap_or(data);
         self.recorded += data.len();
-        if let Ok(mut l) = self.log.lock() {
-            l.push(Chunk {
-                from_client,
-                ts_ns: now_ns(),
-                data: data.to_vec(),
-            });
-        }
+        self.log.push(Chunk {
+            from_client,
+            ts_ns: now_ns(),
+            data: data.to_vec(),
+        });
     }
 }
 
-impl Read for RecordingStream {
+impl<S: Read> Read for RecordingStream<S> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         if let Some(got) = buf.get(..n) {
@@ -70,12 +74,11 @@ impl Read for RecordingStream {
     }
 }
 
-impl Write for RecordingStream {
+impl<S: Write> Write for RecordingStream<S> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = self.inner.write(buf)?;
         if let Some(sent) = buf.get(..n) {
-            let sent = sent.to_vec();
-            self.keep(true, &sent);
+            self.keep(true, sent);
         }
         Ok(n)
     }

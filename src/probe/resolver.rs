@@ -2,25 +2,13 @@
 //! signature schemes rustls hands to `ResolvesClientCert::resolve` — and decides like JSSE's key
 //! manager by default (send nothing when no certificate in the chain was issued by a listed CA,
 //! or no signature scheme fits), or like OpenSSL/curl and rustls' built-in resolver with
-//! `--send-anyway` (ignore the CA list). The decision and its reason go into the report.
+//! `--send-anyway` (ignore the CA list). The decision and its reason go into the report as a
+//! decision: whether a certificate was sent is what the decoded recording shows.
 
+pub use crate::model::probe::Decision;
 use crate::model::CertInfo;
 use rustls::sign::CertifiedKey;
-use serde::Serialize;
 use std::sync::{Arc, Mutex};
-
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Decision {
-    /// The server's acceptable CA names (RFC 4514), as rustls received them.
-    pub ca_hints: Vec<String>,
-    pub signature_schemes: Vec<String>,
-    pub sent: bool,
-    pub subject: Option<String>,
-    /// Whether any certificate in our chain was issued by a hinted CA (`None`: no identity or
-    /// empty hint list).
-    pub issuer_in_hints: Option<bool>,
-    pub reason: String,
-}
 
 #[derive(Debug)]
 pub struct RecordingResolver {
@@ -94,11 +82,13 @@ impl rustls::client::ResolvesClientCert for RecordingResolver {
                     None
                 } else if !hints.is_empty() && !in_hints {
                     d.reason =
-                        "sent although no listed CA issued it (--send-anyway, like curl/OpenSSL)"
+                        "--send-anyway ignores the CA list (as curl/OpenSSL do), although no listed CA issued it"
                             .into();
                     Some(key.clone())
                 } else if hints.is_empty() {
-                    d.reason = "the server accepts any issuer".into();
+                    d.reason =
+                        "rustls handed it no CA names (a request naming no CAs accepts any issuer)"
+                            .into();
                     Some(key.clone())
                 } else {
                     d.reason =

@@ -508,36 +508,7 @@ fn write_verdicts(
     Ok(())
 }
 
-/// The first clause of a verdict's reason (the JSON keeps it whole).
-/// The first clause of a verdict's reason without the parenthesised CA list (the JSON and the
-/// details keep it whole).
-pub fn short_reason(r: &str) -> String {
-    let mut out = String::new();
-    let mut depth = 0usize;
-    let mut prev = ' ';
-    for c in r.chars() {
-        match c {
-            '(' => {
-                // "type (RSA): x" reads "type: x", not "type : x".
-                if depth == 0 && out.ends_with(' ') {
-                    out.pop();
-                }
-                depth += 1
-            }
-            ')' => depth = depth.saturating_sub(1),
-            ' ' if prev == ';' && depth == 0 => {
-                out.pop();
-                return out.trim_end().to_owned();
-            }
-            _ => {}
-        }
-        if depth == 0 && c != ')' {
-            out.push(c);
-        }
-        prev = c;
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+pub use crate::identity::check::short_reason;
 
 /// One line per message; frame and time only when they change; runs of application data are
 /// collapsed so a long connection does not bury its handshake.
@@ -1003,7 +974,7 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
 /// what we sent, the HTTP answer, then the handshake as decoded from our own recording.
 pub fn write_probe(
     out: &mut dyn Write,
-    r: &crate::probe::ProbeReport,
+    r: &crate::model::probe::ProbeReport,
     opts: &TextOptions,
 ) -> io::Result<()> {
     let st = Style {
@@ -1056,6 +1027,8 @@ pub fn write_probe(
     if let Some(c) = &r.connection {
         findings.extend(c.diagnosis.iter());
     }
+    // Errors first over both lists (stable): the first finding is the answer.
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     if !findings.is_empty() {
         writeln!(out)?;
         writeln!(out, "  {}", st.bold("DIAGNOSIS"))?;

@@ -251,7 +251,7 @@ fn spawn_probe(e: Effect, tx: Sender<Msg>) {
                 timeout: Duration::from_secs(10),
                 ..Default::default()
             };
-            crate::probe::run(&opts).map_err(|e| e.to_string())
+            crate::probe::run(&opts).map_err(|e| crate::probe::error_text(&e))
         })();
         let _ = tx.send(Msg::ProbeDone(Box::new(result)));
     });

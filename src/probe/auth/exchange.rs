@@ -16,17 +16,19 @@ use crate::model::http_auth::{
     AuthAttempt, AuthMode, AuthScheme, Challenge, HttpAuth, KerberosFacts, KerberosStage,
     MutualAuth, SentCredential,
 };
+use crate::model::probe::ProbeFailure;
 use crate::probe::http::{self, HttpResult};
 use crate::probe::url::Url;
 use crate::probe::ProbeOptions;
 
-/// What the rounds left: the last answer, the time to its first byte, the call's error (TLS/IO
-/// or an authentication failure) and the authentication facts (when credentials were given).
+/// What the rounds left: the last answer, the time to its first byte, why the call failed (the
+/// request could not be sent, the answer is missing or incomplete, the authentication failed)
+/// and the authentication facts (when credentials were given).
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub response: Option<HttpResult>,
     pub first_byte_ms: Option<f64>,
-    pub error: Option<String>,
+    pub error: Option<ProbeFailure>,
     pub auth: Option<HttpAuth>,
 }
 
@@ -43,11 +45,13 @@ pub fn run<S: Read + Write>(
 ) -> Outcome {
     let Some(a) = &opts.auth else {
         return match round(s, u, opts, None, true, timeout) {
-            Ok((mut h, fb)) => {
+            Ok(a) => {
+                let mut h = a.result;
                 redact_headers(&mut h.headers);
                 Outcome {
                     response: Some(h),
-                    first_byte_ms: Some(fb),
+                    first_byte_ms: Some(a.first_byte_ms),
+                    error: a.incomplete.map(ProbeFailure::Answer),
                     ..Default::default()
                 }
             }
@@ -137,15 +141,15 @@ pub fn run<S: Read + Write>(
             timeout,
         );
         drop(header);
-        let (mut h, fb) = match answer {
-            Ok(v) => v,
+        let (mut h, fb, incomplete) = match answer {
+            Ok(a) => (a.result, a.first_byte_ms, a.incomplete),
             Err(e) => {
                 auth.attempts.push(AuthAttempt {
                     request: n,
                     sent,
                     status: None,
                     challenges: Vec::new(),
-                    note: Some(e.clone()),
+                    note: Some(crate::probe::error::sentence(&e)),
                 });
                 out.error = Some(e);
                 break;
@@ -170,6 +174,11 @@ pub fn run<S: Read + Write>(
         });
         out.first_byte_ms = Some(fb);
         out.response = Some(h);
+        if let Some(i) = incomplete {
+            // An answer that did not end as it should ends the exchange.
+            out.error = Some(ProbeFailure::Answer(i));
+            break;
+        }
         if credential_sent {
             auth.accepted = status != 401 && status != 407;
             if auth.accepted {
@@ -195,13 +204,13 @@ pub fn run<S: Read + Write>(
     auth.kerberos = negotiator.into_facts();
     auth.summary = summary(&auth, challenge.as_ref(), refused_plain);
     if out.error.is_none() {
-        out.error = auth_error(&auth, refused_plain);
+        out.error = auth_error(&auth, refused_plain).map(ProbeFailure::Auth);
     }
     out.auth = Some(auth);
     out
 }
 
-/// One request and its answer; the error is one sentence.
+/// One request and its answer.
 fn round<S: Read + Write>(
     s: &mut S,
     u: &Url,
@@ -209,15 +218,14 @@ fn round<S: Read + Write>(
     authorization: Option<&str>,
     close: bool,
     timeout: Duration,
-) -> Result<(HttpResult, f64), String> {
+) -> Result<http::Answer, ProbeFailure> {
     let req = http::request_with(u, opts, authorization, close);
     let sent = Instant::now();
     s.write_all(&req)
         .and_then(|_| s.flush())
-        .map_err(|e| crate::probe::describe_io_error(&e, "sending the request"))?;
+        .map_err(|e| ProbeFailure::Send(crate::probe::error::io_failure(&e, timeout)))?;
     drop(req);
-    http::read_response(s, &sent, timeout)
-        .map_err(|e| crate::probe::describe_io_error(&e, "reading the response"))
+    http::read_response(s, &sent, timeout).map_err(ProbeFailure::Answer)
 }
 
 /// The answer's `Date` minus our clock, in seconds.

@@ -142,40 +142,5 @@ pub(crate) fn http_date_unix(v: &str) -> Option<i64> {
     Some(days * 86_400 + h * 3_600 + m * 60 + s)
 }
 
-/// The probe's HTTP findings: the authentication rules (diagnose/http_auth.rs) over this
-/// exchange, then the generic status finding unless a rule already explains a 401/403.
-pub(crate) fn findings(
-    h: Option<&super::http::HttpResult>,
-    a: Option<&crate::model::http_auth::HttpAuth>,
-    over_tls: bool,
-    client_certificate_sent: bool,
-) -> Vec<crate::model::Finding> {
-    let final_challenges = match a.and_then(|a| a.attempts.last()) {
-        Some(t) => t.challenges.clone(),
-        None => h.map(|h| challenges(&h.headers)).unwrap_or_default(),
-    };
-    let view = crate::diagnose::http_auth::HttpAuthView {
-        over_tls,
-        client_certificate_accepted: client_certificate_sent && h.is_some(),
-        status: h.map(|h| h.status),
-        challenges: &final_challenges,
-        auth: a,
-    };
-    let mut out = crate::diagnose::http_auth::check(&view);
-    if let Some(h) = h {
-        // With credentials tried, or without any challenge, the rules say all there is; a
-        // challenge the probe was not asked to answer keeps its per-scheme advice.
-        let explained = matches!(h.status, 401 | 403)
-            && (a.is_some() || final_challenges.is_empty())
-            && out
-                .iter()
-                .any(|f| f.severity == crate::model::Severity::Error);
-        if !explained {
-            out.extend(super::http::status_finding(h));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests;
