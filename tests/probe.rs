@@ -876,9 +876,7 @@ fn www_authenticate_challenges_are_parsed_with_quotes() {
         ],
         body_bytes: 0,
         body_preview: String::new(),
-        soap_fault: None,
-        redirect: None,
-        auth: None,
+        ..Default::default()
     };
     assert_eq!(
         tlsdiag::probe::http::challenges(&h),
@@ -894,4 +892,308 @@ fn www_authenticate_challenges_are_parsed_with_quotes() {
         f.message
     );
     assert!(!f.fix.as_deref().unwrap_or("").is_empty());
+}
+
+/// Issue 12 §3: against a real OpenSSL server that asks for a client certificate from its
+/// private CA (`-verify -CAfile`), a probe that does not trust that server (no `--trust`) stops
+/// at the server's certificate. It must never claim a certificate was sent: the resolver's
+/// choice is reported as "would have sent", reconciled with the recording (no Certificate from
+/// the probe on the wire), the hints it saw are the CertificateRequest's CAs (never "any
+/// issuer"), and the CA list is printed once.
+#[test]
+fn untrusted_server_never_claims_a_certificate_was_sent() {
+    let ca = "CN=Partner Root CA,O=Partner Corp,C=DE";
+    let ca_file = pki("pki/partner-root.pem");
+    let chain_file = pki("pki/partner-issuing.pem");
+    for version in ["-tls1_3", "-tls1_2"] {
+        let (port, _server) = one_shot_openssl_server(&[
+            "-cert_chain",
+            chain_file.to_str().unwrap(),
+            "-verify",
+            "1",
+            "-CAfile",
+            ca_file.to_str().unwrap(),
+            "-www",
+            version,
+        ]);
+        let mut o = opts(port, Some(identity("keystores/client.jks", "client")));
+        o.trust = None;
+        let r = probe::run(&o).unwrap();
+        assert!(!r.succeeded);
+        assert!(
+            r.error.as_deref().unwrap().contains("not trusted"),
+            "{:?}",
+            r.error
+        );
+        let c = r.connection.as_ref().unwrap();
+        assert!(
+            c.tls.client_certificate.is_none(),
+            "{version}: nothing on the wire"
+        );
+        assert_eq!(
+            c.tls
+                .certificate_request
+                .as_ref()
+                .unwrap()
+                .certificate_authorities[0]
+                .text,
+            ca
+        );
+        let d = r.client_certificate_decision.as_ref().unwrap();
+        assert_eq!(d.ca_hints, [ca], "{version}");
+        let codes: Vec<&str> = r.findings.iter().map(|f| f.code.as_str()).collect();
+        assert!(
+            !codes.contains(&"probe-sent-certificate"),
+            "{version}: {codes:?}"
+        );
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.code == "probe-certificate-not-sent")
+            .unwrap_or_else(|| panic!("{version}: {codes:?}"));
+        assert!(
+            f.message.contains("would have sent CN=customer-client"),
+            "{}",
+            f.message
+        );
+        assert!(
+            f.message.contains("no certificate was sent"),
+            "{}",
+            f.message
+        );
+        for f in r.findings.iter().chain(&c.diagnosis) {
+            let text = format!("{} {}", f.message, f.details.join(" "));
+            assert!(!text.contains("accepts any issuer"), "{version}: {text}");
+            assert!(!text.contains("the probe sent CN="), "{version}: {text}");
+        }
+    }
+    // The text report lists the CA once (with the CertificateRequest).
+    let (port, _server) = one_shot_openssl_server(&[
+        "-cert_chain",
+        chain_file.to_str().unwrap(),
+        "-verify",
+        "1",
+        "-CAfile",
+        ca_file.to_str().unwrap(),
+        "-www",
+        "-tls1_3",
+    ]);
+    let out = Command::new(env!("CARGO_BIN_EXE_tlsdiag"))
+        .args([
+            "probe",
+            &format!("https://127.0.0.1:{port}/orders"),
+            "--sni",
+            "partner.test",
+            "--timeout",
+            "5",
+            "--identity",
+            pki("keystores/client.jks").to_str().unwrap(),
+        ])
+        .env("TLSDIAG_PASSWORD", "changeit")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert_eq!(text.lines().filter(|l| l.trim() == ca).count(), 1, "{text}");
+    assert!(text.contains("would have sent"), "{text}");
+}
+
+/// A one-connection HTTPS server (no client certificate asked) that reads the request head and
+/// then misbehaves as `then` says; it stops when `then` returns or the probe closes.
+fn misbehaving_server(
+    then: fn(&mut rustls::StreamOwned<rustls::ServerConnection, std::net::TcpStream>),
+) -> (u16, std::thread::JoinHandle<()>) {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut chain = certs("pki/server.pem");
+    chain.extend(certs("pki/partner-issuing.pem"));
+    let key = PrivateKeyDer::from_pem_file(pki("pki/server.key")).unwrap();
+    let cfg = rustls::ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS13])
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let h = std::thread::spawn(move || {
+        let Ok((tcp, _)) = listener.accept() else {
+            return;
+        };
+        tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        tcp.set_write_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let conn = rustls::ServerConnection::new(Arc::new(cfg)).unwrap();
+        let mut s = rustls::StreamOwned::new(conn, tcp);
+        let mut head = Vec::new();
+        let mut chunk = [0u8; 4096];
+        for _ in 0..50 {
+            match s.read(&mut chunk) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => head.extend_from_slice(&chunk[..n]),
+            }
+            if head.windows(4).any(|w| w == b"\r\n\r\n") {
+                break;
+            }
+        }
+        then(&mut s);
+    });
+    (port, h)
+}
+
+/// Waits (bounded) until the probe closes the connection.
+fn until_closed(s: &mut rustls::StreamOwned<rustls::ServerConnection, std::net::TcpStream>) {
+    let mut b = [0u8; 1024];
+    for _ in 0..100 {
+        match s.read(&mut b) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+    }
+}
+
+fn misbehaving_probe(
+    then: fn(&mut rustls::StreamOwned<rustls::ServerConnection, std::net::TcpStream>),
+    timeout_s: u64,
+) -> tlsdiag::probe::ProbeReport {
+    let (port, h) = misbehaving_server(then);
+    let mut o = opts(port, None);
+    o.timeout = Duration::from_secs(timeout_s);
+    let r = probe::run(&o).unwrap();
+    h.join().unwrap();
+    r
+}
+
+fn only_finding<'a>(r: &'a tlsdiag::probe::ProbeReport, code: &str) -> &'a tlsdiag::model::Finding {
+    assert!(!r.succeeded, "{code}: a failed answer is never ✓");
+    assert!(r.error.is_some(), "{code}");
+    let codes: Vec<&str> = r.findings.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(
+        codes.iter().filter(|c| c.starts_with("probe-")).count(),
+        1,
+        "{code}: {codes:?}"
+    );
+    r.findings
+        .iter()
+        .find(|f| f.code == code)
+        .unwrap_or_else(|| panic!("{code} not in {codes:?}"))
+}
+
+/// Issue 13 §5: a body dripped one byte per second is cut by --timeout and said so (before:
+/// "✓ HTTP 200" with 11 of 200 bytes).
+#[test]
+fn dripping_body_is_a_body_timeout() {
+    let r = misbehaving_probe(
+        |s| {
+            let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 200\r\n\r\n");
+            let _ = s.flush();
+            for _ in 0..20 {
+                if s.write_all(b"x").and_then(|_| s.flush()).is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_secs(1));
+            }
+        },
+        3,
+    );
+    let f = only_finding(&r, "probe-body-timeout");
+    let h = r.http.as_ref().unwrap();
+    assert_eq!(h.status, 200);
+    assert!(h.body_bytes > 0 && h.body_bytes < 200, "{}", h.body_bytes);
+    assert!(f.message.contains("of 200 bytes"), "{}", f.message);
+    assert!(r
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("did not arrive within 3 s"));
+}
+
+/// A body over the probe's 4 MiB cap: read up to the cap, then said (before: silently cut, ✓).
+#[test]
+fn body_over_the_cap_is_said() {
+    let r = misbehaving_probe(
+        |s| {
+            let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1073741824\r\n\r\n");
+            let block = vec![b'a'; 64 * 1024];
+            for _ in 0..100 {
+                if s.write_all(&block).is_err() {
+                    return;
+                }
+            }
+        },
+        20,
+    );
+    let f = only_finding(&r, "probe-body-over-cap");
+    assert!(
+        f.message.contains("Content-Length 1073741824"),
+        "{}",
+        f.message
+    );
+    assert_eq!(r.http.as_ref().unwrap().body_bytes, 4 << 20);
+}
+
+/// A reply that is not HTTP (before: "✓ HTTP 0 LINE").
+#[test]
+fn garbage_status_line_is_not_http() {
+    let r = misbehaving_probe(
+        |s| {
+            let _ = s.write_all(b"GARBAGE LINE\r\n\r\n");
+            s.conn.send_close_notify();
+            let _ = s.flush();
+        },
+        5,
+    );
+    let f = only_finding(&r, "probe-answer-not-http");
+    assert!(f.message.contains("GARBAGE LINE"), "{}", f.message);
+    assert!(r.http.is_none());
+}
+
+/// A server that completes TLS, reads the request and never answers (before: "Resource
+/// temporarily unavailable (os error 11)").
+#[test]
+fn silent_server_is_said() {
+    let r = misbehaving_probe(until_closed, 2);
+    let f = only_finding(&r, "probe-server-silent");
+    assert!(
+        f.message.contains("no HTTP answer within 2 s"),
+        "{}",
+        f.message
+    );
+    assert!(
+        !r.error.as_deref().unwrap().contains("os error"),
+        "{:?}",
+        r.error
+    );
+}
+
+/// Chunk sizes are checked: 2^64−1 announced and never sent is a finding, not an overflow (a
+/// panic in debug builds before); 17 hex digits do not fit and are a malformed body.
+#[test]
+fn huge_chunk_sizes_are_findings_not_overflows() {
+    let r = misbehaving_probe(
+        |s| {
+            let _ = s.write_all(
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\nabc",
+            );
+            s.conn.send_close_notify();
+            let _ = s.flush();
+        },
+        5,
+    );
+    only_finding(&r, "probe-body-cut");
+    let r = misbehaving_probe(
+        |s| {
+            let _ = s.write_all(
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000000\r\nabc",
+            );
+            s.conn.send_close_notify();
+            let _ = s.flush();
+        },
+        5,
+    );
+    let f = only_finding(&r, "probe-bad-chunked-body");
+    assert!(
+        f.message.contains("does not fit in 64 bits"),
+        "{}",
+        f.message
+    );
 }
