@@ -1165,8 +1165,9 @@ fn silent_server_is_said() {
     );
 }
 
-/// Chunk sizes are checked: 2^64−1 announced and never sent is a finding, not an overflow (a
-/// panic in debug builds before); 17 hex digits do not fit and are a malformed body.
+/// Chunk sizes are checked: ffffffffffffffff (over a signed 64-bit length) and 17 hex digits are
+/// a malformed body, not an overflow (a panic in debug builds before); a chunk cut short is
+/// said as such.
 #[test]
 fn huge_chunk_sizes_are_findings_not_overflows() {
     let r = misbehaving_probe(
@@ -1179,7 +1180,8 @@ fn huge_chunk_sizes_are_findings_not_overflows() {
         },
         5,
     );
-    only_finding(&r, "probe-body-cut");
+    let f = only_finding(&r, "probe-bad-chunked-body");
+    assert!(f.message.contains("ffffffffffffffff"), "{}", f.message);
     let r = misbehaving_probe(
         |s| {
             let _ = s.write_all(

@@ -179,7 +179,9 @@ pub fn read_response(
                 }
                 Ok(Parsed::Partial) => {}
                 Err(HeadError::TooLarge | HeadError::TooManyHeaders) => {
-                    return Err(AnswerFailure::HeadTooLarge { cap: head::MAX_HEAD })
+                    return Err(AnswerFailure::HeadTooLarge {
+                        cap: head::MAX_HEAD,
+                    })
                 }
                 Err(_) => return Err(not_http(&buf)),
             }

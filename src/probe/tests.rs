@@ -196,6 +196,17 @@ fn answers_that_are_not_complete_responses_are_typed() {
     let a = answer(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\nx")
         .unwrap();
     assert!(matches!(a.incomplete, Some(AnswerFailure::BadChunk(_))));
+    // Control characters in the reason or a header value: httparse refuses them, the answer
+    // is still read (and escaped where it is shown).
+    let a = answer(
+        b"HTTP/1.1 401 Un\x1b[2Jauthorized\r\nWWW-Authenticate: Basic realm=\"L\x1b]0;x\x07\"\r\nContent-Length: 2\r\n\r\nno",
+    )
+    .unwrap();
+    assert_eq!(a.result.status, 401);
+    assert_eq!(a.result.reason, "Un\x1b[2Jauthorized");
+    assert_eq!(a.result.headers[0].1, "Basic realm=\"L\x1b]0;x\x07\"");
+    assert_eq!(a.result.body_bytes, 2);
+    assert_eq!(a.incomplete, None);
     // An interim 100 Continue is skipped; the final answer is read.
     let a = answer(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n").unwrap();
     assert_eq!(a.result.status, 204);
