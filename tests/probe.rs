@@ -1193,9 +1193,16 @@ fn huge_chunk_sizes_are_findings_not_overflows() {
         5,
     );
     let f = only_finding(&r, "probe-bad-chunked-body");
-    assert!(
-        f.message.contains("does not fit in 64 bits"),
-        "{}",
-        f.message
+    assert!(f.message.contains("10000000000000000"), "{}", f.message);
+    // A chunk announced and never sent: the server closes in the body.
+    let r = misbehaving_probe(
+        |s| {
+            let _ = s.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n400\r\nabc");
+            s.conn.send_close_notify();
+            let _ = s.flush();
+        },
+        5,
     );
+    let f = only_finding(&r, "probe-body-cut");
+    assert!(f.message.contains("3 bytes"), "{}", f.message);
 }
