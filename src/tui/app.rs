@@ -98,6 +98,8 @@ pub enum Effect {
         /// `http://host:port` for a CONNECT tunnel.
         proxy: Option<String>,
     },
+    /// Put this text on the terminal's clipboard (OSC 52, where the terminal allows it).
+    Copy(String),
 }
 
 #[derive(Debug, Clone)]
@@ -115,9 +117,13 @@ pub struct App {
     pub diagnosis_scroll: u16,
     /// Highlighted ladder frame (jump to evidence).
     pub mark_frame: Option<u64>,
+    /// The ladder message selected (index into the connection's messages): Details shows it.
+    pub ladder_sel: Option<usize>,
     pub progress: Option<(u64, u64)>,
     pub loading: bool,
     pub live: Option<(u64, u64, u64)>,
+    /// Live capture: the interface and the BPF filter, shown from the first second.
+    pub live_source: Option<(String, Option<String>)>,
     pub status: String,
     pub form: ProbeForm,
     pub probe_running: bool,
@@ -148,9 +154,11 @@ impl App {
             details_scroll: 0,
             diagnosis_scroll: 0,
             mark_frame: None,
+            ladder_sel: None,
             progress: None,
             loading: false,
             live: None,
+            live_source: None,
             status: String::new(),
             form: ProbeForm::default(),
             probe_running: false,
@@ -226,6 +234,51 @@ impl App {
         self.details_scroll = 0;
         self.diagnosis_scroll = 0;
         self.mark_frame = None;
+        self.ladder_sel = None;
+    }
+
+    /// Selects ladder message `i` (clamped), shows it in Details and scrolls the ladder so it
+    /// is in view.
+    fn select_message(&mut self, i: i64) {
+        let n = self.current().map(|c| c.tls.messages.len()).unwrap_or(0);
+        if n == 0 {
+            return;
+        }
+        let max = i64::try_from(n - 1).unwrap_or(0);
+        let i = usize::try_from(i.clamp(0, max)).unwrap_or(0);
+        self.ladder_sel = Some(i);
+        self.details_scroll = 0;
+        let area = ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1);
+        let r = super::views::main_areas(self, area).ladder;
+        let (lines, starts) =
+            super::views::ladder_layout(self, usize::from(r.width.saturating_sub(2)));
+        let h = usize::from(r.height.saturating_sub(2)).max(1);
+        let first = starts.get(i).copied().unwrap_or(0);
+        let end = starts.get(i + 1).copied().unwrap_or(lines.len());
+        let mut top = usize::from(self.ladder_scroll);
+        if first < top {
+            top = first;
+        } else if end > top + h {
+            top = end.saturating_sub(h).min(first);
+        }
+        self.ladder_scroll = u16::try_from(top).unwrap_or(u16::MAX);
+    }
+
+    /// What `y` copies: the focused pane's text, unwrapped (Diagnosis), else what Details shows.
+    fn copy_text(&self) -> String {
+        let lines = match self.pane {
+            Pane::Diagnosis => super::views::diagnosis_content(self, 100_000),
+            Pane::Ladder if self.ladder_sel.is_none() => {
+                super::views::ladder_content(self, 100_000)
+            }
+            _ => super::views::details_content(self, 100_000),
+        };
+        let mut out = String::new();
+        for l in &lines {
+            out.push_str(super::text::line_text(l).trim_end());
+            out.push('\n');
+        }
+        out
     }
 
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
@@ -438,14 +491,33 @@ impl App {
                 if let Some(fr) = frame {
                     self.mark_frame = Some(fr);
                     self.pane = Pane::Ladder;
-                    let line = self
+                    let pos = self
                         .current()
                         .and_then(|c| c.tls.messages.iter().position(|m| m.frame == fr))
                         .unwrap_or(0);
-                    self.ladder_scroll = u16::try_from(line.saturating_sub(2)).unwrap_or(0);
+                    self.select_message(i64::try_from(pos).unwrap_or(0));
                 }
             }
             KeyCode::Enter if self.pane == Pane::Connections => self.pane = Pane::Details,
+            KeyCode::Enter if self.pane == Pane::Ladder => {
+                if self.ladder_sel.is_none() {
+                    self.select_message(0);
+                }
+                self.pane = Pane::Details;
+            }
+            KeyCode::Char('y') => {
+                let text = self.copy_text();
+                self.status = format!(
+                    "copied {} lines (OSC 52: where the terminal allows it)",
+                    text.lines().count()
+                );
+                return vec![Effect::Copy(text)];
+            }
+            KeyCode::Esc if self.pane == Pane::Ladder && self.ladder_sel.is_some() => {
+                self.ladder_sel = None;
+                self.mark_frame = None;
+                self.details_scroll = 0;
+            }
             KeyCode::Esc => self.pane = Pane::Connections,
             KeyCode::Down | KeyCode::Char('j') => self.scroll(1),
             KeyCode::Up | KeyCode::Char('k') => self.scroll(-1),
@@ -472,7 +544,15 @@ impl App {
                 self.selected = usize::try_from(s.clamp(0, max)).unwrap_or(0);
                 self.reset_scroll();
             }
-            Pane::Ladder => self.ladder_scroll = apply(self.ladder_scroll),
+            Pane::Ladder => {
+                // The ladder selects a message (Details shows it in full).
+                let cur = self
+                    .ladder_sel
+                    .map(|i| i64::try_from(i).unwrap_or(0))
+                    .unwrap_or(if by > 0 { -1 } else { 0 });
+                self.mark_frame = None;
+                self.select_message(cur.saturating_add(by));
+            }
             Pane::Details => self.details_scroll = apply(self.details_scroll),
             Pane::Diagnosis => self.diagnosis_scroll = apply(self.diagnosis_scroll),
         }

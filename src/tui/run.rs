@@ -257,11 +257,30 @@ fn spawn_probe(e: Effect, tx: Sender<Msg>) {
     });
 }
 
+/// Puts `text` on the clipboard with OSC 52 (the terminal decides whether to allow it; at
+/// most 64 KiB, as many terminals refuse more).
+fn osc52(text: &str) {
+    use base64::Engine as _;
+    use std::io::Write as _;
+    let mut end = text.len().min(64 * 1024);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let b64 = base64::engine::general_purpose::STANDARD.encode(text.get(..end).unwrap_or(""));
+    let mut out = std::io::stdout();
+    let _ = write!(out, "\x1b]52;c;{b64}\x07");
+    let _ = out.flush();
+}
+
 /// Runs the UI until the user quits.
 pub fn run(source: Source, color: bool, opts: UiOptions) -> Result<(), TuiError> {
     let (title, live) = match &source {
         Source::File(p) => (p.display().to_string(), false),
         Source::Live { iface, .. } => (format!("live on {iface}"), true),
+    };
+    let live_source = match &source {
+        Source::Live { iface, filter, .. } => Some((iface.clone(), filter.clone())),
+        Source::File(_) => None,
     };
     let stop = Arc::new(AtomicBool::new(false));
     let (data_tx, data_rx) = bounded::<Msg>(16);
@@ -288,6 +307,7 @@ pub fn run(source: Source, color: bool, opts: UiOptions) -> Result<(), TuiError>
     let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let mut app = App::new(&title, std::env::var_os("NO_COLOR").is_none());
     app.diagnose = opts.diagnose;
+    app.live_source = live_source;
     if let Some(p) = &opts.identity_path {
         app.form.values[1] = p.display().to_string();
         app.form.values[2] = opts.alias.clone().unwrap_or_default();
@@ -333,6 +353,7 @@ pub fn run(source: Source, color: bool, opts: UiOptions) -> Result<(), TuiError>
                     return Ok(());
                 }
                 e @ Effect::RunProbe { .. } => spawn_probe(e, probe_tx.clone()),
+                Effect::Copy(text) => osc52(&text),
             }
         }
     }

@@ -383,7 +383,11 @@ fn end_and_home_show_the_last_and_first_lines() {
             let before = (app.ladder_scroll, app.diagnosis_scroll, app.details_scroll);
             app.update(key(KeyCode::Up));
             let after = (app.ladder_scroll, app.diagnosis_scroll, app.details_scroll);
-            if before != (0, 0, 0) {
+            if pane == Pane::Ladder {
+                // On the ladder, End/Up select the last / previous message.
+                let n = app.current().unwrap().tls.messages.len();
+                assert_eq!(app.ladder_sel, Some(n - 2), "{w}x{h}");
+            } else if before != (0, 0, 0) {
                 assert_ne!(before, after, "{pane:?} {w}x{h}");
             }
             app.update(key(KeyCode::Home));
@@ -440,4 +444,125 @@ fn a_key_after_a_failed_probe_is_not_typed_into_a_field() {
     let url = app.form.values[0].clone();
     app.update(key(KeyCode::Char('p')));
     assert_eq!(app.form.values[0], url);
+}
+
+/// Issue 18 §2: selecting a ladder line shows that message in full — every CA name and every
+/// signature algorithm of the CertificateRequest, each server certificate with subject, issuer,
+/// key, validity, SAN and EKU — and `y` copies it.
+#[test]
+fn a_ladder_message_in_full_and_copied() {
+    let mut app = seed_app();
+    app.update(Msg::Resize(80, 24));
+    app.pane = Pane::Ladder;
+    let c = app.current().unwrap().clone();
+    let at = |kind: crate::model::HandshakeType, from: crate::model::Side| {
+        c.tls
+            .messages
+            .iter()
+            .position(|m| m.kind.is(kind) && m.from == from)
+            .unwrap()
+    };
+    let cr = at(
+        crate::model::HandshakeType::CERTIFICATE_REQUEST,
+        crate::model::Side::Server,
+    );
+    for _ in 0..=cr {
+        app.update(key(KeyCode::Down));
+    }
+    assert_eq!(app.ladder_sel, Some(cr));
+    let text: String = super::views::details_content(&app, 78)
+        .iter()
+        .map(|l| super::text::line_text(l) + "\n")
+        .collect();
+    let req = c.tls.certificate_request.as_ref().unwrap();
+    for dn in &req.certificate_authorities {
+        assert!(text.contains(&dn.text), "{text}");
+    }
+    assert_eq!(req.signature_algorithms.len(), 20);
+    for a in &req.signature_algorithms {
+        assert!(
+            text.contains(a.label().as_str()),
+            "{} missing:\n{text}",
+            a.label()
+        );
+    }
+    let screen = draw(&app, 80, 24);
+    assert!(
+        screen.contains("Details: CertificateRequest (frame 6)"),
+        "{screen}"
+    );
+    for dn in &req.certificate_authorities {
+        assert!(screen.contains(&dn.text), "{screen}");
+    }
+    // y: the same text on the clipboard.
+    let fx = app.update(key(KeyCode::Char('y')));
+    match &fx[..] {
+        [Effect::Copy(t)] => {
+            for dn in &req.certificate_authorities {
+                assert!(t.contains(&dn.text), "{t}");
+            }
+        }
+        other => panic!("{other:?}"),
+    }
+    // The server's Certificate: each certificate with its facts.
+    let sc = at(
+        crate::model::HandshakeType::CERTIFICATE,
+        crate::model::Side::Server,
+    );
+    for _ in 0..10 {
+        app.update(key(KeyCode::Up));
+    }
+    for _ in 0..sc {
+        app.update(key(KeyCode::Down));
+    }
+    assert_eq!(app.ladder_sel, Some(sc));
+    let text: String = super::views::details_content(&app, 78)
+        .iter()
+        .map(|l| super::text::line_text(l) + "\n")
+        .collect();
+    assert_eq!(c.tls.server_certificates.len(), 2);
+    for cert in &c.tls.server_certificates {
+        assert!(text.contains(&cert.subject.text), "{text}");
+        assert!(text.contains(&cert.issuer.text), "{text}");
+        assert!(text.contains(&cert.not_after), "{text}");
+        for d in &cert.san_dns {
+            assert!(text.contains(&format!("DNS:{d}")), "{text}");
+        }
+        for e in &cert.extended_key_usage {
+            assert!(text.contains(e.as_str()), "{text}");
+        }
+        if let Some(b) = cert.public_key.bits {
+            assert!(text.contains(&format!("{b} bits")), "{text}");
+        }
+    }
+    for k in ["subject", "issuer", "key", "validity", "SAN", "EKU"] {
+        assert!(text.lines().any(|l| l.starts_with(k)), "{k}:\n{text}");
+    }
+    // Esc on the ladder: back to the connection's facts.
+    app.update(key(KeyCode::Esc));
+    assert_eq!(app.ladder_sel, None);
+    assert!(draw(&app, 80, 24).contains("Details: connection"));
+}
+
+/// Issue 18 §5: live mode says what it watches before any packet arrives, with counters.
+#[test]
+fn live_waits_visibly_with_interface_filter_and_counters() {
+    let mut app = App::new("live on lo", false);
+    app.live_source = Some(("lo".into(), Some("tcp port 8443".into())));
+    let s = draw(&app, 80, 24);
+    assert!(
+        s.contains("waiting for traffic on lo (filter tcp port 8443)"),
+        "{s}"
+    );
+    app.update(Msg::Live {
+        frames: 12,
+        our_drops: 0,
+        pcap_drops: 3,
+    });
+    let s = draw(&app, 120, 40);
+    assert!(s.contains("12 packets so far"), "{s}");
+    assert!(
+        s.contains("live: 12 packets, 0 handshakes, dropped 0 (ours) 3 (libpcap)"),
+        "{s}"
+    );
 }

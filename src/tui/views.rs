@@ -121,9 +121,10 @@ fn title_line(app: &App, th: &Theme) -> Line<'static> {
             "·".repeat(20 - filled)
         )));
     }
-    if let Some((frames, ours, pcap)) = app.live {
+    if app.live.is_some() || app.live_source.is_some() {
+        let (frames, ours, pcap) = app.live.unwrap_or_default();
         spans.push(Span::raw(format!(
-            "  live: {frames} frames, dropped {ours} (ours) {pcap} (libpcap)"
+            "  live: {frames} packets, {n} handshakes, dropped {ours} (ours) {pcap} (libpcap)"
         )));
     }
     spans.push(Span::styled("   ? help  q quit", th.dim()));
@@ -227,7 +228,7 @@ fn outcome_text(c: &Connection) -> (String, u8) {
             format!(
                 "✗ {}",
                 o.alert
-                    .map(|a| a.label().into_owned())
+                    .map(|a| a.label())
                     .unwrap_or_else(|| "failed".into())
             ),
             2,
@@ -453,6 +454,30 @@ fn connections(app: &App, f: &mut Frame, area: Rect, th: &Theme) {
     } else {
         format!(" filter \"{}\"", safe(&app.filter))
     };
+    if conns.is_empty() {
+        if let Some((iface, filter)) = &app.live_source {
+            // Live: say what is being watched before anything arrives.
+            let filter = filter.as_deref().map(safe).unwrap_or_else(|| "none".into());
+            let (frames, _, _) = app.live.unwrap_or_default();
+            let text = format!(
+                "waiting for traffic on {} (filter {filter}) — {frames} packets so far",
+                safe(iface)
+            );
+            let p = Paragraph::new(wrap_str(
+                &text,
+                th.yellow(),
+                usize::from(inner(area).width),
+                2,
+            ))
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(" Connections "),
+            );
+            f.render_widget(p, area);
+            return;
+        }
+    }
     // Keep the selected row in view.
     let body = usize::from(inner(area).height.saturating_sub(1)).max(1);
     let offset = app.selected.saturating_sub(body - 1);
@@ -470,13 +495,20 @@ fn connections(app: &App, f: &mut Frame, area: Rect, th: &Theme) {
 /// The ladder, wrapped to `w` columns: time and frame, the direction, then the message; a long
 /// message continues under its own text.
 pub fn ladder_content(app: &App, w: usize) -> Vec<Line<'static>> {
+    ladder_layout(app, w).0
+}
+
+/// The ladder's lines and, per message, the index of its first line.
+pub fn ladder_layout(app: &App, w: usize) -> (Vec<Line<'static>>, Vec<usize>) {
     let th = Theme { on: app.color };
     let Some(c) = app.current() else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let mut lines = Vec::new();
+    let mut starts = Vec::new();
     let mut last_frame = None;
-    for m in &c.tls.messages {
+    for (i, m) in c.tls.messages.iter().enumerate() {
+        starts.push(lines.len());
         let when = if last_frame == Some(m.frame) {
             format!("{:>6} {:>5}", "", "")
         } else {
@@ -496,7 +528,7 @@ pub fn ladder_content(app: &App, w: usize) -> Vec<Line<'static>> {
             text.push_str("  ");
             text.push_str(&safe(d));
         }
-        let style = if app.mark_frame == Some(m.frame) {
+        let style = if app.ladder_sel == Some(i) || app.mark_frame == Some(m.frame) {
             th.selected()
         } else if m.kind == MessageKind::Alert {
             th.red()
@@ -516,7 +548,7 @@ pub fn ladder_content(app: &App, w: usize) -> Vec<Line<'static>> {
     if lines.is_empty() {
         lines.push(Line::from("(no TLS message)"));
     }
-    lines
+    (lines, starts)
 }
 
 fn ladder(app: &App, f: &mut Frame, area: Rect, th: &Theme) {
@@ -524,7 +556,7 @@ fn ladder(app: &App, f: &mut Frame, area: Rect, th: &Theme) {
     let scroll = app.ladder_scroll.min(scroll_limit_for(&lines, area));
     let p = Paragraph::new(lines).scroll((scroll, 0)).block(
         Block::default().borders(Borders::ALL).title(Span::styled(
-            " Ladder  → client to server  ← server to client ",
+            " Ladder  ↑↓ select a message ",
             th.focus(app.pane == Pane::Ladder),
         )),
     );
@@ -662,11 +694,15 @@ impl Kv {
     }
 }
 
-/// The details pane's lines at `w` columns (every value whole, wrapped).
+/// The details pane's lines at `w` columns (every value whole, wrapped): the message selected
+/// on the ladder in full, or else the connection's main facts.
 pub fn details_content(app: &App, w: usize) -> Vec<Line<'static>> {
     let Some(c) = app.current() else {
         return Vec::new();
     };
+    if let Some(m) = app.ladder_sel.and_then(|i| c.tls.messages.get(i)) {
+        return message_details(c, m, w);
+    }
     let mut v = Kv::new(w);
     // "frame" in a capture, "line" in a javax.net.debug log.
     let unit = c.evidence_unit.word();
@@ -780,14 +816,257 @@ pub fn details_content(app: &App, w: usize) -> Vec<Line<'static>> {
     v.lines
 }
 
+fn cert_lines(v: &mut Kv, n: usize, cert: &crate::model::CertInfo) {
+    v.head(format!("certificate {n}"));
+    v.kv("subject", safe(&cert.subject.text));
+    v.kv("issuer", safe(&cert.issuer.text));
+    let k = &cert.public_key;
+    let mut key = safe(&k.algorithm);
+    if let Some(b) = k.bits {
+        key.push_str(&format!(" {b} bits"));
+    }
+    if let Some(cv) = &k.curve {
+        key.push_str(&format!(" {}", safe(cv)));
+    }
+    v.kv("key", key);
+    v.kv(
+        "validity",
+        format!("{} to {}", safe(&cert.not_before), safe(&cert.not_after)),
+    );
+    let san: Vec<String> = cert
+        .san_dns
+        .iter()
+        .map(|d| format!("DNS:{}", safe(d)))
+        .chain(cert.san_ip.iter().map(|i| format!("IP:{}", safe(i))))
+        .collect();
+    v.kv(
+        "SAN",
+        if san.is_empty() {
+            "–".into()
+        } else {
+            san.join(" ")
+        },
+    );
+    v.kv(
+        "EKU",
+        if cert.extended_key_usage.is_empty() {
+            "– (none: any use)".into()
+        } else {
+            cert.extended_key_usage
+                .iter()
+                .map(|e| safe(e))
+                .collect::<Vec<_>>()
+                .join(" ")
+        },
+    );
+    if !cert.key_usage.is_empty() {
+        v.kv(
+            "key usage",
+            cert.key_usage
+                .iter()
+                .map(|e| safe(e))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+    }
+    let mut flags = Vec::new();
+    if cert.is_ca {
+        flags.push("CA");
+    }
+    if cert.self_signed {
+        flags.push("self-signed");
+    }
+    if !flags.is_empty() {
+        v.kv("", flags.join(", "));
+    }
+    v.kv("serial", safe(&cert.serial_hex));
+    v.kv("signature", safe(&cert.signature_algorithm));
+    v.kv("SHA-256", safe(&cert.sha256_fingerprint));
+    if let Some(e) = &cert.parse_error {
+        v.kv("parse error", safe(e));
+    }
+}
+
+/// One message in full: every CA name, every algorithm, each certificate.
+pub fn message_details(c: &Connection, m: &crate::model::Message, w: usize) -> Vec<Line<'static>> {
+    use crate::model::HandshakeType as H;
+    let mut v = Kv::new(w);
+    let unit = c.evidence_unit.word();
+    let list = |x: &[crate::model::CodePoint]| {
+        if x.is_empty() {
+            "–".to_owned()
+        } else {
+            format!(
+                "({}) {}",
+                x.len(),
+                x.iter().map(|c| c.label()).collect::<Vec<_>>().join(" ")
+            )
+        }
+    };
+    let yes = |b: bool| if b { "yes" } else { "no" }.to_owned();
+    v.head(format!(
+        "{} — {unit} {}, {:.3} s, {} → {}, {} bytes{}{}",
+        m.name(),
+        m.frame,
+        m.time,
+        m.from.as_str(),
+        match m.from {
+            Side::Client => "server",
+            Side::Server => "client",
+        },
+        m.length,
+        if m.encrypted { ", encrypted" } else { "" },
+        if m.decrypted { " (decrypted)" } else { "" },
+    ));
+    if let Some(d) = &m.detail {
+        v.kv("summary", safe(d));
+    }
+    let is = |t: H| m.kind.is(t);
+    if is(H::CLIENT_HELLO) {
+        if let Some(h) = c.tls.client_hello.as_ref().filter(|h| h.frame == m.frame) {
+            v.kv(
+                "SNI",
+                h.sni.as_deref().map(safe).unwrap_or_else(|| "–".into()),
+            );
+            v.kv("legacy_version", h.legacy_version.label());
+            v.kv("supported_versions", list(&h.supported_versions));
+            v.kv("cipher_suites", list(&h.cipher_suites));
+            v.kv("signature_algorithms", list(&h.signature_algorithms));
+            if !h.signature_algorithms_cert.is_empty() {
+                v.kv("sig_algs_cert", list(&h.signature_algorithms_cert));
+            }
+            v.kv("supported_groups", list(&h.supported_groups));
+            v.kv("key_share", list(&h.key_share_groups));
+            v.kv(
+                "ALPN",
+                if h.alpn.is_empty() {
+                    "–".into()
+                } else {
+                    h.alpn.iter().map(|a| safe(a)).collect::<Vec<_>>().join(" ")
+                },
+            );
+            v.kv("extensions", list(&h.extensions));
+            v.kv("post_handshake_auth", yes(h.post_handshake_auth));
+            v.kv("ext. master secret", yes(h.extended_master_secret));
+            v.kv("renegotiation_info", yes(h.renegotiation_info));
+            v.kv("session_id length", h.session_id_len.to_string());
+            v.kv("JA3", format!("{} ({})", h.ja3_hash, h.ja3));
+            v.kv("JA4", h.ja4.clone());
+        }
+    } else if is(H::SERVER_HELLO) {
+        if let Some(h) = c.tls.server_hello.as_ref().filter(|h| h.frame == m.frame) {
+            v.kv("version", h.version.label());
+            v.kv("cipher_suite", h.cipher_suite.label());
+            if let Some(g) = &h.key_share_group {
+                v.kv("key_share", g.label());
+            }
+            v.kv(
+                "ALPN",
+                h.alpn.as_deref().map(safe).unwrap_or_else(|| "–".into()),
+            );
+            v.kv("extensions", list(&h.extensions));
+            v.kv("ext. master secret", yes(h.extended_master_secret));
+            v.kv("renegotiation_info", yes(h.renegotiation_info));
+            if h.is_hello_retry_request {
+                v.kv("", "HelloRetryRequest".into());
+            }
+        }
+    } else if is(H::CERTIFICATE_REQUEST) {
+        if let Some(r) = c
+            .tls
+            .certificate_request
+            .as_ref()
+            .filter(|r| r.frame == m.frame)
+        {
+            if r.certificate_authorities.is_empty() {
+                v.kv("certificate_authorities", "(empty: any issuer)".into());
+            }
+            for (i, dn) in r.certificate_authorities.iter().enumerate() {
+                let k = if i == 0 {
+                    "certificate_authorities"
+                } else {
+                    ""
+                };
+                v.kv(k, safe(&dn.text));
+            }
+            v.kv("certificate_types", list(&r.certificate_types));
+            v.kv("signature_algorithms", list(&r.signature_algorithms));
+            if !r.signature_algorithms_cert.is_empty() {
+                v.kv("sig_algs_cert", list(&r.signature_algorithms_cert));
+            }
+            if r.tls13 {
+                v.kv("context", safe(&r.context_hex));
+                v.kv("extensions", list(&r.extensions));
+            }
+        } else {
+            v.kv("", "a later CertificateRequest: see the first one".into());
+        }
+    } else if is(H::CERTIFICATE) {
+        let chain: Vec<&crate::model::CertInfo> = match m.from {
+            Side::Client => c
+                .tls
+                .client_certificate
+                .iter()
+                .filter(|cc| cc.frame == m.frame)
+                .flat_map(|cc| cc.chain.iter().map(|a| a.as_ref()))
+                .collect(),
+            Side::Server => c
+                .tls
+                .server_certificates
+                .iter()
+                .map(|a| a.as_ref())
+                .collect(),
+        };
+        if let Some(n) = m.certificate_count {
+            v.kv("certificates", n.to_string());
+        }
+        for (i, cert) in chain.iter().enumerate() {
+            cert_lines(&mut v, i + 1, cert);
+        }
+    } else if m.kind == MessageKind::Alert {
+        for a in c
+            .tls
+            .alerts
+            .iter()
+            .filter(|a| a.frame == m.frame && a.from == m.from)
+        {
+            v.kv("level", a.level_label().into_owned());
+            v.kv("description", a.description_label().into_owned());
+            v.kv("encrypted", yes(a.encrypted));
+        }
+    }
+    v.lines
+}
+
+/// The title of the details pane: what it shows.
+pub fn details_title(app: &App) -> String {
+    let sel = app.current().and_then(|c| {
+        app.ladder_sel
+            .and_then(|i| c.tls.messages.get(i))
+            .map(|m| (c, m))
+    });
+    match sel {
+        Some((c, m)) => format!(
+            " Details: {} ({} {})  y copy ",
+            m.name(),
+            c.evidence_unit.word(),
+            m.frame
+        ),
+        None => " Details: connection  (↑↓ on the ladder: one message)  y copy ".into(),
+    }
+}
+
 fn details(app: &App, f: &mut Frame, area: Rect, th: &Theme) {
     let lines = details_content(app, usize::from(inner(area).width));
     let scroll = app.details_scroll.min(scroll_limit_for(&lines, area));
+    let title = fit(
+        &details_title(app),
+        usize::from(area.width.saturating_sub(2)),
+    );
     let p = Paragraph::new(lines).scroll((scroll, 0)).block(
-        Block::default().borders(Borders::ALL).title(Span::styled(
-            " Details ",
-            th.focus(app.pane == Pane::Details),
-        )),
+        Block::default()
+            .borders(Borders::ALL)
+            .title(Span::styled(title, th.focus(app.pane == Pane::Details))),
     );
     f.render_widget(p, area);
 }
@@ -1012,11 +1291,21 @@ fn probe_form(app: &App, f: &mut Frame, area: Rect, th: &Theme) {
 }
 
 pub const HELP: &[(&str, &str)] = &[
-    ("↑ ↓  j k", "select a connection / scroll the focused pane"),
+    (
+        "↑ ↓  j k",
+        "select a connection / a ladder message / scroll the pane",
+    ),
     ("PgUp PgDn", "scroll a page"),
     ("Home End  g G", "first / last line of the focused pane"),
     ("Tab  Shift-Tab", "next / previous pane"),
-    ("Enter", "details (connections) / evidence (diagnosis)"),
+    (
+        "Enter",
+        "details (connections, ladder) / evidence (diagnosis)",
+    ),
+    (
+        "y",
+        "copy what Details (or the focused diagnosis) shows: OSC 52",
+    ),
     (
         "e",
         "jump to the first finding's evidence frame on the ladder",
