@@ -34,6 +34,29 @@ pub struct CompareArgs {
     /// Print one JSON document.
     #[arg(long)]
     pub json: bool,
+    /// Colour the text: auto (a terminal, and NO_COLOR unset), always, never.
+    #[arg(long, value_enum, default_value_t = super::analyze::ColorChoice::Auto)]
+    pub color: super::analyze::ColorChoice,
+}
+
+/// The width to lay the text out in: COLUMNS, else the terminal's, else 100.
+fn width() -> usize {
+    if let Some(w) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|w| (20..=1000).contains(w))
+    {
+        return w;
+    }
+    use std::io::IsTerminal as _;
+    if std::io::stdout().is_terminal() {
+        if let Ok((w, _)) = crossterm::terminal::size() {
+            if w >= 20 {
+                return usize::from(w);
+            }
+        }
+    }
+    100
 }
 
 fn load(
@@ -91,7 +114,22 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
         );
     };
     let left_label = format!("captured #{}", left.id);
-    let cmp = tlsdiag::compare::compare(&left, &left_label, &right, "probe");
+    let cmp = tlsdiag::compare::compare_inputs(
+        tlsdiag::compare::Input {
+            conn: &left,
+            label: &left_label,
+            keylog_option: Some("--capture-keylog"),
+        },
+        tlsdiag::compare::Input {
+            conn: &right,
+            label: "probe",
+            keylog_option: Some(if args.url.is_some() {
+                "--keylog on the probe (its own handshake is decrypted)"
+            } else {
+                "--probe-keylog"
+            }),
+        },
+    );
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if args.json {
@@ -113,7 +151,19 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
         serde_json::to_writer_pretty(&mut out, &doc)?;
         writeln!(out)?;
     } else {
-        tlsdiag::report::text::write_comparison(&mut out, &cmp)?;
+        use std::io::IsTerminal as _;
+        let color = match args.color {
+            super::analyze::ColorChoice::Always => true,
+            super::analyze::ColorChoice::Never => false,
+            super::analyze::ColorChoice::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
+        let opts = tlsdiag::report::compare_text::CompareTextOptions {
+            color,
+            width: width(),
+        };
+        tlsdiag::report::compare_text::write_comparison(&mut out, &cmp, &opts)?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

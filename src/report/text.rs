@@ -1177,49 +1177,7 @@ fn write_http_auth(
     Ok(())
 }
 
-/// The compare view: one row per fact, `≠` on differing rows, the decisive one named.
+/// The compare view (report/compare_text.rs), plain and 100 columns wide.
 pub fn write_comparison(out: &mut dyn Write, c: &crate::compare::Comparison) -> io::Result<()> {
-    let w = 26;
-    let col = 44;
-    let cut = |s: &str| -> String {
-        if s.chars().count() > col - 1 {
-            let mut t: String = s.chars().take(col - 2).collect();
-            t.push('…');
-            t
-        } else {
-            s.to_owned()
-        }
-    };
-    writeln!(
-        out,
-        "{:<w$}{:<col$}{:<col$}",
-        "",
-        safe(&c.left_label),
-        safe(&c.right_label)
-    )?;
-    for r in &c.rows {
-        let m = if r.decisive {
-            "≠ decisive"
-        } else if r.differs {
-            "≠"
-        } else {
-            ""
-        };
-        writeln!(
-            out,
-            "{:<w$}{:<col$}{:<col$}{m}",
-            safe(&r.fact),
-            cut(&safe(&r.left)),
-            cut(&safe(&r.right))
-        )?;
-    }
-    writeln!(out)?;
-    match &c.decisive_difference {
-        Some(d) => writeln!(out, "Decisive difference: {}", safe(d))?,
-        None => writeln!(
-            out,
-            "No decisive difference: both handshakes ended the same way."
-        )?,
-    }
-    Ok(())
+    super::compare_text::write_comparison(out, c, &Default::default())
 }
