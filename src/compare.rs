@@ -1081,7 +1081,7 @@ fn client_cert_sent(
         DecisiveKind::ClientCertificateSent,
         Some(none.pos),
         format!(
-            "The client certificate: the {} sent {how_none} and {}; the {} sent {} certificate(s){leaf_text} and {sent_end}.",
+            "the client certificate: the {} sent {how_none} and {}; the {} sent {} certificate(s){leaf_text} and {sent_end}.",
             none.label,
             end_text(none.c),
             sent.label,
@@ -1173,7 +1173,7 @@ fn client_cert_rejected(
         DecisiveKind::ClientCertificateRejected,
         Some(f.pos),
         format!(
-            "The server rejected the {}'s client certificate ({}) with {alert_text} and the {}'s ({}) was {g_end}: {why}.",
+            "the server rejected the {}'s client certificate ({}) with {alert_text} and the {}'s ({}) was {g_end}: {why}.",
             f.label,
             name_of(fl),
             g.label,
@@ -1246,7 +1246,7 @@ fn server_cert_rejected(f: &SideCtx<'_>, g: &SideCtx<'_>, alert: AlertDescriptio
         DecisiveKind::ServerCertificateRejected,
         Some(f.pos),
         format!(
-            "The {}'s client rejected the server's certificate ({} ({}) from the client, after the server's Certificate); the {} {}: {why}.",
+            "the {}'s client rejected the server's certificate ({} ({}) from the client, after the server's Certificate); the {} {}: {why}.",
             f.label,
             alert.label(),
             alert.0,
@@ -1303,7 +1303,7 @@ fn parameters(f: &SideCtx<'_>, g: &SideCtx<'_>, rows: &[Row]) -> Option<Decisive
             p,
             fact,
             format!(
-                "The {what} offered: the {} offered {}, the {} {}",
+                "the {what} offered: the {} offered {}, the {} {}",
                 f.label,
                 cell(fact, f.pos),
                 g.label,
@@ -1326,7 +1326,7 @@ fn parameters(f: &SideCtx<'_>, g: &SideCtx<'_>, rows: &[Row]) -> Option<Decisive
             };
             let not_offered = |what: &str, chosen: &CodePoint| {
                 format!(
-                    "The {what}: the server chose {} for the {}, which the {} did not offer",
+                    "the {what}: the server chose {} for the {}, which the {} did not offer",
                     chosen.label(),
                     g.label,
                     f.label
@@ -1390,7 +1390,7 @@ fn parameters(f: &SideCtx<'_>, g: &SideCtx<'_>, rows: &[Row]) -> Option<Decisive
             p,
             fact,
             format!(
-                "The {what}: {} for the {}, {} for the {}",
+                "the {what}: {} for the {}, {} for the {}",
                 cell(fact, f.pos),
                 f.label,
                 cell(fact, g.pos),
