@@ -23,6 +23,9 @@ fn run(args: &[&std::ffi::OsStr]) -> (String, String) {
         .args(args)
         .env_remove("SSLKEYLOGFILE")
         .env("NO_COLOR", "1")
+        // compare lays its table out in the terminal's width (cells cut to fit): wide enough
+        // that the escaped SNI is whole in its cell.
+        .env("COLUMNS", "200")
         .output()
         .expect("run tlsdiag");
     (
