@@ -81,7 +81,16 @@ pub enum Msg {
     ProbeDone(Box<Result<ProbeReport, String>>),
     /// The terminal's size (columns, rows): scroll limits depend on it.
     Resize(u16, u16),
+    /// A mouse click or wheel turn at (column, row).
+    Mouse(MouseAct, u16, u16),
     Tick,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MouseAct {
+    Click,
+    WheelUp,
+    WheelDown,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -264,6 +273,66 @@ impl App {
         self.ladder_scroll = u16::try_from(top).unwrap_or(u16::MAX);
     }
 
+    /// Click selects (a connection, a ladder message) or focuses a pane; the wheel scrolls
+    /// the pane under the pointer.
+    fn mouse(&mut self, act: MouseAct, x: u16, y: u16) {
+        if self.view != View::Main {
+            return;
+        }
+        let area = ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1);
+        let a = super::views::main_areas(self, area);
+        let pos = ratatui::layout::Position::new(x, y);
+        let pane = if a.list.contains(pos) {
+            Pane::Connections
+        } else if a.ladder.contains(pos) {
+            Pane::Ladder
+        } else if a.diagnosis.contains(pos) {
+            Pane::Diagnosis
+        } else if a.details.contains(pos) {
+            Pane::Details
+        } else {
+            return;
+        };
+        self.pane = pane;
+        match act {
+            MouseAct::WheelUp => self.scroll(if pane == Pane::Connections { -1 } else { -3 }),
+            MouseAct::WheelDown => self.scroll(if pane == Pane::Connections { 1 } else { 3 }),
+            MouseAct::Click => match pane {
+                Pane::Connections => {
+                    // Border and header rows first; the view scrolls to keep the selection.
+                    let body = usize::from(a.list.height.saturating_sub(3)).max(1);
+                    let offset = self.selected.saturating_sub(body - 1);
+                    let Some(row) = usize::from(y).checked_sub(usize::from(a.list.y) + 2) else {
+                        return;
+                    };
+                    let i = offset + row;
+                    if i < self.visible().len() && i != self.selected {
+                        self.selected = i;
+                        self.reset_scroll();
+                    }
+                }
+                Pane::Ladder => {
+                    let w = usize::from(a.ladder.width.saturating_sub(2));
+                    let (lines, starts) = super::views::ladder_layout(self, w);
+                    let max = lines
+                        .len()
+                        .saturating_sub(usize::from(a.ladder.height.saturating_sub(2)));
+                    let top = usize::from(self.ladder_scroll).min(max);
+                    let Some(row) = usize::from(y).checked_sub(usize::from(a.ladder.y) + 1) else {
+                        return;
+                    };
+                    let line = top + row;
+                    if line < lines.len() {
+                        let i = starts.iter().rposition(|s| *s <= line).unwrap_or(0);
+                        self.mark_frame = None;
+                        self.select_message(i64::try_from(i).unwrap_or(0));
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+
     /// What `y` copies: the focused pane's text, unwrapped (Diagnosis), else what Details shows.
     fn copy_text(&self) -> String {
         let lines = match self.pane {
@@ -358,6 +427,10 @@ impl App {
             }
             Msg::Resize(w, h) => {
                 self.size = (w, h);
+                vec![]
+            }
+            Msg::Mouse(act, x, y) => {
+                self.mouse(act, x, y);
                 vec![]
             }
             Msg::Tick => vec![],

@@ -3,7 +3,7 @@
 //! analysis thread), the probe. Every channel is bounded; a full UI channel drops a snapshot
 //! (the next one supersedes it), never blocks the workers.
 
-use super::app::{App, Effect, Msg};
+use super::app::{App, Effect, MouseAct, Msg};
 use crate::analyze::{AnalyzeOptions, Analyzer};
 use crate::capture::live::LiveCapture;
 use crate::capture::Frame as CapFrame;
@@ -59,6 +59,7 @@ impl Drop for Restore {
 }
 
 fn restore() {
+    let _ = std::io::stdout().execute(crossterm::event::DisableMouseCapture);
     let _ = disable_raw_mode();
     let _ = std::io::stdout().execute(LeaveAlternateScreen);
     let _ = std::io::stdout().execute(crossterm::cursor::Show);
@@ -303,6 +304,8 @@ pub fn run(source: Source, color: bool, opts: UiOptions) -> Result<(), TuiError>
     }));
     enable_raw_mode()?;
     std::io::stdout().execute(EnterAlternateScreen)?;
+    // Click to select, wheel to scroll (text selection: Shift+drag in most terminals; y copies).
+    std::io::stdout().execute(crossterm::event::EnableMouseCapture)?;
     let _guard = Restore;
     let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let mut app = App::new(&title, std::env::var_os("NO_COLOR").is_none());
@@ -327,6 +330,16 @@ pub fn run(source: Source, color: bool, opts: UiOptions) -> Result<(), TuiError>
                 let msg = match event::read() {
                     Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => Msg::Key(k),
                     Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                    Ok(Event::Mouse(m)) => {
+                        use crossterm::event::{MouseButton, MouseEventKind};
+                        let act = match m.kind {
+                            MouseEventKind::Down(MouseButton::Left) => MouseAct::Click,
+                            MouseEventKind::ScrollUp => MouseAct::WheelUp,
+                            MouseEventKind::ScrollDown => MouseAct::WheelDown,
+                            _ => continue,
+                        };
+                        Msg::Mouse(act, m.column, m.row)
+                    }
                     _ => continue,
                 };
                 if key_tx.send(msg).is_err() {

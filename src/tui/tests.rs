@@ -566,3 +566,29 @@ fn live_waits_visibly_with_interface_filter_and_counters() {
         "{s}"
     );
 }
+
+/// Issue 18 §6: a click selects a connection or a ladder message; the wheel scrolls the pane
+/// under the pointer.
+#[test]
+fn mouse_click_selects_and_wheel_scrolls() {
+    let mut app = many_app();
+    app.update(Msg::Resize(120, 40));
+    let a = super::views::main_areas(&app, ratatui::layout::Rect::new(0, 0, 120, 40));
+    // Third data row of the connections table (border, header, rows).
+    app.update(Msg::Mouse(MouseAct::Click, 5, a.list.y + 4));
+    assert_eq!(app.selected, 2);
+    assert_eq!(app.pane, Pane::Connections);
+    // A click on the ladder's first line selects its first message.
+    app.update(Msg::Mouse(MouseAct::Click, a.ladder.x + 5, a.ladder.y + 1));
+    assert_eq!(app.pane, Pane::Ladder);
+    assert_eq!(app.ladder_sel, Some(0));
+    // The wheel over the connections moves the selection; over the diagnosis it focuses it.
+    app.update(Msg::Mouse(MouseAct::WheelDown, 5, a.list.y + 3));
+    assert_eq!(app.selected, 3);
+    app.update(Msg::Mouse(
+        MouseAct::WheelDown,
+        a.diagnosis.x + 3,
+        a.diagnosis.y + 3,
+    ));
+    assert_eq!(app.pane, Pane::Diagnosis);
+}

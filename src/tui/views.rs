@@ -1322,6 +1322,10 @@ pub const HELP: &[(&str, &str)] = &[
         "client cert column: inferred from sizes (confidence), not seen",
     ),
     ("Esc", "back"),
+    (
+        "mouse",
+        "click selects, wheel scrolls (Shift+drag selects text)",
+    ),
     ("?  F1", "this help"),
     ("q  Ctrl-C", "quit"),
 ];
