@@ -99,7 +99,9 @@ fn seed_capture_in_a_real_terminal() {
     t.run(&["send-keys", "-t", "t", "Tab", "Tab", "e"]);
     std::thread::sleep(Duration::from_millis(300));
     t.run(&["send-keys", "-t", "t", "?"]);
-    let s = t.wait_for("Keys (any key closes)");
+    // Wait for the line asserted (under load a capture can catch the box half drawn).
+    let s = t.wait_for("jump to the first finding's evidence frame");
+    assert!(s.contains("Keys (any key closes)"), "{s}");
     assert!(
         s.contains("jump to the first finding's evidence frame"),
         "{s}"
