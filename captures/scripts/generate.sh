@@ -119,4 +119,5 @@ run leaf-only leaf_only "$CAPDIR/leaf-only-server-has-root.pcap" 8450
 [ -f "$CAPDIR/scripts/more.sh" ] && . "$CAPDIR/scripts/more.sh"
 [ -f "$CAPDIR/scripts/wild.sh" ] && . "$CAPDIR/scripts/wild.sh"
 [ -f "$CAPDIR/scripts/hostile.sh" ] && . "$CAPDIR/scripts/hostile.sh"
+[ -f "$CAPDIR/scripts/flows.sh" ] && . "$CAPDIR/scripts/flows.sh"
 log "done"

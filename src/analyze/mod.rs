@@ -26,7 +26,21 @@ pub struct AnalyzeOptions {
     /// Only connections whose ClientHello SNI equals this (case-insensitive).
     pub sni: Option<String>,
     pub decode: DecodeOptions,
+    /// At most this many flows followed at once (default [`MAX_OPEN_FLOWS`]); past it the least
+    /// recently active one is ended early and counted (anomaly `flows_evicted`).
+    pub max_open_flows: Option<usize>,
 }
+
+/// Flows followed at once before the least recently active is ended early (memory bound: a
+/// capture of hundreds of thousands of half-open connections stays under 256 MiB).
+pub const MAX_OPEN_FLOWS: usize = 10_000;
+/// How long (capture time) a closed flow (both FINs, or a RST) still takes its late segments:
+/// the peer's data already on the wire when the other side reset (a server's Certificate after
+/// the client's RST), retransmissions. Ended earlier by a new SYN on the same 4-tuple.
+pub const LINGER_NS: u64 = 5_000_000_000;
+/// 4-tuples of ended flows remembered, so that their later segments (a retransmitted alert, late
+/// data) start no new connection; the oldest are forgotten first.
+pub const MAX_ENDED_TUPLES: usize = 65_536;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -64,7 +78,16 @@ struct Flow {
     /// Held until the client is known: (dir index, seq, payload, prov). Bounded: only the first
     /// segments of a flow without SYN.
     early: Vec<(usize, u32, Vec<u8>, Provenance)>,
+    /// Every initial sequence number seen per direction (several SYN-ACKs with different ISNs):
+    /// the stream follows the one the peer acknowledges.
+    syn_isns: [[Option<u32>; MAX_ISNS]; 2],
+    /// Its place in the recency order ([`Analyzer::lru`]).
+    tick: u64,
+    /// Both FINs or a RST seen: waiting [`LINGER_NS`] for late segments.
+    closing: bool,
 }
+
+const MAX_ISNS: usize = 4;
 
 const EARLY_LIMIT: usize = 16;
 
@@ -99,6 +122,20 @@ pub struct Analyzer {
     pending_cap: usize,
     /// Link types already named in `source.link_types` (checked per frame without allocating).
     seen_links: Vec<capture::LinkType>,
+    /// Closed flows in the order they closed: (close time, key, first frame).
+    closing: std::collections::VecDeque<(u64, Key, u64)>,
+    /// 4-tuples of ended flows (value: a generation, so a forgotten and re-ended tuple is told
+    /// apart in `ended_order`), bounded by [`MAX_ENDED_TUPLES`].
+    ended: HashMap<Key, u64, foldhash::fast::RandomState>,
+    ended_order: std::collections::VecDeque<(Key, u64)>,
+    ended_gen: u64,
+    /// Open flows by recency (tick of their last segment).
+    lru: std::collections::BTreeMap<u64, Key>,
+    tick: u64,
+    max_flows: usize,
+    /// Flows ended early because too many were open, and the frame of the first.
+    evicted: u64,
+    first_eviction: Option<u64>,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -124,6 +161,7 @@ fn key(a: (IpAddr, u16), b: (IpAddr, u16)) -> Key {
 impl Analyzer {
     pub fn new(opts: AnalyzeOptions) -> Self {
         Analyzer {
+            max_flows: opts.max_open_flows.unwrap_or(MAX_OPEN_FLOWS).max(2),
             opts,
             flows: FlowMap::default(),
             finished: Vec::new(),
@@ -136,6 +174,14 @@ impl Analyzer {
             pending: std::collections::BTreeMap::new(),
             pending_cap: MAX_PENDING,
             seen_links: Vec::new(),
+            closing: std::collections::VecDeque::new(),
+            ended: HashMap::default(),
+            ended_order: std::collections::VecDeque::new(),
+            ended_gen: 0,
+            lru: std::collections::BTreeMap::new(),
+            tick: 0,
+            evicted: 0,
+            first_eviction: None,
         }
     }
 
@@ -200,10 +246,12 @@ impl Analyzer {
         let src = (seg.src, seg.sport);
         let dst = (seg.dst, seg.dport);
         let k = key(src, dst);
+        self.expire(prov.ts_ns);
+        let pure_syn = seg.has(SYN) && !seg.has(ACK);
         // A SYN (without ACK) with a new initial sequence number on a known 4-tuple starts a new
         // connection; the same SYN again (a retransmission, or the copy a multi-interface
         // capture holds) does not.
-        if seg.has(SYN) && !seg.has(ACK) {
+        if pure_syn {
             let restart = self.flows.get(&k).is_some_and(|f| {
                 let dir = usize::from(f.ep[0] != src);
                 let isn = f.isn.get(dir).copied().flatten();
@@ -227,7 +275,16 @@ impl Analyzer {
             {
                 return;
             }
+            // A segment of a connection that already ended (a retransmitted alert, data after
+            // both FINs or a RST, later than the linger): it belongs to that connection, whose
+            // report is written; only a new SYN starts a new one.
+            std::collections::hash_map::Entry::Vacant(_)
+                if !pure_syn && self.ended.contains_key(&k) =>
+            {
+                return;
+            }
             std::collections::hash_map::Entry::Vacant(v) => {
+                self.ended.remove(&k);
                 self.source.tcp_flows += 1;
                 if self.ordered {
                     self.open_starts.insert(prov.frame);
@@ -249,22 +306,52 @@ impl Analyzer {
                     gaps: Vec::new(),
                     not_tls: false,
                     early: Vec::new(),
+                    syn_isns: [[None; MAX_ISNS]; 2],
+                    tick: 0,
+                    closing: false,
                 }))
             }
         };
         flow.last_frame = prov.frame;
+        self.tick += 1;
+        self.lru.remove(&flow.tick);
+        flow.tick = self.tick;
+        self.lru.insert(self.tick, k);
         let dir = usize::from(flow.ep[0] != src);
         let other = 1 - dir;
+        // Payload in a SYN (TCP Fast Open, RFC 7413) starts one past the SYN's sequence number.
+        let data_seq = if seg.has(SYN) {
+            seg.seq.wrapping_add(1)
+        } else {
+            seg.seq
+        };
         if seg.has(SYN) {
             flow.syn_seen = true;
             if let Some(i) = flow.isn.get_mut(dir) {
                 i.get_or_insert(seg.seq);
+            }
+            if let Some(cands) = flow.syn_isns.get_mut(dir) {
+                if !cands.contains(&Some(seg.seq)) {
+                    if let Some(free) = cands.iter_mut().find(|c| c.is_none()) {
+                        *free = Some(seg.seq);
+                    }
+                }
             }
             if let Some(s) = flow.streams.get_mut(dir) {
                 s.syn(seg.seq);
             }
             if flow.client.is_none() {
                 flow.client = Some(if seg.has(ACK) { other } else { dir });
+            }
+        } else {
+            // Several SYNs with different ISNs in one direction (a SYN-ACK with a new ISN after
+            // a retransmitted SYN): the stream starts after the one the peer acknowledges, or
+            // the one this direction's first data continues.
+            if seg.has(ACK) {
+                rebase_to(flow, other, seg.ack);
+            }
+            if !seg.payload.is_empty() {
+                rebase_to(flow, dir, seg.seq);
             }
         }
         if !seg.payload.is_empty() && !flow.not_tls {
@@ -276,7 +363,7 @@ impl Analyzer {
                     flow.client = Some(other);
                     flow.roles_inferred = true;
                 } else if flow.early.len() < EARLY_LIMIT {
-                    flow.early.push((dir, seg.seq, seg.payload.to_vec(), prov));
+                    flow.early.push((dir, data_seq, seg.payload.to_vec(), prov));
                     return;
                 } else {
                     // No hello in sight: the side with the higher (ephemeral) port is the client.
@@ -289,7 +376,7 @@ impl Analyzer {
                     feed(flow, d, seq, &data, p);
                 }
             }
-            feed(flow, dir, seg.seq, seg.payload, prov);
+            feed(flow, dir, data_seq, seg.payload, prov);
         }
         if seg.has(ACK) && flow.client.is_some() {
             let side = flow.side_of(other);
@@ -320,24 +407,94 @@ impl Analyzer {
             flow.not_tls = true;
         }
         let (done, first) = (flow.done(), flow.first_frame);
+        if done && !flow.closing {
+            flow.closing = true;
+            self.closing.push_back((prov.ts_ns, k, first));
+        }
         if newly_not_tls && self.ordered {
             // Not TLS: it will never be written, so it holds no later connection back.
             self.open_starts.remove(&first);
             self.release();
         }
-        if done {
-            if let Some(f) = self.flows.remove(&k) {
-                self.finish_flow(f);
+        while self.flows.len() > self.max_flows {
+            if !self.evict_one(prov) {
+                break;
             }
         }
     }
 
+    /// Ends the closed flows whose linger is over at capture time `now`.
+    fn expire(&mut self, now: u64) {
+        while let Some(&(closed, k, first)) = self.closing.front() {
+            if now < closed.saturating_add(LINGER_NS) {
+                break;
+            }
+            self.closing.pop_front();
+            self.end_if_closing(k, first);
+        }
+    }
+
+    /// Ends the flow `k` if it is still the closed one that started at `first`.
+    fn end_if_closing(&mut self, k: Key, first: u64) -> bool {
+        let current = self
+            .flows
+            .get(&k)
+            .is_some_and(|f| f.closing && f.first_frame == first);
+        if current {
+            if let Some(f) = self.flows.remove(&k) {
+                self.finish_flow(f);
+            }
+        }
+        current
+    }
+
+    /// Too many flows open: ends the oldest closed one if any (a normal end), else the least
+    /// recently active (counted as evicted). Returns whether a flow was ended.
+    fn evict_one(&mut self, prov: Provenance) -> bool {
+        while let Some((_, k, first)) = self.closing.pop_front() {
+            if self.end_if_closing(k, first) {
+                return true;
+            }
+        }
+        let Some((_, k)) = self.lru.pop_first() else {
+            return false;
+        };
+        let Some(mut f) = self.flows.remove(&k) else {
+            return true;
+        };
+        f.tick = 0;
+        self.evicted += 1;
+        self.first_eviction.get_or_insert(prov.frame);
+        self.finish_flow_as(f, true);
+        true
+    }
+
     fn finish_flow(&mut self, flow: Box<Flow>) {
+        self.finish_flow_as(flow, false)
+    }
+
+    /// Ends a flow: its connection is written (`evicted`: ended early, said on the connection),
+    /// its 4-tuple remembered so that late segments start nothing.
+    fn finish_flow_as(&mut self, flow: Box<Flow>, evicted: bool) {
+        if flow.tick != 0 {
+            self.lru.remove(&flow.tick);
+        }
+        let k = key(flow.ep[0], flow.ep[1]);
+        self.ended_gen += 1;
+        self.ended.insert(k, self.ended_gen);
+        self.ended_order.push_back((k, self.ended_gen));
+        while self.ended_order.len() > MAX_ENDED_TUPLES {
+            if let Some((old, gen)) = self.ended_order.pop_front() {
+                if self.ended.get(&old) == Some(&gen) {
+                    self.ended.remove(&old);
+                }
+            }
+        }
         if !self.ordered {
-            return self.finish_flow_inner(flow);
+            return self.finish_flow_inner(flow, evicted);
         }
         self.open_starts.remove(&flow.first_frame);
-        self.finish_flow_inner(flow);
+        self.finish_flow_inner(flow, evicted);
         self.release();
     }
 
@@ -368,7 +525,7 @@ impl Analyzer {
         }
     }
 
-    fn finish_flow_inner(&mut self, mut flow: Box<Flow>) {
+    fn finish_flow_inner(&mut self, mut flow: Box<Flow>, evicted: bool) {
         if flow.client.is_none() && !flow.early.is_empty() {
             let c = if flow.ep[0].1 >= flow.ep[1].1 { 0 } else { 1 };
             flow.client = Some(c);
@@ -393,6 +550,12 @@ impl Analyzer {
         if flow.not_tls || flow.decoder.is_tls() == Some(false) || found == upgrade::Found::Plain {
             return;
         }
+        // Not one TLS record header (nor an SSLv2 hello) in either direction, and no preamble
+        // that asked for TLS: a few bytes of something else (a TCP keep-alive's byte, a NetBIOS
+        // keep-alive), not a TLS connection.
+        if flow.decoder.is_tls().is_none() && found == upgrade::Found::Nothing {
+            return;
+        }
         let preamble = match found {
             upgrade::Found::Preamble(p) => Some(*p),
             _ => None,
@@ -412,7 +575,19 @@ impl Analyzer {
             gaps: std::mem::take(&mut flow.gaps),
             roles_inferred: flow.roles_inferred,
         };
-        let facts = std::mem::take(&mut flow.decoder).finish();
+        let mut facts = std::mem::take(&mut flow.decoder).finish();
+        if evicted {
+            facts.anomalies.push(Anomaly::new(
+                "flow_evicted",
+                Some(flow.last_frame),
+                None,
+                format!(
+                    "ended early after frame {}: more than {} connections were open at once and \
+                     this one was the least recently active; its later segments were not followed",
+                    flow.last_frame, self.max_flows
+                ),
+            ));
+        }
         if let Some(want) = &self.opts.sni {
             let sni = facts.client_hello.as_ref().and_then(|h| h.sni.as_deref());
             if !sni.is_some_and(|s| s.eq_ignore_ascii_case(want)) {
@@ -484,6 +659,20 @@ impl Analyzer {
                 self.finish_flow(f);
             }
         }
+        if self.evicted > 0 {
+            let detail = format!(
+                "{} connections were ended early: more than {} were open at once (the cap that \
+                 bounds memory), so the least recently active were written with what was seen so \
+                 far and their later segments not followed",
+                self.evicted, self.max_flows
+            );
+            self.anomalies.push(Anomaly::new(
+                "flows_evicted",
+                self.first_eviction,
+                None,
+                detail,
+            ));
+        }
         let conns = std::mem::take(&mut self.finished);
         self.assemble(conns)
     }
@@ -540,6 +729,30 @@ fn split(flow: &mut Flow) -> (&mut [Stream; 2], TlsPath<'_>) {
             gaps: &mut flow.gaps,
         },
     )
+}
+
+/// Moves direction `dir`'s stream start to the SYN whose ISN is `next - 1`, when that SYN was
+/// seen, is not the one followed, and nothing was delivered yet.
+fn rebase_to(flow: &mut Flow, dir: usize, next: u32) {
+    let isn = next.wrapping_sub(1);
+    let known = flow
+        .syn_isns
+        .get(dir)
+        .is_some_and(|c| c.contains(&Some(isn)));
+    let current = flow.isn.get(dir).copied().flatten();
+    if !known || current == Some(isn) || flow.client.is_none() {
+        return;
+    }
+    let side = flow.side_of(dir);
+    let (streams, mut tls) = split(flow);
+    let moved = streams
+        .get_mut(dir)
+        .is_some_and(|s| s.rebase(isn, &mut |e| deliver(&mut tls, side, e)));
+    if moved {
+        if let Some(i) = flow.isn.get_mut(dir) {
+            *i = Some(isn);
+        }
+    }
 }
 
 fn feed(flow: &mut Flow, dir: usize, seq: u32, payload: &[u8], prov: Provenance) {

@@ -35,6 +35,11 @@ pub struct AnalyzeArgs {
     /// Only connections whose ClientHello names this server (SNI, case-insensitive).
     #[arg(long)]
     pub sni: Option<String>,
+    /// Follow at most this many TCP flows at once (default 10000): past it the least recently
+    /// active flow is ended early and written with what was seen, and the report says how many
+    /// were (anomaly `flows_evicted`). Bounds memory on captures of very many open connections.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..))]
+    pub max_flows: Option<u32>,
     /// Only this connection (its number in the report).
     #[arg(long)]
     pub conn: Option<usize>,
@@ -259,6 +264,7 @@ fn decode_options(args: &AnalyzeArgs) -> anyhow::Result<tlsdiag::analyze::Analyz
         host: args.host,
         port: args.port,
         sni: args.sni.clone(),
+        max_open_flows: args.max_flows.map(|n| n as usize),
         decode: tlsdiag::tls::DecodeOptions {
             keylog: keylog.map(std::sync::Arc::new),
             ..Default::default()

@@ -123,9 +123,19 @@ fn by_ethertype(et: u16, rest: &[u8]) -> Result<&[u8], NetError> {
     }
 }
 
-/// Parses an IPv4/IPv6 packet (extension headers included) down to TCP.
+/// IP-in-IP nesting followed at most (an IPv4-in-IPv4 or IPv6-in-IPv4 tunnel is one level).
+pub const MAX_TUNNEL_DEPTH: usize = 4;
+
+/// Parses an IPv4/IPv6 packet (extension headers included) down to TCP. A packet whose payload is
+/// itself an IP packet — IPv4 in IP (protocol 4, RFC 2003: `ip tunnel … mode ipip`) or IPv6 in IP
+/// (protocol 41, RFC 4213: `mode sit`, 6in4) — is unwrapped, up to [`MAX_TUNNEL_DEPTH`] levels:
+/// the connection is the inner packet's (the tunnel endpoints' addresses are not kept).
 pub fn parse_ip(ip: &[u8]) -> Result<Segment<'_>, NetError> {
-    use etherparse::{NetSlice, SlicedPacket, TransportSlice};
+    parse_ip_nested(ip, 0)
+}
+
+fn parse_ip_nested(ip: &[u8], depth: usize) -> Result<Segment<'_>, NetError> {
+    use etherparse::{IpNumber, NetSlice, SlicedPacket, TransportSlice};
     let version = ip.first().map(|b| b >> 4).ok_or(NetError::Short("IP"))?;
     if version != 4 && version != 6 {
         return Err(NetError::Malformed);
@@ -145,6 +155,20 @@ pub fn parse_ip(ip: &[u8]) -> Result<Segment<'_>, NetError> {
         ),
         _ => return Err(NetError::Malformed),
     };
+    let inner = match &sliced.net {
+        Some(NetSlice::Ipv4(v4)) => v4.payload(),
+        Some(NetSlice::Ipv6(v6)) => v6.payload(),
+        _ => return Err(NetError::Malformed),
+    };
+    if matches!(inner.ip_number, IpNumber::IPV4 | IpNumber::IPV6) {
+        if fragmented {
+            return Err(NetError::Fragment);
+        }
+        if depth >= MAX_TUNNEL_DEPTH {
+            return Err(NetError::NotTcp);
+        }
+        return parse_ip_nested(inner.payload, depth + 1);
+    }
     match sliced.transport {
         Some(TransportSlice::Tcp(t)) => {
             let mut flags = 0u8;

@@ -113,3 +113,35 @@ proptest::proptest! {
         let _ = parse(LinkType(lt), &data);
     }
 }
+
+/// `inner` wrapped in an IPv4 header of protocol 4 (IP in IP) from 192.0.2.1 to 192.0.2.2.
+fn ipip(inner: &[u8]) -> Vec<u8> {
+    let total = 20 + inner.len();
+    let mut p = vec![0x45, 0, (total >> 8) as u8, total as u8, 0, 0, 0x40, 0, 64, 4, 0, 0];
+    p.extend_from_slice(&[192, 0, 2, 1, 192, 0, 2, 2]);
+    p.extend_from_slice(inner);
+    p
+}
+
+#[test]
+fn ip_in_ip_is_unwrapped_to_the_inner_connection() {
+    let s = parse_ip(&ipip(&ipv4_tcp(b"hi", ACK))).unwrap();
+    assert_eq!(s.src.to_string(), "10.0.0.1");
+    assert_eq!(s.dport, 443);
+    assert_eq!(s.payload, b"hi");
+}
+
+/// Malformed: a tunnel nested deeper than MAX_TUNNEL_DEPTH is not followed (no unbounded recursion).
+#[test]
+fn nesting_beyond_the_tunnel_depth_is_not_followed() {
+    let mut p = ipv4_tcp(b"hi", ACK);
+    for _ in 0..MAX_TUNNEL_DEPTH {
+        p = ipip(&p);
+    }
+    assert!(parse_ip(&p).is_ok());
+    p = ipip(&p);
+    assert_eq!(parse_ip(&p), Err(NetError::NotTcp));
+    // An inner packet cut short is malformed, not a panic.
+    let cut = ipip(&ipv4_tcp(b"hi", ACK)[..10]);
+    assert!(parse_ip(&cut).is_err());
+}

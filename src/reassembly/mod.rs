@@ -80,6 +80,37 @@ impl Stream {
             self.base = Some(seq);
             self.next = 0;
         }
+        self.place(seq, payload, prov, out);
+    }
+
+    /// Whether any byte was handed on (or held) since the stream started.
+    pub fn is_untouched(&self) -> bool {
+        self.next == 0 && self.pending.is_empty()
+    }
+
+    /// Starts the stream again at `isn + 1` (another SYN's initial sequence number, the one the
+    /// peer acknowledged) as long as no byte was handed on yet: segments held against the old
+    /// start are placed again against the new one. Returns whether the start changed.
+    pub fn rebase(&mut self, isn: u32, out: &mut dyn FnMut(Event<'_>)) -> bool {
+        let new_base = isn.wrapping_add(1);
+        if self.next != 0 || self.base == Some(new_base) {
+            return false;
+        }
+        let old_base = self.base.unwrap_or(new_base);
+        let held = std::mem::take(&mut self.pending);
+        self.pending_bytes = 0;
+        self.base = Some(new_base);
+        for (off, (data, prov)) in held {
+            // Offsets are below 2^32 before anything was delivered (next == 0).
+            let seq = old_base.wrapping_add(u32::try_from(off).unwrap_or(u32::MAX));
+            self.place(seq, &data, prov, out);
+        }
+        true
+    }
+
+    /// Puts one segment's payload in place: delivers it (and what it unblocks) when it is next,
+    /// trims what was already delivered, holds what is ahead.
+    fn place(&mut self, seq: u32, payload: &[u8], prov: Provenance, out: &mut dyn FnMut(Event<'_>)) {
         let rel = self.rel(seq);
         if rel <= 0 {
             let skip = usize::try_from(-rel).unwrap_or(usize::MAX);
