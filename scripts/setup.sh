@@ -17,6 +17,8 @@ pkgs="$pkgs libkrb5-dev libclang-dev"
 pkgs="$pkgs krb5-kdc krb5-admin-server krb5-user python3-gssapi faketime"
 # tests/static_build.rs: musl-gcc compiles ring's C for the static musl binary
 pkgs="$pkgs musl-tools"
+# bench/run.sh, bench/halfopen.sh: peak memory (Maximum resident set size) from GNU time -v
+pkgs="$pkgs time"
 if [ "${TLSDIAG_SETUP_JAVA:-0}" = 1 ]; then pkgs="$pkgs default-jdk-headless"; fi
 # tests: Java's X500Principal.getName() held against our DN text (tests/x509_names.rs runs a JDK source file)
 pkgs="$pkgs default-jdk-headless"

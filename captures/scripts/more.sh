@@ -312,6 +312,7 @@ derived() { # rewrites of real captures: one direction only, handshake missing, 
   [ -n "$f" ] && editcap -F pcap "$CAPDIR/big-chain-mtu1500.pcap" "$CAPDIR/derived-gap.pcap" "$f" 2>/dev/null
   python3 "$CAPDIR/scripts/reorder.py" "$CAPDIR/big-chain-mtu1500.pcap" "$CAPDIR/derived-reordered-duplicated.pcap"
   python3 "$CAPDIR/scripts/relink.py" "$CAPDIR"
+  python3 "$CAPDIR/scripts/synack.py" "$CAPDIR"
 }
 
 expired_certs
