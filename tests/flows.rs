@@ -85,7 +85,11 @@ fn server_data_after_the_clients_reset_stays_on_its_connection() {
     assert_eq!(m.get(&6), Some(&names(&["ServerHello"])));
     assert_eq!(
         m.get(&9),
-        Some(&names(&["Certificate", "ServerKeyExchange", "ServerHelloDone"]))
+        Some(&names(&[
+            "Certificate",
+            "ServerKeyExchange",
+            "ServerHelloDone"
+        ]))
     );
     assert_eq!(c["server_certificates"].as_array().map(Vec::len), Some(2));
     assert_eq!(c["last_frame"], 10);
@@ -113,7 +117,10 @@ fn client_hello_in_the_syn_is_decoded() {
         Some(&names(&["ClientHello"])),
         "the ClientHello is the SYN's payload"
     );
-    assert_eq!(messages(tfo).get(&19).map(|v| v[0].clone()), Some("ServerHello".into()));
+    assert_eq!(
+        messages(tfo).get(&19).map(|v| v[0].clone()),
+        Some("ServerHello".into())
+    );
     assert_eq!(tfo["outcome"]["status"], "completed");
     assert_eq!(cs[0]["outcome"]["status"], "completed");
 }
@@ -134,7 +141,10 @@ fn tls_inside_ip_in_ip_and_sit_tunnels() {
         assert_eq!(c["client"]["ip"], client, "{name}");
         assert_eq!(c["server"]["ip"], server, "{name}");
         assert_eq!(c["server_certificate_frame"], cert_frame, "{name}");
-        assert_eq!(c["client_certificate"]["frame"], client_cert_frame, "{name}");
+        assert_eq!(
+            c["client_certificate"]["frame"], client_cert_frame,
+            "{name}"
+        );
         assert_eq!(c["client_certificate"]["count"], 2, "{name}");
         assert_eq!(c["outcome"]["status"], "completed", "{name}");
     }
@@ -167,7 +177,10 @@ fn the_syn_ack_the_client_acknowledges_is_followed() {
     let orig = doc("jsse-mtls-ok.pcap", false);
     let o = &conns(&orig)[0];
     assert_eq!(c["server_certificates"], o["server_certificates"]);
-    assert_eq!(c["client_certificate"]["count"], o["client_certificate"]["count"]);
+    assert_eq!(
+        c["client_certificate"]["count"],
+        o["client_certificate"]["count"]
+    );
 }
 
 /// flow-tiny-non-tls.pcap: two connections seen mid-stream, 1-byte keep-alive payloads (0x00) on
@@ -179,7 +192,10 @@ fn tiny_non_tls_flows_are_not_tls_connections() {
     assert_eq!(d["source"]["tcp_flows"], 2);
     assert_eq!(conns(&d).len(), 0);
     let text = analyze(&cap("flow-tiny-non-tls.pcap"), &["--color", "never"]);
-    assert!(text.contains("No TLS connection found (2 TCP flows)"), "{text}");
+    assert!(
+        text.contains("No TLS connection found (2 TCP flows)"),
+        "{text}"
+    );
 }
 
 /// A capture of `n` half-open TLS connections (a SYN and a ClientHello each, never answered):
@@ -212,7 +228,8 @@ fn half_open_capture(n: u32) -> PathBuf {
             out.extend_from_slice(&f);
         }
     }
-    let path = std::env::temp_dir().join(format!("tlsdiag-halfopen-{}-{n}.pcap", std::process::id()));
+    let path =
+        std::env::temp_dir().join(format!("tlsdiag-halfopen-{}-{n}.pcap", std::process::id()));
     std::fs::write(&path, out).expect("write capture");
     path
 }
@@ -229,7 +246,9 @@ fn flows_beyond_the_cap_are_ended_early_and_counted() {
         serde_json::from_str(&analyze(&path, &["--json", "--max-flows", "50"])).expect("JSON");
     let cs = conns(&d);
     assert_eq!(cs.len(), 300, "every connection is reported");
-    assert!(cs.iter().all(|c| c["client_hello"]["cipher_suites"].is_array()));
+    assert!(cs
+        .iter()
+        .all(|c| c["client_hello"]["cipher_suites"].is_array()));
     let evicted: Vec<&Value> = cs
         .iter()
         .filter(|c| {
@@ -240,7 +259,9 @@ fn flows_beyond_the_cap_are_ended_early_and_counted() {
         .collect();
     assert_eq!(evicted.len(), 250);
     // The least recently active go first: the first 250 to start.
-    assert!(evicted.iter().all(|c| c["id"].as_u64().is_some_and(|id| id <= 250)));
+    assert!(evicted
+        .iter()
+        .all(|c| c["id"].as_u64().is_some_and(|id| id <= 250)));
     let summary: Vec<&Value> = d["anomalies"]
         .as_array()
         .expect("anomalies")
@@ -249,7 +270,10 @@ fn flows_beyond_the_cap_are_ended_early_and_counted() {
         .collect();
     assert_eq!(summary.len(), 1, "{:?}", d["anomalies"]);
     let detail = summary[0]["detail"].as_str().unwrap_or_default();
-    assert!(detail.starts_with("250 connections were ended early"), "{detail}");
+    assert!(
+        detail.starts_with("250 connections were ended early"),
+        "{detail}"
+    );
     assert!(detail.contains("more than 50"), "{detail}");
 
     let stream = analyze(&path, &["--stream", "--max-flows", "50"]);
@@ -257,7 +281,10 @@ fn flows_beyond_the_cap_are_ended_early_and_counted() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON line"))
         .collect();
-    assert_eq!(lines.iter().filter(|l| l["type"] == "connection").count(), 300);
+    assert_eq!(
+        lines.iter().filter(|l| l["type"] == "connection").count(),
+        300
+    );
     let end = lines.last().expect("end line");
     assert_eq!(end["type"], "end");
     assert!(end["anomalies"]

@@ -117,7 +117,20 @@ proptest::proptest! {
 /// `inner` wrapped in an IPv4 header of protocol 4 (IP in IP) from 192.0.2.1 to 192.0.2.2.
 fn ipip(inner: &[u8]) -> Vec<u8> {
     let total = 20 + inner.len();
-    let mut p = vec![0x45, 0, (total >> 8) as u8, total as u8, 0, 0, 0x40, 0, 64, 4, 0, 0];
+    let mut p = vec![
+        0x45,
+        0,
+        (total >> 8) as u8,
+        total as u8,
+        0,
+        0,
+        0x40,
+        0,
+        64,
+        4,
+        0,
+        0,
+    ];
     p.extend_from_slice(&[192, 0, 2, 1, 192, 0, 2, 2]);
     p.extend_from_slice(inner);
     p

@@ -110,7 +110,13 @@ impl Stream {
 
     /// Puts one segment's payload in place: delivers it (and what it unblocks) when it is next,
     /// trims what was already delivered, holds what is ahead.
-    fn place(&mut self, seq: u32, payload: &[u8], prov: Provenance, out: &mut dyn FnMut(Event<'_>)) {
+    fn place(
+        &mut self,
+        seq: u32,
+        payload: &[u8],
+        prov: Provenance,
+        out: &mut dyn FnMut(Event<'_>),
+    ) {
         let rel = self.rel(seq);
         if rel <= 0 {
             let skip = usize::try_from(-rel).unwrap_or(usize::MAX);
