@@ -138,7 +138,8 @@ fn ipip(inner: &[u8]) -> Vec<u8> {
 
 #[test]
 fn ip_in_ip_is_unwrapped_to_the_inner_connection() {
-    let s = parse_ip(&ipip(&ipv4_tcp(b"hi", ACK))).unwrap();
+    let packet = ipip(&ipv4_tcp(b"hi", ACK));
+    let s = parse_ip(&packet).unwrap();
     assert_eq!(s.src.to_string(), "10.0.0.1");
     assert_eq!(s.dport, 443);
     assert_eq!(s.payload, b"hi");
