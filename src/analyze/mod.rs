@@ -653,8 +653,18 @@ impl Analyzer {
 
     /// Ends every open connection and returns the analysis.
     pub fn finish(mut self) -> Analysis {
-        let open: Vec<Key> = self.flows.keys().copied().collect();
-        for k in open {
+        // Closed flows end in the order they closed, then the open ones in the order they
+        // started: the order `--stream` writes them in does not depend on the hash table.
+        while let Some((_, k, first)) = self.closing.pop_front() {
+            self.end_if_closing(k, first);
+        }
+        let mut open: Vec<(u64, Key)> = self
+            .flows
+            .iter()
+            .map(|(k, f)| (f.first_frame, *k))
+            .collect();
+        open.sort_unstable();
+        for (_, k) in open {
             if let Some(f) = self.flows.remove(&k) {
                 self.finish_flow(f);
             }
