@@ -189,7 +189,10 @@ fn several_files_each_get_their_report() {
     assert_eq!(docs[1]["source"]["name"], s(&b));
     assert_eq!(docs[0]["summary"]["failed"], 1);
     assert_eq!(docs[1]["summary"]["completed"], 1);
-    assert_eq!(docs[1]["schema_version"], "1.2");
+    assert_eq!(
+        docs[1]["schema_version"],
+        tlsdiag::report::json::SCHEMA_VERSION
+    );
     // Text: one block per file, each opening with its own header line.
     let o = tlsdiag(&["analyze", s(&a), s(&b)]);
     let t = String::from_utf8(o.stdout).unwrap();

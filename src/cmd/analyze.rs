@@ -23,9 +23,29 @@ pub struct AnalyzeArgs {
     /// that span files are joined (a tcpdump ring buffer: -C/-G with -W, dump0 dump1 …).
     #[arg(long)]
     pub merge: bool,
-    /// Print one JSON document (schema: docs/json-schema.md) instead of the text report.
-    #[arg(long)]
+    /// Print one JSON document (schema: docs/json-schema.md) instead of the text report (the
+    /// same as --format json).
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// Output format: text (default), json (as --json) or markdown (the answer, evidence and
+    /// ladder for a ticket or a forum post; add --redact before sharing it).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Replace IP addresses, host names (SNI, targets, subjectAltNames), certificate subject and
+    /// issuer values, serials and fingerprints by tokens (the same value is always the same
+    /// token: host-1, addr-1, name-1 …) and say what was replaced. Keeps the CA names the server
+    /// asks for (the answer needs them) unless --redact-cas. Text, markdown and json.
+    #[arg(long, conflicts_with = "stream")]
+    pub redact: bool,
+    /// With --redact: replace TCP ports too (port-1 …).
+    #[arg(long, requires = "redact")]
+    pub redact_ports: bool,
+    /// With --redact: replace the CertificateRequest's CA names too.
+    #[arg(long, requires = "redact", conflicts_with = "redact_keep_ca")]
+    pub redact_cas: bool,
+    /// With --redact: keep the CertificateRequest's CA names (the default; says so explicitly).
+    #[arg(long, requires = "redact")]
+    pub redact_keep_ca: bool,
     /// Only connections with this IP address at either end.
     #[arg(long)]
     pub host: Option<std::net::IpAddr>,
@@ -78,6 +98,23 @@ pub struct AnalyzeArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+impl AnalyzeArgs {
+    fn output(&self) -> Format {
+        if self.json {
+            Format::Json
+        } else {
+            self.format.unwrap_or(Format::Text)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
     Error,
     Warning,
@@ -113,20 +150,27 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let ctx = diagnose_context(&args)?;
     // With several independent inputs `--json` prints an array of documents: the shape follows
     // the command line (several inputs or a directory), never the number of readable files.
-    let array = args.json && !args.stream && several && !args.merge;
+    let json = args.output() == Format::Json;
+    // --redact needs the whole analysis (its tokens are chosen before anything is written).
+    let streamed = args.stream || (json && args.conn.is_none() && !args.redact);
+    anyhow::ensure!(
+        !args.stream || args.output() != Format::Markdown,
+        "--stream writes JSON Lines: it cannot be combined with --format markdown"
+    );
+    let array = json && !args.stream && several && !args.merge;
     let mut outcome = Outcome::default();
     if array {
         write_stdout(b"[\n")?;
     }
     let mut written = 0usize;
     for job in &jobs {
-        let res = if args.stream || (args.json && args.conn.is_none()) {
-            if array && written > 0 {
-                write_stdout(b",\n")?;
-            }
+        if array && written > 0 {
+            write_stdout(b",\n")?;
+        }
+        let res = if streamed {
             run_stream(&args, job, &opts, &ctx)
         } else {
-            if written > 0 && !args.json {
+            if written > 0 && !json {
                 write_stdout(b"\n")?;
             }
             run_one(&args, job, &opts, &ctx)
@@ -400,26 +444,69 @@ pub fn identity_context(
 fn print(analysis: &Analysis, args: &AnalyzeArgs) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    if args.json {
-        json::write(&mut out, analysis)?;
-    } else {
-        let color = match args.color {
+    let redactor = args.redact.then(|| {
+        tlsdiag::report::redact::Redactor::new(
+            analysis,
+            tlsdiag::report::redact::RedactOptions {
+                ports: args.redact_ports,
+                cas: args.redact_cas,
+            },
+        )
+    });
+    let format = args.output();
+    if format == Format::Json {
+        match &redactor {
+            None => json::write(&mut out, analysis)?,
+            Some(r) => {
+                let mut doc = serde_json::to_value(json::document(analysis))?;
+                r.json(&mut doc);
+                if let Some(o) = doc.as_object_mut() {
+                    o.insert("redaction".into(), r.json_note());
+                }
+                serde_json::to_writer_pretty(&mut out, &doc)?;
+                writeln!(out)?;
+            }
+        }
+        out.flush()?;
+        return Ok(());
+    }
+    let color = format == Format::Text
+        && match args.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
                 std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
             }
         };
-        let opts = text::TextOptions {
-            color,
-            detail: if args.all || args.conn.is_some() {
-                text::Detail::All
-            } else {
-                text::Detail::Auto
-            },
-            width: 100,
-        };
-        text::write_analysis(&mut out, analysis, &opts)?;
+    let opts = text::TextOptions {
+        color,
+        detail: if args.all || args.conn.is_some() {
+            text::Detail::All
+        } else {
+            text::Detail::Auto
+        },
+        width: 100,
+    };
+    // Redaction works on the finished text, so names quoted inside findings are covered too.
+    let mut buf = Vec::new();
+    let sink: &mut dyn Write = if redactor.is_some() {
+        &mut buf
+    } else {
+        &mut out
+    };
+    match format {
+        Format::Markdown => tlsdiag::report::markdown::write_analysis(sink, analysis, &opts)?,
+        _ => text::write_analysis(sink, analysis, &opts)?,
+    }
+    if let Some(r) = &redactor {
+        out.write_all(r.text(&String::from_utf8_lossy(&buf)).as_bytes())?;
+        writeln!(out)?;
+        for line in r.footer() {
+            match format {
+                Format::Markdown => writeln!(out, "*{line}*  ")?,
+                _ => writeln!(out, "{line}")?,
+            }
+        }
     }
     out.flush()?;
     Ok(())

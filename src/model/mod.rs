@@ -101,7 +101,7 @@ impl CodePoint {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Endpoint {
     pub ip: IpAddr,
     pub port: u16,

@@ -8,7 +8,7 @@ use serde::Serialize;
 use std::io::Write;
 
 /// Major.minor: scripts should check the major number.
-pub const SCHEMA_VERSION: &str = "1.2";
+pub const SCHEMA_VERSION: &str = "1.3";
 
 #[derive(Debug, Serialize)]
 pub struct Document<'a> {
@@ -35,6 +35,8 @@ pub struct Summary {
     pub empty_client_certificates: usize,
     pub findings_error: usize,
     pub findings_warning: usize,
+    /// Failures grouped by cause, server and client (since 1.3).
+    pub groups: super::groups::GroupCounter,
 }
 
 impl Summary {
@@ -61,6 +63,7 @@ impl Summary {
         {
             self.empty_client_certificates += 1;
         }
+        self.groups.add(c);
         for f in &c.diagnosis {
             match f.severity {
                 Severity::Error => self.findings_error += 1,

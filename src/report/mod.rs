@@ -3,7 +3,10 @@
 //! domain model (the JSON envelope and its `schema_version` live in `json`).
 
 pub mod compare_text;
+pub mod groups;
 pub mod json;
+pub mod markdown;
+pub mod redact;
 pub mod safe;
 pub mod text;
 

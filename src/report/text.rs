@@ -3,6 +3,7 @@
 //! Writes to any `impl Write`; colour only when asked (the caller decides from the terminal and
 //! NO_COLOR). Must not decide anything: every judgement comes from the model and the diagnosis.
 
+use super::groups;
 use super::safe::safe;
 use crate::model::{
     Alert, Analysis, CertInfo, ClientCert, CodePoint, Connection, DecryptionUnsupported,
@@ -40,13 +41,26 @@ impl TextOptions {
     }
 }
 
-struct Style {
+pub(super) struct Style {
     on: bool,
     /// What evidence numbers count: `frame` (captures, the probe) or `line` (a javax.net.debug log).
-    unit: &'static str,
+    pub(super) unit: &'static str,
+}
+
+/// What an analysis's evidence numbers count: `line` for a javax.net.debug log, else `frame`.
+pub(super) fn unit_of(a: &Analysis) -> &'static str {
+    if a.source.format == crate::jsselog::FORMAT {
+        "line"
+    } else {
+        "frame"
+    }
 }
 
 impl Style {
+    /// No colour (Markdown's code blocks).
+    pub(super) fn plain(unit: &'static str) -> Style {
+        Style { on: false, unit }
+    }
     fn paint(&self, code: &str, s: &str) -> String {
         if self.on {
             format!("\x1b[{code}m{s}\x1b[0m")
@@ -75,11 +89,7 @@ impl Style {
 pub fn write_analysis(out: &mut dyn Write, a: &Analysis, opts: &TextOptions) -> io::Result<()> {
     let st = Style {
         on: opts.color,
-        unit: if a.source.format == crate::jsselog::FORMAT {
-            "line"
-        } else {
-            "frame"
-        },
+        unit: unit_of(a),
     };
     let failed = a
         .connections
@@ -142,6 +152,9 @@ pub fn write_analysis(out: &mut dyn Write, a: &Analysis, opts: &TextOptions) -> 
         )?;
         return Ok(());
     }
+    if n > groups::TEXT_THRESHOLD {
+        write_groups(out, &groups::Groups::of(&a.connections), n, &st)?;
+    }
     let full_all = opts.detail == Detail::All || n <= 3;
     if n > 1 {
         writeln!(out)?;
@@ -158,7 +171,7 @@ pub fn write_analysis(out: &mut dyn Write, a: &Analysis, opts: &TextOptions) -> 
     Ok(())
 }
 
-fn needs_detail(c: &Connection) -> bool {
+pub(super) fn needs_detail(c: &Connection) -> bool {
     c.tls.outcome.status != OutcomeStatus::Completed
         || c.diagnosis.iter().any(|f| f.severity >= Severity::Warning)
         || c.tls
@@ -175,7 +188,7 @@ fn outcome_mark(c: &Connection, st: &Style) -> String {
     }
 }
 
-fn version_label(c: &Connection) -> String {
+pub(super) fn version_label(c: &Connection) -> String {
     c.tls
         .tls_version
         .as_ref()
@@ -245,7 +258,7 @@ fn summary_line(c: &Connection, st: &Style) -> String {
     )
 }
 
-fn outcome_word(c: &Connection) -> String {
+pub(super) fn outcome_word(c: &Connection) -> String {
     let o = &c.tls.outcome;
     match o.status {
         OutcomeStatus::Completed => "completed".into(),
@@ -289,13 +302,7 @@ pub fn write_connection(out: &mut dyn Write, c: &Connection, opts: &TextOptions)
         suite
     )?;
     let dur = last_time(c);
-    let summary = if let Some(t) = c.preamble.as_ref().and_then(no_tls_summary) {
-        t
-    } else if c.tls.outcome.summary.is_empty() {
-        outcome_word(c)
-    } else {
-        safe(&c.tls.outcome.summary).into_owned()
-    };
+    let summary = status_summary(c);
     let painted = match c.tls.outcome.status {
         OutcomeStatus::Failed => st.red(&summary),
         OutcomeStatus::Incomplete => st.yellow(&summary),
@@ -336,6 +343,17 @@ pub fn write_connection(out: &mut dyn Write, c: &Connection, opts: &TextOptions)
     writeln!(out, "  {}", st.bold("FACTS"))?;
     write_facts(out, c, &st)?;
     Ok(())
+}
+
+/// The connection's status in one sentence (escaped for the terminal).
+pub(super) fn status_summary(c: &Connection) -> String {
+    if let Some(t) = c.preamble.as_ref().and_then(no_tls_summary) {
+        t
+    } else if c.tls.outcome.summary.is_empty() {
+        outcome_word(c)
+    } else {
+        safe(&c.tls.outcome.summary).into_owned()
+    }
 }
 
 /// The status line for a connection whose preamble never turned into TLS.
@@ -512,7 +530,7 @@ pub use crate::identity::check::short_reason;
 
 /// One line per message; frame and time only when they change; runs of application data are
 /// collapsed so a long connection does not bury its handshake.
-fn write_ladder(out: &mut dyn Write, msgs: &[Message], st: &Style) -> io::Result<()> {
+pub(super) fn write_ladder(out: &mut dyn Write, msgs: &[Message], st: &Style) -> io::Result<()> {
     if msgs.is_empty() {
         writeln!(out, "    (no TLS message decoded)")?;
         return Ok(());
@@ -611,7 +629,7 @@ fn date_part(s: &str) -> &str {
     s.get(..10).unwrap_or(s)
 }
 
-fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()> {
+pub(super) fn write_facts(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()> {
     let t = &c.tls;
     let label = |s: &str| format!("    {s:<14}");
     if let Some(h) = &t.client_hello {
@@ -1180,4 +1198,65 @@ fn write_http_auth(
 /// The compare view (report/compare_text.rs), plain and 100 columns wide.
 pub fn write_comparison(out: &mut dyn Write, c: &crate::compare::Comparison) -> io::Result<()> {
     super::compare_text::write_comparison(out, c, &Default::default())
+}
+
+/// The capture-wide summary at the top of a report with many connections (more than
+/// [`groups::TEXT_THRESHOLD`]): failures by cause, by server and by client, the largest groups
+/// first ([`groups::TEXT_ROWS`] each), with count, first and last start time and an example.
+pub(super) fn write_groups(
+    out: &mut dyn Write,
+    g: &groups::Groups,
+    total: usize,
+    st: &Style,
+) -> io::Result<()> {
+    writeln!(out)?;
+    writeln!(
+        out,
+        "  {}   {} of {} connections failed",
+        st.bold("FAILURES"),
+        g.failures,
+        total
+    )?;
+    for (title, d) in [
+        ("by cause", &g.by_cause),
+        ("by server", &g.by_server),
+        ("by client", &g.by_client),
+    ] {
+        for (i, grp) in d.groups.iter().take(groups::TEXT_ROWS).enumerate() {
+            writeln!(
+                out,
+                "    {:<10}{:>7} × {}   {}",
+                if i == 0 { title } else { "" },
+                grp.count,
+                safe(&grp.key.label()),
+                st.dim(&format!(
+                    "{} … {}, e.g. #{}",
+                    grp.first_time, grp.last_time, grp.example
+                ))
+            )?;
+        }
+        let more = d.groups.len().saturating_sub(groups::TEXT_ROWS);
+        if more > 0 || d.other > 0 {
+            let n: usize = d
+                .groups
+                .iter()
+                .skip(groups::TEXT_ROWS)
+                .map(|g| g.count)
+                .sum::<usize>()
+                + d.other;
+            writeln!(
+                out,
+                "    {:<10}{:>7} × in {} more group{}",
+                "",
+                n,
+                if d.other > 0 {
+                    format!("{more}+")
+                } else {
+                    more.to_string()
+                },
+                if more == 1 && d.other == 0 { "" } else { "s" }
+            )?;
+        }
+    }
+    Ok(())
 }

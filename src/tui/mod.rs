@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod run;
+pub mod summary;
 pub mod text;
 pub mod views;
 
