@@ -687,3 +687,20 @@ fn loaders_agree_with_keytool_list() {
         assert_eq!(seen, 4);
     }
 }
+
+/// Keys and certificates name curves from one table (`tls::oid`), brainpool included; the
+/// certificate side is tls::x509_tests::one_oid_table_for_certificates_and_keys. (Here, not
+/// there, so that no `tls` code, test code included, imports `identity`, which stands above it.)
+#[test]
+fn key_curve_names_come_from_the_tls_oid_table() {
+    for (oid, name) in [
+        ("1.3.36.3.3.2.8.1.1.7", "brainpoolP256r1"),
+        ("1.3.36.3.3.2.8.1.1.11", "brainpoolP384r1"),
+        ("1.3.36.3.3.2.8.1.1.13", "brainpoolP512r1"),
+        ("1.2.840.10045.3.1.7", "secp256r1"),
+    ] {
+        assert_eq!(super::key::curve_name(oid).as_deref(), Some(name));
+        assert_eq!(crate::tls::x509::curve_name(oid), name);
+    }
+    assert_eq!(super::key::curve_name("1.2.3"), None);
+}

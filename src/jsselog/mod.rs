@@ -175,7 +175,7 @@ pub fn analyze_reader(
             id: i.saturating_add(1),
             client: unknown.clone(),
             server: unknown,
-            start_time: crate::analyze::rfc3339(c.start_ts_ns),
+            start_time: crate::model::rfc3339(c.start_ts_ns),
             start_ts_ns: c.start_ts_ns,
             start_offset: c.start_ts_ns.saturating_sub(first_ts.unwrap_or(0)) as f64 / 1e9,
             first_frame: c.first_line,

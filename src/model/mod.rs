@@ -38,7 +38,9 @@ pub use events::{
 pub use fact::{Fact, Reveal, Unknown, UnknownReason};
 pub use view::{ClientCert, FactsView, SeenAlert, SeenCertificates, SeenRequest, ServerChain};
 mod preamble;
+mod timestamp;
 pub use preamble::{Preamble, PreambleStep, ProxyCredential, UpgradeProtocol, UpgradeResult};
+pub use timestamp::rfc3339;
 
 /// Which peer of a connection. The client is the side that sent the ClientHello (or, before
 /// that is known, the side that sent the SYN).
