@@ -19,6 +19,8 @@ pkgs="$pkgs krb5-kdc krb5-admin-server krb5-user python3-gssapi faketime"
 pkgs="$pkgs musl-tools"
 # bench/run.sh, bench/halfopen.sh: peak memory (Maximum resident set size) from GNU time -v
 pkgs="$pkgs time"
+# tests/cli_edge.rs: `script` gives a command a pseudo-terminal (--color auto and NO_COLOR)
+pkgs="$pkgs bsdutils"
 if [ "${TLSDIAG_SETUP_JAVA:-0}" = 1 ]; then pkgs="$pkgs default-jdk-headless"; fi
 # tests: Java's X500Principal.getName() held against our DN text (tests/x509_names.rs runs a JDK source file)
 pkgs="$pkgs default-jdk-headless"

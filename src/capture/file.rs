@@ -26,12 +26,10 @@ const MAX_BLOCK: usize = 16 << 20;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CaptureError {
-    #[error("cannot open {path}: {source}")]
-    Open {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    /// The operating system's reason is part of the message and not also a `source()`: an
+    /// error chain printed in full says it once (issue 13 §6).
+    #[error("cannot open {path}: {error}")]
+    Open { path: String, error: std::io::Error },
     #[error("{path} is empty")]
     Empty { path: String },
     #[error("{path} is not a pcap or pcapng capture ({looks_like})")]

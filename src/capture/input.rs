@@ -146,9 +146,9 @@ pub fn open(path: &InputPath) -> Result<Input, CaptureError> {
             if p.is_dir() {
                 return Err(CaptureError::IsDirectory { path: name });
             }
-            let f = std::fs::File::open(p).map_err(|source| CaptureError::Open {
+            let f = std::fs::File::open(p).map_err(|error| CaptureError::Open {
                 path: name.clone(),
-                source,
+                error,
             })?;
             Box::new(f)
         }
@@ -276,15 +276,15 @@ pub struct DirListing {
 /// say pcap, pcapng, or gzip/zstd/xz (their content is checked when it is read).
 pub fn list_dir(dir: &Path) -> Result<DirListing, CaptureError> {
     let name = dir.display().to_string();
-    let entries = std::fs::read_dir(dir).map_err(|source| CaptureError::Open {
+    let entries = std::fs::read_dir(dir).map_err(|error| CaptureError::Open {
         path: name.clone(),
-        source,
+        error,
     })?;
     let mut out = DirListing::default();
     for e in entries {
-        let e = e.map_err(|source| CaptureError::Open {
+        let e = e.map_err(|error| CaptureError::Open {
             path: name.clone(),
-            source,
+            error,
         })?;
         let p = e.path();
         if p.is_dir() {

@@ -3,6 +3,8 @@
 //! capture files, several inputs reported one by one or (`--merge`) read as one capture.
 
 use anyhow::Context as _;
+
+use super::NameOnce as _;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -92,9 +94,6 @@ pub struct AnalyzeArgs {
     /// grows with open connections, not with the file (for captures of gigabytes).
     #[arg(long, conflicts_with_all = ["json", "conn"])]
     pub stream: bool,
-    /// Colour the text report: auto (a terminal, and NO_COLOR unset), always, never.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -120,13 +119,6 @@ pub enum FailOn {
     Warning,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
-}
-
 /// One report to make: the inputs it reads (several only with `--merge`) and its source name.
 struct Job {
     paths: Vec<InputPath>,
@@ -140,8 +132,8 @@ struct Outcome {
     failed_inputs: usize,
 }
 
-pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
-    let (jobs, several) = plan(&args)?;
+pub fn run(args: AnalyzeArgs, ui: &super::Ui) -> anyhow::Result<ExitCode> {
+    let (jobs, several) = plan(&args, ui)?;
     anyhow::ensure!(
         args.conn.is_none() || jobs.len() == 1,
         "--conn selects a connection of one report: give one input (or --merge)"
@@ -168,12 +160,12 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
             write_stdout(b",\n")?;
         }
         let res = if streamed {
-            run_stream(&args, job, &opts, &ctx)
+            run_stream(&args, job, &opts, &ctx, ui)
         } else {
             if written > 0 && !json {
                 write_stdout(b"\n")?;
             }
-            run_one(&args, job, &opts, &ctx)
+            run_one(&args, job, &opts, &ctx, ui)
         };
         match res {
             Ok(hit) => {
@@ -187,7 +179,7 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
                     return Err(e);
                 }
                 outcome.failed_inputs += 1;
-                eprintln!("tlsdiag: {}", tlsdiag::report::safe(&format!("{e:#}")));
+                eprintln!("tlsdiag: {}", super::error_message(&e));
             }
         }
     }
@@ -219,7 +211,7 @@ fn write_stdout(b: &[u8]) -> std::io::Result<()> {
 /// Expands the arguments into reports: directories into their capture files (what was skipped
 /// goes to stderr), `-` into standard input; one report per input, or one for all with
 /// `--merge`. Also says whether the command line named several inputs (or a directory).
-fn plan(args: &AnalyzeArgs) -> anyhow::Result<(Vec<Job>, bool)> {
+fn plan(args: &AnalyzeArgs, ui: &super::Ui) -> anyhow::Result<(Vec<Job>, bool)> {
     let mut paths = Vec::new();
     let mut dirs = Vec::new();
     for f in &args.files {
@@ -235,10 +227,7 @@ fn plan(args: &AnalyzeArgs) -> anyhow::Result<(Vec<Job>, bool)> {
             InputPath::File(path) if path.is_dir() => {
                 let listing = capture::input::list_dir(path)?;
                 for (skipped, why) in &listing.skipped {
-                    eprintln!(
-                        "tlsdiag: skipped {}: {why}",
-                        printable(&skipped.display().to_string())
-                    );
+                    ui.note(&format!("skipped {}: {why}", skipped.display()));
                 }
                 anyhow::ensure!(
                     !listing.files.is_empty(),
@@ -269,24 +258,19 @@ fn plan(args: &AnalyzeArgs) -> anyhow::Result<(Vec<Job>, bool)> {
     Ok((jobs, several))
 }
 
-/// A file name from a directory listing, escaped before it reaches a terminal (a name can hold
-/// any byte but `/` and NUL).
-fn printable(s: &str) -> String {
-    tlsdiag::report::safe(s).into_owned()
-}
-
 /// The text report (or `--json --conn N`) of one job; `Ok(true)` when `--fail-on` is hit.
 fn run_one(
     args: &AnalyzeArgs,
     job: &Job,
     opts: &tlsdiag::analyze::AnalyzeOptions,
     ctx: &tlsdiag::diagnose::Context,
+    ui: &super::Ui,
 ) -> anyhow::Result<bool> {
-    let opened = tlsdiag::analyze::open(&job.paths)
-        .with_context(|| format!("cannot analyse {}", job.name))?;
-    let mut analysis =
-        tlsdiag::analyze::analyze_opened(opened, &job.name, opts, tlsdiag::analyze::Delivery::Keep)
-            .with_context(|| format!("cannot analyse {}", job.name))?;
+    let (opened, progress) = open(job, ui, false).naming("cannot analyse", &job.name)?;
+    let analysis =
+        tlsdiag::analyze::analyze_opened(opened, &job.name, opts, tlsdiag::analyze::Delivery::Keep);
+    drop(progress);
+    let mut analysis = analysis.naming("cannot analyse", &job.name)?;
     tlsdiag::diagnose::diagnose_analysis(&mut analysis, ctx);
     if let Some(n) = args.conn {
         if !analysis.connections.iter().any(|c| c.id == n) {
@@ -298,7 +282,7 @@ fn run_one(
         }
         analysis.connections.retain(|c| c.id == n);
     }
-    print(&analysis, args)?;
+    print(&analysis, args, ui)?;
     Ok(fail_on_hit(&analysis, args.fail_on))
 }
 
@@ -325,9 +309,12 @@ fn run_stream(
     job: &Job,
     opts: &tlsdiag::analyze::AnalyzeOptions,
     ctx: &tlsdiag::diagnose::Context,
+    ui: &super::Ui,
 ) -> anyhow::Result<bool> {
-    let opened = tlsdiag::analyze::open(&job.paths)
-        .with_context(|| format!("cannot analyse {}", job.name))?;
+    // JSON goes to standard output while the file is read: progress only when that is not the
+    // same terminal.
+    let stdout_busy = std::io::stdout().is_terminal();
+    let (opened, progress) = open(job, ui, stdout_busy).naming("cannot analyse", &job.name)?;
     let ctx = ctx.clone();
     let document = !args.stream;
     // The bounded channel keeps memory flat (at most QUEUE connections wait) and lets a slow
@@ -376,10 +363,11 @@ fn run_stream(
     };
     // On an error (a log refusing --host) the sink is dropped unused, which ends the writer.
     let analysis = tlsdiag::analyze::analyze_opened(opened, &job.name, opts, delivery);
+    drop(progress);
     let written = writer
         .join()
         .map_err(|_| anyhow::anyhow!("the output thread panicked"))?;
-    let analysis = analysis.with_context(|| format!("cannot analyse {}", job.name))?;
+    let analysis = analysis.naming("cannot analyse", &job.name)?;
     let (out, s) = written?;
     match out {
         Output::Document(doc) => {
@@ -435,13 +423,38 @@ pub fn identity_context(
         let ks = tlsdiag::identity::open(path, pw)?;
         tlsdiag::identity::check::Candidate::from_keystore(ks, alias)
     })
-    .with_context(|| format!("cannot use identity {}", path.display()))?;
+    .naming("cannot use identity", &path.display())?;
     Ok(tlsdiag::diagnose::Context {
         identity: Some(candidate),
     })
 }
 
-fn print(analysis: &Analysis, args: &AnalyzeArgs) -> anyhow::Result<()> {
+/// Opens a job's inputs; one big file read with standard error on a terminal gets a progress
+/// line (bytes of the file read, compressed bytes for a compressed file) until it is dropped.
+fn open(
+    job: &Job,
+    ui: &super::Ui,
+    stdout_busy: bool,
+) -> Result<
+    (tlsdiag::analyze::Opened, Option<super::progress::Progress>),
+    tlsdiag::analyze::AnalyzeError,
+> {
+    if let [path @ InputPath::File(p)] = job.paths.as_slice() {
+        let total = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+        if super::progress::wanted(total, ui.quiet, stdout_busy) {
+            let inp = capture::open(path)?;
+            let read = inp.bytes_read();
+            let opened = tlsdiag::analyze::open_input(inp)?;
+            return Ok((
+                opened,
+                super::progress::Progress::start(&job.name, total, read),
+            ));
+        }
+    }
+    Ok((tlsdiag::analyze::open(&job.paths)?, None))
+}
+
+fn print(analysis: &Analysis, args: &AnalyzeArgs, ui: &super::Ui) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let redactor = args.redact.then(|| {
@@ -470,14 +483,7 @@ fn print(analysis: &Analysis, args: &AnalyzeArgs) -> anyhow::Result<()> {
         out.flush()?;
         return Ok(());
     }
-    let color = format == Format::Text
-        && match args.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-            }
-        };
+    let color = format == Format::Text && ui.color;
     let opts = text::TextOptions {
         color,
         detail: if args.all || args.conn.is_some() {

@@ -3,6 +3,8 @@
 //! options) — with the decisive difference named.
 
 use anyhow::Context as _;
+
+use super::NameOnce as _;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -69,13 +71,13 @@ fn load(
             tlsdiag::tls::keylog::KeyLog::from_file(k)?,
         ));
     }
-    let mut a =
-        analyze_path(path, &opts).with_context(|| format!("cannot analyse {}", path.display()))?;
+    let mut a = analyze_path(path, &opts).naming("cannot analyse", &path.display())?;
     tlsdiag::diagnose::diagnose_analysis(&mut a, &Default::default());
     Ok(a)
 }
 
-pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
+/// The comparison text has no colour (`--color` is accepted and changes nothing).
+pub fn run(args: CompareArgs, ui: &super::Ui) -> anyhow::Result<ExitCode> {
     let captured = load(&args.file, args.capture_keylog.as_deref())?;
     let left: Connection = match args.conn {
         Some(n) => captured
@@ -102,7 +104,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
             None,
         )
     } else if let Some(url) = &args.url {
-        let r = super::probe::execute(url, &args.probe)?;
+        let r = super::probe::execute(url, &args.probe, ui)?;
         let c = r
             .connection
             .clone()

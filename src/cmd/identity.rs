@@ -12,6 +12,11 @@ pub enum IdentityCommand {
     /// List a keystore's entries like `keytool -list -v`, with chain, key and match checks.
     /// Reads PEM (certificate + key, one file or several: `inspect cert.pem key.pem`),
     /// PKCS#12 (.p12/.pfx) and JKS; the format is detected from the content.
+    #[command(after_help = "Examples:
+  tlsdiag identity inspect client.p12 --password-file pw.txt
+  tlsdiag identity inspect client.jks --alias partner --json
+  tlsdiag identity inspect cert.pem key.pem
+  TLSDIAG_PASSWORD=changeit tlsdiag identity inspect truststore.jks")]
     Inspect {
         /// The keystore, or PEM/DER certificate and key files to be read together.
         #[arg(required = true)]
@@ -30,7 +35,8 @@ pub enum IdentityCommand {
     },
 }
 
-pub fn run(cmd: IdentityCommand) -> anyhow::Result<ExitCode> {
+/// The text has no colour (`--color` is accepted and changes nothing).
+pub fn run(cmd: IdentityCommand, _ui: &super::Ui) -> anyhow::Result<ExitCode> {
     match cmd {
         IdentityCommand::Inspect {
             files,

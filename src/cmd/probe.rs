@@ -1,6 +1,8 @@
 //! `tlsdiag probe URL`: our own SOAP call with a chosen identity; prints what happened and why.
 
 use anyhow::Context as _;
+
+use super::NameOnce as _;
 use std::io::{IsTerminal as _, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -125,7 +127,7 @@ pub enum AuthModeArg {
 fn http_password(f: &ProbeFlags, whose: &str) -> anyhow::Result<SecretString> {
     if let Some(p) = &f.http_password_file {
         return tlsdiag::identity::password::read_password_file(p)
-            .with_context(|| format!("cannot read the HTTP password from {}", p.display()));
+            .naming("cannot read the HTTP password from", &p.display());
     }
     if let Some(v) = std::env::var_os(auth::HTTP_PASSWORD_ENV) {
         let v = v
@@ -205,7 +207,7 @@ pub fn options(url: &str, f: &ProbeFlags) -> anyhow::Result<ProbeOptions> {
             tlsdiag::identity::password::with_password(pw_file, |pw| {
                 tlsdiag::identity::load(p, f.alias.as_deref(), pw)
             })
-            .with_context(|| format!("cannot use identity {}", p.display()))?,
+            .naming("cannot use identity", &p.display())?,
         ),
         None => None,
     };
@@ -214,7 +216,7 @@ pub fn options(url: &str, f: &ProbeFlags) -> anyhow::Result<ProbeOptions> {
             let ks = tlsdiag::identity::password::with_password(pw_file, |pw| {
                 tlsdiag::identity::open(p, pw)
             })
-            .with_context(|| format!("cannot use trust store {}", p.display()))?;
+            .naming("cannot use trust store", &p.display())?;
             let certs: Vec<_> = ks
                 .entries
                 .iter()
@@ -265,18 +267,41 @@ pub fn options(url: &str, f: &ProbeFlags) -> anyhow::Result<ProbeOptions> {
 }
 
 /// Runs the probe and writes `--save` / `--keylog` files.
-pub fn execute(url: &str, f: &ProbeFlags) -> anyhow::Result<ProbeReport> {
+pub fn execute(url: &str, f: &ProbeFlags, ui: &super::Ui) -> anyhow::Result<ProbeReport> {
     let opts = options(url, f)?;
+    log::info!(
+        "probing {url}: identity {}, trust {}, timeout {} s",
+        if opts.identity.is_some() {
+            "given"
+        } else {
+            "none"
+        },
+        if opts.trust.is_some() {
+            "given"
+        } else {
+            "system roots"
+        },
+        opts.timeout.as_secs()
+    );
     let report = probe::run(&opts)?;
+    log::info!(
+        "probe done: {} ({} bytes of pcap recorded)",
+        if report.succeeded {
+            "succeeded"
+        } else {
+            "failed"
+        },
+        report.pcap.len()
+    );
     if let Some(p) = &f.save {
         std::fs::write(p, &report.pcap).with_context(|| format!("cannot write {}", p.display()))?;
     }
     if let Some(p) = &f.keylog {
         if f.user.is_some() || f.negotiate {
-            eprintln!(
-                "tlsdiag: note: {} decrypts the saved call, HTTP credentials included; keep it as private as the password",
-                tlsdiag::report::safe(&p.display().to_string())
-            );
+            ui.note(&format!(
+                "note: {} decrypts the saved call, HTTP credentials included; keep it as private as the password",
+                p.display()
+            ));
         }
         report
             .write_keylog(p)
@@ -294,8 +319,8 @@ pub struct ProbeCli {
     pub json: bool,
 }
 
-pub fn run(args: ProbeCli) -> anyhow::Result<ExitCode> {
-    let report = execute(&args.probe.url, &args.probe.opts)?;
+pub fn run(args: ProbeCli, ui: &super::Ui) -> anyhow::Result<ExitCode> {
+    let report = execute(&args.probe.url, &args.probe.opts, ui)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if args.json {
@@ -313,11 +338,11 @@ pub fn run(args: ProbeCli) -> anyhow::Result<ExitCode> {
         )?;
         writeln!(out)?;
     } else {
-        tlsdiag::report::text::write_probe(
-            &mut out,
-            &report,
-            &tlsdiag::report::text::TextOptions::plain(),
-        )?;
+        let opts = tlsdiag::report::text::TextOptions {
+            color: ui.color,
+            ..tlsdiag::report::text::TextOptions::plain()
+        };
+        tlsdiag::report::text::write_probe(&mut out, &report, &opts)?;
     }
     out.flush()?;
     Ok(if report.succeeded {

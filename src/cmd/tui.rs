@@ -10,7 +10,7 @@ use tlsdiag::tui::run::{run as run_ui, Source, UiOptions};
 pub struct TuiArgs {
     /// Capture file (pcap or pcapng, also gzip/zstd/xz-compressed), or `-` for standard input.
     pub file: PathBuf,
-    /// No colours (also: the NO_COLOR environment variable).
+    /// No colours (the same as --color never; also: the NO_COLOR environment variable).
     #[arg(long)]
     pub no_color: bool,
     #[command(flatten)]
@@ -73,24 +73,25 @@ pub struct LiveArgs {
     /// Also save what is captured to this pcap file.
     #[arg(long, value_name = "FILE")]
     pub write: Option<PathBuf>,
+    /// No colours (the same as --color never; also: the NO_COLOR environment variable).
     #[arg(long)]
     pub no_color: bool,
     #[command(flatten)]
     pub identity: IdentityArgs,
 }
 
-pub fn run(args: TuiArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: TuiArgs, ui: &super::Ui) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(
         args.file.as_os_str() == "-" || args.file.exists(),
         "cannot open {}: no such file",
         args.file.display()
     );
     let opts = args.identity.options()?;
-    run_ui(Source::File(args.file), !args.no_color, opts)?;
+    run_ui(Source::File(args.file), ui.color && !args.no_color, opts)?;
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn run_live(args: LiveArgs) -> anyhow::Result<ExitCode> {
+pub fn run_live(args: LiveArgs, ui: &super::Ui) -> anyhow::Result<ExitCode> {
     let opts = args.identity.options()?;
     run_ui(
         Source::Live {
@@ -98,20 +99,23 @@ pub fn run_live(args: LiveArgs) -> anyhow::Result<ExitCode> {
             filter: args.filter,
             write: args.write,
         },
-        !args.no_color,
+        ui.color && !args.no_color,
         opts,
     )?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// `tlsdiag FILE`: the terminal UI on a terminal, the text report when piped.
-pub fn run_or_report(file: PathBuf) -> anyhow::Result<ExitCode> {
+pub fn run_or_report(file: PathBuf, ui: &super::Ui) -> anyhow::Result<ExitCode> {
     if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
-        return run(TuiArgs {
-            file,
-            no_color: false,
-            identity: IdentityArgs::default(),
-        });
+        return run(
+            TuiArgs {
+                file,
+                no_color: false,
+                identity: IdentityArgs::default(),
+            },
+            ui,
+        );
     }
     use clap::Parser;
     #[derive(clap::Parser)]
@@ -120,5 +124,5 @@ pub fn run_or_report(file: PathBuf) -> anyhow::Result<ExitCode> {
         args: super::analyze::AnalyzeArgs,
     }
     let w = Wrap::try_parse_from([std::ffi::OsString::from("analyze"), file.into_os_string()])?;
-    super::analyze::run(w.args)
+    super::analyze::run(w.args, ui)
 }

@@ -24,9 +24,16 @@ use std::time::{Duration, Instant};
 #[non_exhaustive]
 pub enum TuiError {
     #[error("terminal: {0}")]
-    Terminal(#[from] std::io::Error),
+    // Said in the message, so not also a `source()` (an error chain says it once).
+    Terminal(std::io::Error),
     #[error(transparent)]
     Live(#[from] crate::capture::live::LiveError),
+}
+
+impl From<std::io::Error> for TuiError {
+    fn from(e: std::io::Error) -> Self {
+        TuiError::Terminal(e)
+    }
 }
 
 /// What to show.
