@@ -175,7 +175,7 @@ fn standard_input_plain_and_compressed() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
-        "tlsdiag: cannot analyse standard input: standard input is empty\n"
+        "tlsdiag: standard input is empty\n"
     );
 }
 
@@ -230,8 +230,8 @@ fn an_unreadable_file_among_several_is_named_and_the_others_reported() {
     assert_eq!(
         stderr(&o),
         format!(
-            "tlsdiag: cannot analyse {}: {} is not a pcap or pcapng capture (text)\n",
-            s(&bad),
+            // The file is named once (issue 13 §6: no "cannot analyse X: X is …").
+            "tlsdiag: {} is not a pcap or pcapng capture (text)\n",
             s(&bad)
         )
     );
@@ -460,7 +460,7 @@ fn other_archive_formats_are_named_with_what_to_do() {
     assert_eq!(
         stderr(&o),
         format!(
-            "tlsdiag: cannot analyse {0}: {0} is a zip archive: extract it first (unzip FILE) and analyse the capture files inside\n",
+            "tlsdiag: {0} is a zip archive: extract it first (unzip FILE) and analyse the capture files inside\n",
             s(&z)
         )
     );
