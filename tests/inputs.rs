@@ -173,10 +173,7 @@ fn standard_input_plain_and_compressed() {
     // Empty standard input: a one-line error.
     let o = tlsdiag_in(&["analyze", "-"], Some(b""));
     assert_eq!(o.status.code(), Some(2));
-    assert_eq!(
-        stderr(&o),
-        "tlsdiag: standard input is empty\n"
-    );
+    assert_eq!(stderr(&o), "tlsdiag: standard input is empty\n");
 }
 
 #[test]
