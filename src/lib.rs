@@ -4,6 +4,10 @@
 //! The pipeline (dependencies point one way; see docs/architecture.md):
 //! `capture → net → reassembly → tls → model → diagnose → report | tui`, and
 //! `probe (rustls over a recording socket) → synthesised pcap → the same pipeline`.
+//!
+//! Public are the rooms the binary, the tests, `examples/` and the fuzz targets use, and
+//! `jsselog` and `reassembly` (entry points and stream accessors of their own); `upgrade`, which
+//! only `analyze` drives, is `pub(crate)`. docs/architecture.md draws who imports whom.
 #![forbid(unsafe_code)]
 #![cfg_attr(
     not(test),
@@ -29,5 +33,5 @@ pub mod reassembly;
 pub mod report;
 pub mod tls;
 pub mod tui;
-pub mod upgrade;
+pub(crate) mod upgrade;
 pub mod userfile;

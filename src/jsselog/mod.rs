@@ -13,6 +13,7 @@
 mod body;
 mod build;
 mod dn;
+mod messages;
 mod names;
 mod reader;
 
