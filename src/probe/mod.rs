@@ -31,7 +31,6 @@ use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-
 /// What the user asked for.
 #[derive(Debug, Clone, Default)]
 pub struct ProbeOptions {
