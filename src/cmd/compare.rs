@@ -36,9 +36,6 @@ pub struct CompareArgs {
     /// Print one JSON document.
     #[arg(long)]
     pub json: bool,
-    /// Colour the text: auto (a terminal, and NO_COLOR unset), always, never.
-    #[arg(long, value_enum, default_value_t = super::analyze::ColorChoice::Auto)]
-    pub color: super::analyze::ColorChoice,
 }
 
 /// The width to lay the text out in: COLUMNS, else the terminal's, else 100.
@@ -76,7 +73,6 @@ fn load(
     Ok(a)
 }
 
-/// The comparison text has no colour (`--color` is accepted and changes nothing).
 pub fn run(args: CompareArgs, ui: &super::Ui) -> anyhow::Result<ExitCode> {
     let captured = load(&args.file, args.capture_keylog.as_deref())?;
     let left: Connection = match args.conn {
@@ -153,16 +149,9 @@ pub fn run(args: CompareArgs, ui: &super::Ui) -> anyhow::Result<ExitCode> {
         serde_json::to_writer_pretty(&mut out, &doc)?;
         writeln!(out)?;
     } else {
-        use std::io::IsTerminal as _;
-        let color = match args.color {
-            super::analyze::ColorChoice::Always => true,
-            super::analyze::ColorChoice::Never => false,
-            super::analyze::ColorChoice::Auto => {
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-            }
-        };
+        // --color is global (cli.rs): auto, always, never, and NO_COLOR.
         let opts = tlsdiag::report::compare_text::CompareTextOptions {
-            color,
+            color: ui.color,
             width: width(),
         };
         tlsdiag::report::compare_text::write_comparison(&mut out, &cmp, &opts)?;
