@@ -81,6 +81,8 @@ struct Flow {
     last_frame: u64,
     start_ts_ns: u64,
     gaps: Vec<Gap>,
+    /// Frames cut by the snap length.
+    snap: Option<crate::model::SnapCut>,
     not_tls: bool,
     /// Held until the client is known: (dir index, seq, payload, prov). Bounded: only the first
     /// segments of a flow without SYN.
@@ -143,7 +145,12 @@ pub struct Analyzer {
     /// Flows ended early because too many were open, and the frame of the first.
     evicted: u64,
     first_eviction: Option<u64>,
+    /// Flows the address filter left out (bounded by FILTERED_OUT_CAP).
+    filtered_out: std::collections::HashSet<Key>,
 }
+
+/// At most this many filtered-out flows are told apart (then counting stops: "at least").
+const FILTERED_OUT_CAP: usize = 65_536;
 
 impl std::fmt::Debug for Analyzer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -167,12 +174,23 @@ fn key(a: (IpAddr, u16), b: (IpAddr, u16)) -> Key {
 
 impl Analyzer {
     pub fn new(opts: AnalyzeOptions) -> Self {
+        let mut filter = Vec::new();
+        if let Some(h) = opts.host {
+            filter.push(format!("--host {h}"));
+        }
+        if let Some(p) = opts.port {
+            filter.push(format!("--port {p}"));
+        }
+        let source = SourceInfo {
+            filter: (!filter.is_empty()).then(|| filter.join(" ")),
+            ..SourceInfo::default()
+        };
         Analyzer {
             max_flows: opts.max_open_flows.unwrap_or(MAX_OPEN_FLOWS).max(2),
             opts,
             flows: FlowMap::default(),
             finished: Vec::new(),
-            source: SourceInfo::default(),
+            source,
             anomalies: Vec::new(),
             sink: None,
             streamed: 0,
@@ -189,6 +207,7 @@ impl Analyzer {
             tick: 0,
             evicted: 0,
             first_eviction: None,
+            filtered_out: std::collections::HashSet::new(),
         }
     }
 
@@ -225,31 +244,47 @@ impl Analyzer {
             self.seen_links.push(frame.linktype);
             self.source.link_types.push(frame.linktype.name());
         }
-        let seg = match net::parse(frame.linktype, frame.data) {
+        // Captured length < original length: the snap length cut the frame.
+        let cut = (frame.data.len() < frame.orig_len as usize).then(|| {
+            (
+                u32::try_from(frame.data.len()).unwrap_or(u32::MAX),
+                frame.orig_len,
+            )
+        });
+        let parsed = match net::parse(frame.linktype, frame.data) {
+            Err(_) if cut.is_some() => net::parse_cut(frame.linktype, frame.data),
+            r => r,
+        };
+        let seg = match parsed {
             Ok(s) => s,
             Err(_) => {
                 self.source.skipped_frames += 1;
                 return;
             }
         };
-        if let Some(h) = self.opts.host {
-            if seg.src != h && seg.dst != h {
-                return;
+        let host_out = self.opts.host.is_some_and(|h| seg.src != h && seg.dst != h);
+        let port_out = self
+            .opts
+            .port
+            .is_some_and(|p| seg.sport != p && seg.dport != p);
+        if host_out || port_out {
+            // Counted so that "none matched" can say how many flows there were.
+            let starts = !seg.payload.is_empty() || seg.has(SYN);
+            if starts && self.filtered_out.len() < FILTERED_OUT_CAP {
+                self.filtered_out
+                    .insert(key((seg.src, seg.sport), (seg.dst, seg.dport)));
+                self.source.filtered_out_flows = self.filtered_out.len() as u64;
             }
-        }
-        if let Some(p) = self.opts.port {
-            if seg.sport != p && seg.dport != p {
-                return;
-            }
+            return;
         }
         let prov = Provenance {
             frame: frame.index,
             ts_ns: frame.ts_ns,
         };
-        self.segment(&seg, prov);
+        self.segment(&seg, prov, cut);
     }
 
-    fn segment(&mut self, seg: &Segment<'_>, prov: Provenance) {
+    fn segment(&mut self, seg: &Segment<'_>, prov: Provenance, cut: Option<(u32, u32)>) {
         let src = (seg.src, seg.sport);
         let dst = (seg.dst, seg.dport);
         let k = key(src, dst);
@@ -311,6 +346,7 @@ impl Analyzer {
                     last_frame: prov.frame,
                     start_ts_ns: prov.ts_ns,
                     gaps: Vec::new(),
+                    snap: None,
                     not_tls: false,
                     early: Vec::new(),
                     syn_isns: [[None; MAX_ISNS]; 2],
@@ -324,6 +360,17 @@ impl Analyzer {
         self.lru.remove(&flow.tick);
         flow.tick = self.tick;
         self.lru.insert(self.tick, k);
+        if let Some((captured, original)) = cut {
+            let s = flow.snap.get_or_insert(crate::model::SnapCut {
+                frames: 0,
+                first_frame: prov.frame,
+                captured_length: captured,
+                original_length: original,
+            });
+            s.frames += 1;
+            s.captured_length = s.captured_length.max(captured);
+            s.original_length = s.original_length.max(original);
+        }
         let dir = usize::from(flow.ep[0] != src);
         let other = 1 - dir;
         // Payload in a SYN (TCP Fast Open, RFC 7413) starts one past the SYN's sequence number.
@@ -581,6 +628,7 @@ impl Analyzer {
             server_frames: ss.map_or(0, |s| s.frames),
             gaps: std::mem::take(&mut flow.gaps),
             roles_inferred: flow.roles_inferred,
+            snap: flow.snap,
         };
         let mut facts = std::mem::take(&mut flow.decoder).finish();
         if evicted {
@@ -633,6 +681,7 @@ impl Analyzer {
             syn_seen: flow.syn_seen,
             roles_inferred: flow.roles_inferred,
             gaps: flow.gaps.clone(),
+            snap: flow.snap,
             ..Coverage::default()
         };
         Some(connection_of(

@@ -62,7 +62,7 @@ pub fn check_not_visible(c: &Connection, _ctx: &Context) -> Vec<Finding> {
         }
     }
     f.fix = Some(
-        "Capture again with the client's key log (SSLKEYLOGFILE for curl/OpenSSL-based clients, or -Djavax.net.debug=ssl:handshake for Java) and run `tlsdiag analyze <capture> --keylog <file>`, or run `tlsdiag probe <url> --identity <keystore>` to see the server's request in our own handshake."
+        "Capture again with the client's key log and run `tlsdiag analyze <capture> --keylog <file>`: curl and Firefox/NSS write it to the file named by SSLKEYLOGFILE, openssl s_client with -keylogfile; Go only through tls.Config.KeyLogWriter and rustls only through a KeyLogFile set in the program. Java (JSSE) has no SSLKEYLOGFILE: start it with a key-log agent (-javaagent: jSSLKeyLog or extract-tls-secrets), or give its -Djavax.net.debug=ssl:handshake log to `tlsdiag analyze`. Or run `tlsdiag probe <url> --identity <keystore>`: its own handshake is decrypted with its own keys."
             .into(),
     );
     vec![f]

@@ -155,6 +155,17 @@ pub struct SourceInfo {
     pub compression: Option<String>,
     /// The inputs of a merged capture (`analyze --merge`), in the order given; empty otherwise.
     pub files: Vec<SourceFile>,
+    /// The address filter given (`--host 10.0.0.1 --port 443`), if any (schema 1.2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+    /// TCP flows the filter left out (counted up to 65,536 distinct flows; schema 1.2). With a
+    /// filter, `tcp_flows` counts only the flows that matched.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub filtered_out_flows: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// One input of a merged capture.
@@ -263,6 +274,22 @@ pub struct Coverage {
     pub gaps: Vec<Gap>,
     /// `true` when the client/server roles were inferred from content (no SYN seen).
     pub roles_inferred: bool,
+    /// Frames of this connection cut by the capture's snap length (schema 1.2; absent when none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snap: Option<SnapCut>,
+}
+
+/// Frames whose captured length is less than their original length (`tcpdump -s N`): their
+/// bytes past the snap length are not in the capture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SnapCut {
+    /// How many frames of the connection were cut.
+    pub frames: u64,
+    pub first_frame: u64,
+    /// The longest captured length among them (the snap length, link header included).
+    pub captured_length: u32,
+    /// The longest original length among them.
+    pub original_length: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

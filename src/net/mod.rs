@@ -126,6 +126,51 @@ fn by_ethertype(et: u16, rest: &[u8]) -> Result<&[u8], NetError> {
 /// IP-in-IP nesting followed at most (an IPv4-in-IPv4 or IPv6-in-IPv4 tunnel is one level).
 pub const MAX_TUNNEL_DEPTH: usize = 4;
 
+/// Like [`parse`] for a frame cut by the snap length: the IP and TCP headers must be whole, the
+/// payload is what was captured of it (the rest is missing, and the stream shows a gap).
+pub fn parse_cut(lt: LinkType, data: &[u8]) -> Result<Segment<'_>, NetError> {
+    use etherparse::{LaxNetSlice, LaxSlicedPacket, TransportSlice};
+    let ip = ip_payload(lt, data)?;
+    let sliced = LaxSlicedPacket::from_ip(ip).map_err(|_| NetError::Malformed)?;
+    let (src, dst) = match &sliced.net {
+        Some(LaxNetSlice::Ipv4(v4)) => {
+            if v4.payload().fragmented {
+                return Err(NetError::Fragment);
+            }
+            (
+                IpAddr::V4(v4.header().source_addr()),
+                IpAddr::V4(v4.header().destination_addr()),
+            )
+        }
+        Some(LaxNetSlice::Ipv6(v6)) => {
+            if v6.payload().fragmented {
+                return Err(NetError::Fragment);
+            }
+            (
+                IpAddr::V6(v6.header().source_addr()),
+                IpAddr::V6(v6.header().destination_addr()),
+            )
+        }
+        _ => return Err(NetError::Malformed),
+    };
+    match sliced.transport {
+        Some(TransportSlice::Tcp(t)) => Ok(Segment {
+            src,
+            dst,
+            sport: t.source_port(),
+            dport: t.destination_port(),
+            seq: t.sequence_number(),
+            ack: t.acknowledgment_number(),
+            flags: (u8::from(t.fin()) * FIN)
+                | (u8::from(t.syn()) * SYN)
+                | (u8::from(t.rst()) * RST)
+                | (u8::from(t.ack()) * ACK),
+            payload: t.payload(),
+        }),
+        _ => Err(NetError::NotTcp),
+    }
+}
+
 /// Parses an IPv4/IPv6 packet (extension headers included) down to TCP. A packet whose payload is
 /// itself an IP packet — IPv4 in IP (protocol 4, RFC 2003: `ip tunnel … mode ipip`) or IPv6 in IP
 /// (protocol 41, RFC 4213: `mode sit`, 6in4) — is unwrapped, up to [`MAX_TUNNEL_DEPTH`] levels:

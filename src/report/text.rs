@@ -145,11 +145,19 @@ pub fn write_analysis(out: &mut dyn Write, a: &Analysis, opts: &TextOptions) -> 
         )?;
     }
     if n == 0 {
-        writeln!(
-            out,
-            "\nNo TLS connection found ({} TCP flows).",
-            a.source.tcp_flows
-        )?;
+        match &a.source.filter {
+            Some(f) if a.source.tcp_flows == 0 => writeln!(
+                out,
+                "\nNo connection to show: {} TCP flows, none matched {}.",
+                a.source.filtered_out_flows,
+                safe(f)
+            )?,
+            _ => writeln!(
+                out,
+                "\nNo TLS connection found ({} TCP flows).",
+                a.source.tcp_flows
+            )?,
+        }
         return Ok(());
     }
     if n > groups::TEXT_THRESHOLD {
