@@ -455,8 +455,10 @@ impl Analyzer {
                 flow.decoder.closed(side, prov, seg.has(RST));
             }
         }
-        let newly_not_tls =
-            !flow.not_tls && (flow.decoder.is_tls() == Some(false) || flow.upgrade.is_plain());
+        // Plain HTTP is not TLS but is followed (its exchanges are the connection's facts).
+        let newly_not_tls = !flow.not_tls
+            && ((flow.decoder.is_tls() == Some(false) && !flow.decoder.is_plain_http())
+                || flow.upgrade.is_plain());
         if newly_not_tls {
             flow.not_tls = true;
         }
@@ -601,7 +603,10 @@ impl Analyzer {
         let found = flow
             .upgrade
             .finish(&mut |side, bytes, prov| decoder.feed(side, bytes, prov));
-        if flow.not_tls || flow.decoder.is_tls() == Some(false) || found == upgrade::Found::Plain {
+        let plain_http = flow.decoder.is_plain_http();
+        if (flow.not_tls || flow.decoder.is_tls() == Some(false) || found == upgrade::Found::Plain)
+            && !plain_http
+        {
             return;
         }
         // Not one TLS record header (nor an SSLv2 hello) in either direction, and no preamble
@@ -672,11 +677,14 @@ impl Analyzer {
 
     fn open_connection(&self, flow: &Flow) -> Option<Connection> {
         let client = flow.client?;
-        if flow.not_tls || flow.decoder.is_tls() == Some(false) {
+        let plain_http = flow.decoder.is_plain_http();
+        if (flow.not_tls || flow.decoder.is_tls() == Some(false)) && !plain_http {
             return None;
         }
         let facts = flow.decoder.snapshot();
-        facts.client_hello.as_ref()?;
+        if !plain_http {
+            facts.client_hello.as_ref()?;
+        }
         let coverage = Coverage {
             syn_seen: flow.syn_seen,
             roles_inferred: flow.roles_inferred,

@@ -9,6 +9,7 @@ mod capture;
 mod client_abort;
 mod empty_certificate;
 pub mod http_auth;
+mod http_capture;
 mod identity_check;
 mod no_common;
 pub mod probe;
@@ -53,10 +54,15 @@ const RULES: &[Rule] = &[
     server_cert::check_properties,
     sni_version::check_sni,
     capture::check,
+    http_capture::check,
 ];
 
 /// Runs every rule on one connection.
 pub fn diagnose(conn: &Connection, ctx: &Context) -> Vec<Finding> {
+    if conn.is_plain_http() {
+        // No TLS to judge: only what its HTTP exchanges show.
+        return http_capture::check(conn, ctx);
+    }
     let mut out: Vec<Finding> = RULES.iter().flat_map(|r| r(conn, ctx)).collect();
     // Keep rule order inside a severity, errors first.
     out.sort_by_key(|f| std::cmp::Reverse(f.severity));

@@ -207,6 +207,25 @@ pub fn looks_like_request(buf: &[u8]) -> bool {
         && version.starts_with(b"HTTP/1.")
 }
 
+/// Whether a client's first bytes start like an HTTP/1.x request: a known method and a space
+/// (the whole request line may not have arrived yet). No TLS record starts with an upper-case
+/// ASCII letter (content types are 20–24, an SSLv2 hello has its top bit set), so this tells a
+/// plain-HTTP flow from TLS on any port.
+pub fn starts_like_request(buf: &[u8]) -> bool {
+    const METHODS: [&[u8]; 9] = [
+        b"GET ",
+        b"POST ",
+        b"PUT ",
+        b"HEAD ",
+        b"DELETE ",
+        b"OPTIONS ",
+        b"PATCH ",
+        b"TRACE ",
+        b"PROPFIND ",
+    ];
+    METHODS.iter().any(|m| buf.starts_with(m))
+}
+
 /// A Content-Length: digits only; several headers (or a list) must agree (RFC 9112 §6.3 item 5).
 fn content_length(headers: &[(String, String)]) -> Result<Option<u64>, HeadError> {
     let mut found: Option<u64> = None;

@@ -234,6 +234,14 @@ impl EvidenceUnit {
 }
 
 impl Connection {
+    /// A connection without TLS that carried plain HTTP (its facts are `tls.http` alone).
+    pub fn is_plain_http(&self) -> bool {
+        self.tls
+            .http
+            .as_ref()
+            .is_some_and(|h| h.transport == http::HttpTransport::Plain)
+    }
+
     /// "frame 8" in a capture, "line 305" in a log.
     pub fn at(&self, n: u64) -> String {
         format!("{} {n}", self.evidence_unit.word())
@@ -343,6 +351,9 @@ pub struct TlsFacts {
     /// accessors tell "not sent" from "not seen". Not serialized (`capture.gaps` and
     /// `anomalies` say it in JSON).
     pub decode_stops: DecodeStops,
+    /// The HTTP/1.1 layer (JSON `http`, since 1.3): the exchanges read from decrypted
+    /// application data or a plain-HTTP connection; `None` when no application data flowed.
+    pub http: Option<http::HttpLayer>,
 }
 
 /// Where the decoder stopped following one direction before its end.

@@ -83,6 +83,9 @@ struct TlsFactsWire<'a> {
     renegotiation_frames: &'a [u64],
     anomalies: &'a [super::Anomaly],
     facts: FactsView,
+    /// Omitted when no application data flowed (as `preamble` is without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    http: Option<&'a super::http::HttpLayer>,
 }
 
 impl Serialize for TlsFacts {
@@ -110,6 +113,7 @@ impl Serialize for TlsFacts {
             anomalies,
             decryption_unsupported: _,
             decode_stops: _,
+            http,
         } = self;
         TlsFactsWire {
             tls_version,
@@ -132,6 +136,7 @@ impl Serialize for TlsFacts {
             renegotiation_frames,
             anomalies,
             facts: FactsView::of(self),
+            http: http.as_ref(),
         }
         .serialize(s)
     }

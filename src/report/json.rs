@@ -33,6 +33,9 @@ pub struct Summary {
     pub failed: usize,
     pub incomplete: usize,
     pub empty_client_certificates: usize,
+    /// Connections without TLS that carried plain HTTP (since 1.3); not counted as completed,
+    /// failed or incomplete.
+    pub plain_http: usize,
     pub findings_error: usize,
     pub findings_warning: usize,
     /// Failures grouped by cause, server and client (since 1.3).
@@ -52,6 +55,7 @@ impl Summary {
     pub fn add(&mut self, c: &Connection) {
         self.connections += 1;
         match c.tls.outcome.status {
+            _ if c.is_plain_http() => self.plain_http += 1,
             OutcomeStatus::Completed | OutcomeStatus::CompletedEncrypted => self.completed += 1,
             OutcomeStatus::Failed => self.failed += 1,
             OutcomeStatus::Incomplete => self.incomplete += 1,

@@ -94,20 +94,25 @@ pub fn write_analysis(out: &mut dyn Write, a: &Analysis, opts: &TextOptions) -> 
     let failed = a
         .connections
         .iter()
-        .filter(|c| c.tls.outcome.status == OutcomeStatus::Failed)
+        .filter(|c| c.tls.outcome.status == OutcomeStatus::Failed && !c.is_plain_http())
         .count();
     let incomplete = a
         .connections
         .iter()
-        .filter(|c| c.tls.outcome.status == OutcomeStatus::Incomplete)
+        .filter(|c| c.tls.outcome.status == OutcomeStatus::Incomplete && !c.is_plain_http())
         .count();
     let n = a.connections.len();
+    let plain = a.connections.iter().filter(|c| c.is_plain_http()).count();
+    let tls_n = n - plain;
     let mut head = format!(
         "{} — {} TLS connection{}",
         a.source.name,
-        n,
-        if n == 1 { "" } else { "s" }
+        tls_n,
+        if tls_n == 1 { "" } else { "s" }
     );
+    if plain > 0 {
+        head.push_str(&format!(", {plain} plain HTTP"));
+    }
     if failed > 0 {
         head.push_str(&format!(", {failed} failed"));
     }
@@ -189,6 +194,9 @@ pub(super) fn needs_detail(c: &Connection) -> bool {
 }
 
 fn outcome_mark(c: &Connection, st: &Style) -> String {
+    if c.is_plain_http() {
+        return st.dim("·");
+    }
     match c.tls.outcome.status {
         OutcomeStatus::Completed | OutcomeStatus::CompletedEncrypted => st.green("✓"),
         OutcomeStatus::Failed => st.red("✗"),
@@ -228,6 +236,38 @@ pub fn client_cert_status(c: &Connection) -> String {
 }
 
 fn summary_line(c: &Connection, st: &Style) -> String {
+    if c.is_plain_http() {
+        let last = c
+            .tls
+            .http
+            .as_ref()
+            .and_then(|h| h.known_exchanges().last())
+            .map(|e| {
+                let req = e
+                    .request
+                    .as_ref()
+                    .map(|r| format!("{} {}", safe(&r.method), safe(&r.target)))
+                    .unwrap_or_else(|| "–".into());
+                let res = e
+                    .response
+                    .as_ref()
+                    .map(|r| r.status.to_string())
+                    .unwrap_or_else(|| "no answer".into());
+                format!("{req} → {res}")
+            })
+            .unwrap_or_default();
+        let first = c
+            .diagnosis
+            .first()
+            .map(|f| f.code.clone())
+            .unwrap_or_default();
+        return format!(
+            "{} #{:<3} {}  plain HTTP  {last}  {first}",
+            outcome_mark(c, st),
+            c.id,
+            c.endpoints_label()
+        );
+    }
     let sni = c
         .tls
         .client_hello
@@ -286,6 +326,9 @@ pub fn write_connection(out: &mut dyn Write, c: &Connection, opts: &TextOptions)
         on: opts.color,
         unit: c.evidence_unit.word(),
     };
+    if c.is_plain_http() {
+        return write_plain_http(out, c, opts, &st);
+    }
     let sni = c
         .tls
         .client_hello
@@ -346,6 +389,7 @@ pub fn write_connection(out: &mut dyn Write, c: &Connection, opts: &TextOptions)
         st.dim("→ client to server   ← server to client")
     )?;
     write_ladder(out, &c.tls.messages, &st)?;
+    write_http(out, c, &st)?;
 
     writeln!(out)?;
     writeln!(out, "  {}", st.bold("FACTS"))?;
@@ -362,6 +406,210 @@ pub(super) fn status_summary(c: &Connection) -> String {
     } else {
         safe(&c.tls.outcome.summary).into_owned()
     }
+}
+
+/// A connection without TLS that carried HTTP: header, diagnosis, the exchanges.
+fn write_plain_http(
+    out: &mut dyn Write,
+    c: &Connection,
+    opts: &TextOptions,
+    st: &Style,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} {} {}  plain HTTP (no TLS)",
+        outcome_mark(c, st),
+        st.bold(&format!("#{}", c.id)),
+        c.endpoints_label()
+    )?;
+    writeln!(
+        out,
+        "  {}",
+        st.dim(&format!(
+            "started {}, {}s {}–{}",
+            c.start_time, st.unit, c.first_frame, c.last_frame
+        ))
+    )?;
+    if !c.diagnosis.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "  {}", st.bold("DIAGNOSIS"))?;
+        for f in &c.diagnosis {
+            write_finding(out, f, opts, st)?;
+        }
+    }
+    write_http(out, c, st)
+}
+
+/// One-line form of challenges: `Negotiate`, `Basic realm="x"`, `Negotiate <krb5-ap-rep, 156 bytes>`.
+fn challenges_text(ch: &[crate::model::http_auth::Challenge]) -> String {
+    ch.iter()
+        .map(|c| {
+            let mut s = safe(&c.scheme).into_owned();
+            if let Some(r) = &c.realm {
+                s.push_str(&format!(" realm=\"{}\"", safe(r)));
+            }
+            if let (Some(n), Some(k)) = (c.token_len, &c.token_kind) {
+                s.push_str(&format!(" <{} token, {n} bytes>", safe(k)));
+            }
+            s
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn body_text(b: &crate::model::http::HttpBody) -> Option<String> {
+    use crate::model::http::BodyFraming;
+    if b.framing == BodyFraming::None {
+        return None;
+    }
+    let mut s = format!("body {} bytes", b.bytes_read);
+    if b.framing == BodyFraming::Chunked {
+        s.push_str(" (chunked)");
+    }
+    if !b.complete {
+        match b.declared_length {
+            Some(n) => s.push_str(&format!(" of {n}, not all in the capture")),
+            None => s.push_str(", not all in the capture"),
+        }
+    }
+    Some(s)
+}
+
+/// The HTTP layer beside the TLS facts: every exchange read (request line, Host, SOAP
+/// action, credentials as scheme/kind/length; status, challenges, SOAP Fault), or why it is
+/// not visible.
+fn write_http(out: &mut dyn Write, c: &Connection, st: &Style) -> io::Result<()> {
+    use crate::model::http::HttpTransport;
+    use crate::model::Fact;
+    let Some(h) = &c.tls.http else {
+        return Ok(());
+    };
+    writeln!(out)?;
+    let how = match h.transport {
+        HttpTransport::Tls => "inside TLS (application data decrypted)",
+        HttpTransport::Plain => "plain HTTP, no TLS",
+    };
+    match &h.exchanges {
+        Fact::Unknown(u) => {
+            let reveal = u
+                .reveal
+                .map(|r| format!(" — {}", r.as_str()))
+                .unwrap_or_default();
+            return writeln!(
+                out,
+                "  {}   {}",
+                st.bold("HTTP"),
+                st.yellow(&format!("not visible: {}{reveal}", u.reason.as_str()))
+            );
+        }
+        Fact::Absent => {
+            return writeln!(
+                out,
+                "  {}   {how}: not HTTP/1.x{}",
+                st.bold("HTTP"),
+                h.stopped
+                    .as_ref()
+                    .map(|s| format!(" — {}", safe(s)))
+                    .unwrap_or_default()
+            );
+        }
+        Fact::Known(ex) => {
+            let n = ex.len();
+            writeln!(
+                out,
+                "  {}   {how} · {n} exchange{}{}",
+                st.bold("HTTP"),
+                if n == 1 { "" } else { "s" },
+                if h.exchanges_not_kept > 0 {
+                    format!(" (+{} not kept)", h.exchanges_not_kept)
+                } else {
+                    String::new()
+                }
+            )?;
+            for e in ex {
+                if let Some(r) = &e.request {
+                    let mut parts = vec![format!(
+                        "{} {} {}",
+                        safe(&r.method),
+                        safe(&r.target),
+                        r.version
+                    )];
+                    if let Some(host) = &r.host {
+                        parts.push(format!("Host {}", safe(host)));
+                    }
+                    if let Some(a) = &r.soap_action {
+                        parts.push(format!("SOAPAction \"{}\"", safe(a)));
+                    }
+                    if r.credentials.is_empty() {
+                        parts.push("no credentials".into());
+                    }
+                    for cr in &r.credentials {
+                        parts.push(format!(
+                            "{} {} ({}, {} bytes)",
+                            safe(&cr.header),
+                            safe(&cr.scheme),
+                            safe(&cr.token_kind),
+                            cr.token_len
+                        ));
+                    }
+                    parts.extend(body_text(&r.body));
+                    writeln!(
+                        out,
+                        "  {:>10}  {:>10}  →  {}",
+                        "",
+                        format!("{} {}", st.unit, r.frame),
+                        parts.join(" · ")
+                    )?;
+                }
+                if let Some(r) = &e.response {
+                    let status = format!("{} {}", r.status, safe(&r.reason));
+                    let status = match r.status {
+                        s if s >= 400 => st.red(&status),
+                        s if s >= 300 => st.yellow(&status),
+                        _ => st.green(&status),
+                    };
+                    let mut parts = vec![status];
+                    if !r.challenges.is_empty() {
+                        parts.push(format!(
+                            "WWW-Authenticate: {}",
+                            challenges_text(&r.challenges)
+                        ));
+                    }
+                    if !r.proxy_challenges.is_empty() {
+                        parts.push(format!(
+                            "Proxy-Authenticate: {}",
+                            challenges_text(&r.proxy_challenges)
+                        ));
+                    }
+                    if let Some(f) = &r.soap_fault {
+                        parts.push(format!(
+                            "SOAP {} Fault {} — {}",
+                            f.soap_version,
+                            safe(f.code.as_deref().unwrap_or("?")),
+                            safe(f.reason.as_deref().unwrap_or(""))
+                        ));
+                    }
+                    parts.extend(body_text(&r.body));
+                    writeln!(
+                        out,
+                        "  {:>10}  {:>10}  ←  {}",
+                        "",
+                        format!("{} {}", st.unit, r.frame),
+                        parts.join(" · ")
+                    )?;
+                }
+            }
+            if let Some(s) = &h.stopped {
+                writeln!(
+                    out,
+                    "  {:>22}  {}",
+                    "",
+                    st.dim(&format!("reading stopped: {}", safe(s)))
+                )?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The status line for a connection whose preamble never turned into TLS.

@@ -232,7 +232,10 @@ impl ConnectionDecoder {
                 ContentType::ALERT => {
                     self.alert_record(side, &plain, plain.len(), prov, Read::Decrypted)
                 }
-                ContentType::APPLICATION_DATA => self.app_data_counted(side, len, prov),
+                ContentType::APPLICATION_DATA => {
+                    self.app_data_counted(side, len, prov);
+                    self.http.push(side, &plain, prov.frame);
+                }
                 _ => {}
             },
             Err(e) => {

@@ -25,6 +25,8 @@ const LADDER_APPDATA: u64 = 3;
 /// KeyUpdate, tickets), so bulk data is never buffered.
 const APP_RECORDS_DECRYPTED: u64 = 32;
 const SMALL_RECORD: usize = 1024;
+/// The outcome summary of a plain-HTTP connection.
+const PLAIN_SUMMARY: &str = "plain HTTP: no TLS on this connection";
 /// Anomalies kept per connection: a hostile stream cannot grow the list without limit.
 const MAX_ANOMALIES: usize = 64;
 
@@ -47,13 +49,15 @@ enum Read {
     Plain,
 }
 
-/// What the first bytes said: TLS records, or not TLS at all (then nothing is decoded).
+/// What the first bytes said: TLS records, not TLS at all (then nothing is decoded), or a
+/// plain HTTP request (then both directions go to the HTTP reader).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 enum Stream {
     #[default]
     Undecided,
     Tls,
     NotTls,
+    PlainHttp,
 }
 
 #[derive(Debug, Default)]
@@ -114,6 +118,8 @@ pub struct ConnectionDecoder {
     client: Direction,
     server: Direction,
     keys: Keys,
+    /// HTTP/1.1 read from decrypted application data (or a plain-HTTP flow).
+    http: crate::http::stream::Reader,
 }
 
 impl ConnectionDecoder {
@@ -152,6 +158,16 @@ impl ConnectionDecoder {
     }
 
     pub fn feed(&mut self, side: Side, data: &[u8], prov: Provenance) {
+        if self.stream == Stream::Undecided
+            && side == Side::Client
+            && crate::http::head::starts_like_request(data)
+        {
+            // No TLS record begins with an upper-case letter: a plain HTTP request.
+            self.stream = Stream::PlainHttp;
+        }
+        if self.stream == Stream::PlainHttp {
+            return self.http.push(side, data, prov.frame);
+        }
         let mut data = data;
         loop {
             if self.stream == Stream::NotTls {
@@ -183,7 +199,9 @@ impl ConnectionDecoder {
             Protection::Tls13 { app_records, .. } => {
                 let read = match app_records {
                     None => true,
-                    Some(n) => *n < APP_RECORDS_DECRYPTED || len <= SMALL_RECORD,
+                    Some(n) => {
+                        *n < APP_RECORDS_DECRYPTED || len <= SMALL_RECORD || self.http.wants(side)
+                    }
                 };
                 if read {
                     Keep::All
@@ -197,6 +215,8 @@ impl ConnectionDecoder {
             {
                 Keep::All
             }
+            // Decrypted (or, NULL cipher, read) while the HTTP reader wants this direction.
+            Protection::Tls12(_) | Protection::Null { .. } if self.http.wants(side) => Keep::All,
             Protection::Tls12(d) => d.needs_tail().map_or(Keep::Nothing, Keep::Tail),
             Protection::None | Protection::Null { .. } => Keep::Nothing,
         }
@@ -321,8 +341,9 @@ impl ConnectionDecoder {
         prov: Provenance,
     ) {
         let (ct, len) = (header.content_type, header.len);
+        let whole = body.len() == len && self.http.wants(side);
         let d = self.dir(side);
-        if ct == ContentType::APPLICATION_DATA && !d.compression.needs_every_record() {
+        if ct == ContentType::APPLICATION_DATA && !d.compression.needs_every_record() && !whole {
             if let Protection::Tls12(dec) = &mut d.protection {
                 // Not read; its sequence number still counts (and in TLS 1.0 its last
                 // ciphertext block is the next record's IV).
@@ -340,6 +361,10 @@ impl ConnectionDecoder {
             (Some((plain, read)), ContentType::HANDSHAKE) => {
                 self.progress.side_mut(side).phase = Phase::Finished;
                 self.handshake_bytes(side, &plain, prov, read)
+            }
+            (Some((plain, _)), ContentType::APPLICATION_DATA) => {
+                self.app_data_counted(side, len, prov);
+                self.http.push(side, &plain, prov.frame);
             }
             (Some(_), _) => self.app_data_counted(side, len, prov),
             (None, ContentType::ALERT) => self.alert_record(side, body, len, prov, Read::Clear),
@@ -524,6 +549,7 @@ impl ConnectionDecoder {
         let d = self.dir(side);
         d.deframer.stop();
         d.joiner.clear();
+        self.http.gap(side);
     }
 
     pub fn closed(&mut self, side: Side, prov: Provenance, reset: bool) {
@@ -544,17 +570,24 @@ impl ConnectionDecoder {
             || (self.app_data_seen() && self.progress.side(side).appdata_records > 0))
     }
 
-    /// `Some(false)` once the stream is known not to be TLS.
+    /// `Some(false)` once the stream is known not to be TLS (plain HTTP included).
     pub fn is_tls(&self) -> Option<bool> {
         match self.stream {
             Stream::Undecided => None,
             Stream::Tls => Some(true),
-            Stream::NotTls => Some(false),
+            Stream::NotTls | Stream::PlainHttp => Some(false),
         }
+    }
+
+    /// The connection is plain HTTP (no TLS): its facts are the `http` layer alone.
+    pub fn is_plain_http(&self) -> bool {
+        self.stream == Stream::PlainHttp
     }
 
     pub fn finish(mut self) -> TlsFacts {
         outcome::conclude(&self.progress, &mut self.facts);
+        self.facts.http = self.http_layer();
+        self.plain_outcome();
         self.facts
     }
 
@@ -562,6 +595,61 @@ impl ConnectionDecoder {
     pub fn snapshot(&self) -> TlsFacts {
         let mut facts = self.facts.clone();
         outcome::conclude(&self.progress, &mut facts);
+        facts.http = self.http_layer();
+        if self.is_plain_http() {
+            facts.outcome.summary = PLAIN_SUMMARY.into();
+        }
         facts
+    }
+
+    fn plain_outcome(&mut self) {
+        if self.is_plain_http() {
+            self.facts.outcome.summary = PLAIN_SUMMARY.into();
+        }
+    }
+
+    /// The HTTP layer: the exchanges read, or why they cannot be (three-valued); `None` when
+    /// there is no application data to speak of.
+    fn http_layer(&self) -> Option<crate::model::http::HttpLayer> {
+        use crate::model::http::{HttpLayer, HttpTransport};
+        use crate::model::{DecryptionStatus, Fact, Reveal, Unknown, UnknownReason};
+        let plain = self.is_plain_http();
+        let closed = [
+            self.progress.side(Side::Client).closed.is_some(),
+            self.progress.side(Side::Server).closed.is_some(),
+        ];
+        let exchanges = if self.http.fed() {
+            let ex = self.http.exchanges(closed);
+            if ex.is_empty() && self.http.not_http() {
+                Fact::Absent
+            } else {
+                Fact::Known(ex)
+            }
+        } else if plain {
+            Fact::Known(Vec::new())
+        } else if self.facts.application_data.first_frame.is_none() {
+            return None;
+        } else {
+            let u = match self.facts.decryption {
+                DecryptionStatus::Failed => {
+                    Unknown::new(UnknownReason::KeysDoNotMatch, Some(Reveal::KeyLog))
+                }
+                DecryptionStatus::Unsupported => {
+                    Unknown::new(UnknownReason::DecoderUnsupported, None)
+                }
+                _ => Unknown::new(UnknownReason::EncryptedWithoutKeys, Some(Reveal::KeyLog)),
+            };
+            Fact::Unknown(u)
+        };
+        Some(HttpLayer {
+            transport: if plain {
+                HttpTransport::Plain
+            } else {
+                HttpTransport::Tls
+            },
+            exchanges,
+            exchanges_not_kept: self.http.not_kept(),
+            stopped: self.http.stopped().map(str::to_owned),
+        })
     }
 }
