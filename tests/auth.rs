@@ -921,3 +921,69 @@ fn negotiate_says_built_without_kerberos() {
         String::from_utf8_lossy(&o.stderr).contains("built without Kerberos (feature kerberos)")
     );
 }
+
+/// The captured 401 Negotiate (captures/http-negotiate-401.pcap, curl without a ticket, with its
+/// key log) beside a probe that logs in with a ticket against a fresh lab server: the same TLS,
+/// and the HTTP layer is the decisive difference.
+#[test]
+fn compare_names_the_http_difference_between_a_captured_401_and_a_probe_200() {
+    if !kerberos_parts() {
+        return;
+    }
+    let lab = Lab::start();
+    let srv = server(Some(&lab), &["--auth", "negotiate"]);
+    let url = format!("https://localhost:{}/soap", srv.port);
+    let cc = lab.kinit("cc-compare");
+    let run = |json: bool| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_tlsdiag"));
+        c.arg("compare")
+            .arg(repo("captures/http-negotiate-401.pcap"))
+            .arg("--capture-keylog")
+            .arg(repo("captures/http-negotiate-401.keylog"))
+            .arg("--url")
+            .arg(&url)
+            .arg("--trust")
+            .arg(repo("captures/pki/partner-root.pem"))
+            .arg("--negotiate")
+            .env_remove("KRB5_CLIENT_KTNAME")
+            .env_remove("TLSDIAG_HTTP_PASSWORD")
+            .stdin(Stdio::null());
+        if json {
+            c.arg("--json");
+        }
+        for (k, v) in kenv(&lab, &cc) {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    };
+    let o = run(true);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = v["comparison"]["rows"].as_array().unwrap();
+    let http = rows.iter().find(|r| r["fact"] == "HTTP").unwrap();
+    assert_eq!(http["decisive"], true, "{v:#}");
+    assert!(
+        http["left"].as_str().unwrap().contains("401 Negotiate"),
+        "{http}"
+    );
+    assert!(http["right"].as_str().unwrap().contains("200"), "{http}");
+    assert!(
+        http["right"]
+            .as_str()
+            .unwrap()
+            .contains("with Negotiate spnego-init"),
+        "{http}"
+    );
+    let d = v["comparison"]["decisive_difference"].as_str().unwrap();
+    assert!(d.starts_with("TLS behaved the same; HTTP differs"), "{d}");
+    assert_eq!(v["probe"]["http"]["exchanges"]["state"], "known");
+    let outcome = rows.iter().find(|r| r["fact"] == "outcome").unwrap();
+    assert_eq!(outcome["differs"], false);
+
+    let o = run(false);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("Decisive difference: TLS behaved the same; HTTP differs"),
+        "{text}"
+    );
+}

@@ -315,3 +315,178 @@ fn control_bytes_in_values_are_kept_for_the_caller_to_escape() {
     let (r, _) = complete(parse_request(b"GET /x HTTP/1.1\r\nX: a\x7fb\r\n\r\n"));
     assert_eq!(r.header("x"), Some("a\u{7f}b"));
 }
+
+mod stream_reader {
+    use super::super::stream::{Reader, BODY_KEPT, MAX_EXCHANGES, READ_LIMIT};
+    use crate::model::http::BodyFraming;
+    use crate::model::Side;
+
+    const REQ: &[u8] = b"POST /soap HTTP/1.1\r\nHost: h\r\nSOAPAction: \"urn:a\"\r\nAuthorization: Negotiate oRQwEqADCgEAoQsGCSqGSIb3EgECAg==\r\nContent-Length: 5\r\n\r\nhello";
+    fn fault() -> Vec<u8> {
+        let mut v = b"HTTP/1.1 500 Server Error\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+        for piece in [
+            "<s:Fault><faultcode>s:Cli",
+            "ent</faultcode><faultstring>no",
+            "</faultstring></s:Fault>",
+        ] {
+            v.extend_from_slice(format!("{:x}\r\n{piece}\r\n", piece.len()).as_bytes());
+        }
+        v.extend_from_slice(b"0\r\n\r\n");
+        v
+    }
+
+    #[test]
+    fn an_exchange_split_at_every_byte_reads_the_same() {
+        for split in [1usize, 2, 7, 64, 4096] {
+            let mut r = Reader::new();
+            for (i, c) in REQ.chunks(split).enumerate() {
+                r.push(Side::Client, c, 10 + i as u64);
+            }
+            let interim = b"HTTP/1.1 100 Continue\r\n\r\n";
+            r.push(Side::Server, interim, 50);
+            for c in fault().chunks(split) {
+                r.push(Side::Server, c, 60);
+            }
+            let ex = r.exchanges([false, false]);
+            assert_eq!(ex.len(), 1, "split {split}");
+            let q = ex[0].request.as_ref().unwrap();
+            assert_eq!(q.frame, 10);
+            assert_eq!(q.soap_action.as_deref(), Some("urn:a"));
+            assert_eq!(q.credentials[0].token_kind, "spnego-response");
+            assert_eq!(q.body.bytes_read, 5);
+            assert!(q.body.complete);
+            let s = ex[0].response.as_ref().unwrap();
+            assert_eq!(s.status, 500, "the 100 Continue is skipped");
+            assert_eq!(s.body.framing, BodyFraming::Chunked);
+            assert!(s.body.complete);
+            assert_eq!(s.end_frame, Some(60));
+            let f = s.soap_fault.as_ref().unwrap();
+            assert_eq!(f.code.as_deref(), Some("s:Client"));
+            assert_eq!(f.reason.as_deref(), Some("no"));
+        }
+    }
+
+    #[test]
+    fn pipelined_requests_pair_with_answers_in_order_and_the_cap_holds() {
+        let mut r = Reader::new();
+        let mut reqs = Vec::new();
+        let mut resps = Vec::new();
+        for i in 0..MAX_EXCHANGES + 3 {
+            reqs.extend_from_slice(format!("GET /{i} HTTP/1.1\r\nHost: h\r\n\r\n").as_bytes());
+            resps.extend_from_slice(
+                format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{i}", i.to_string().len())
+                    .as_bytes(),
+            );
+        }
+        r.push(Side::Client, &reqs, 1);
+        r.push(Side::Server, &resps, 2);
+        let ex = r.exchanges([true, true]);
+        assert_eq!(ex.len(), MAX_EXCHANGES);
+        assert_eq!(r.not_kept(), 3);
+        for (i, e) in ex.iter().enumerate() {
+            assert_eq!(e.request.as_ref().unwrap().target, format!("/{i}"));
+            let res = e.response.as_ref().unwrap();
+            assert_eq!(res.body.bytes_read, i.to_string().len() as u64);
+        }
+    }
+
+    #[test]
+    fn bodies_are_looked_at_bounded_and_reading_stops_at_the_limit() {
+        let mut r = Reader::new();
+        r.push(
+            Side::Server,
+            format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", 3 * READ_LIMIT).as_bytes(),
+            1,
+        );
+        let chunk = vec![b'x'; 64 << 10];
+        let mut n = 0;
+        while r.wants(Side::Server) && n < 100 {
+            r.push(Side::Server, &chunk, 2 + n);
+            n += 1;
+        }
+        assert!(!r.wants(Side::Server));
+        assert!(n <= (READ_LIMIT / (64 << 10)) + 1, "{n}");
+        let ex = r.exchanges([false, false]);
+        let s = ex[0].response.as_ref().unwrap();
+        assert!(!s.body.complete);
+        assert!(s.body.bytes_read < READ_LIMIT);
+        assert_eq!(s.end_frame, None);
+        assert!(r.stopped().unwrap().contains("1024 KiB"), "{:?}", r.stopped());
+        assert!(BODY_KEPT < READ_LIMIT as usize);
+    }
+
+    #[test]
+    fn not_http_and_protocol_switches_stop_reading() {
+        let mut r = Reader::new();
+        r.push(Side::Client, b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 1);
+        assert!(r.not_http());
+        assert!(r.exchanges([false, false]).is_empty());
+        assert!(r.stopped().unwrap().contains("HTTP/2"));
+        assert!(!r.wants(Side::Client) && !r.wants(Side::Server));
+
+        let mut r = Reader::new();
+        r.push(Side::Client, b"\x00\x01binary junk\r\n\r\n", 1);
+        assert!(r.not_http());
+
+        let mut r = Reader::new();
+        r.push(Side::Client, b"GET /ws HTTP/1.1\r\nUpgrade: websocket\r\n\r\n", 1);
+        r.push(Side::Server, b"HTTP/1.1 101 Switching Protocols\r\n\r\n\x81\x05hello", 2);
+        assert_eq!(r.exchanges([false, false])[0].response.as_ref().unwrap().status, 101);
+        assert!(!r.wants(Side::Server));
+        assert!(!r.not_http());
+    }
+
+    #[test]
+    fn a_body_until_the_close_is_complete_only_when_the_server_closed() {
+        let mut r = Reader::new();
+        r.push(Side::Client, b"GET / HTTP/1.0\r\n\r\n", 1);
+        r.push(Side::Server, b"HTTP/1.0 200 OK\r\n\r\nabc", 2);
+        r.push(Side::Server, b"def", 3);
+        let open = r.exchanges([false, false]);
+        assert!(!open[0].response.as_ref().unwrap().body.complete);
+        let closed = r.exchanges([false, true]);
+        let s = closed[0].response.as_ref().unwrap();
+        assert!(s.body.complete);
+        assert_eq!(s.body.bytes_read, 6);
+        assert_eq!(s.end_frame, Some(3));
+    }
+
+    #[test]
+    fn a_bad_chunk_size_ends_the_body_incomplete_without_overflow() {
+        let mut r = Reader::new();
+        r.push(Side::Client, b"GET / HTTP/1.1\r\n\r\n", 1);
+        r.push(
+            Side::Server,
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\nabc",
+            2,
+        );
+        let ex = r.exchanges([false, false]);
+        let s = ex[0].response.as_ref().unwrap();
+        assert!(!s.body.complete);
+        assert!(r.stopped().unwrap().contains("chunk size"), "{:?}", r.stopped());
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn arbitrary_streams_never_panic(
+                c in proptest::collection::vec(any::<u8>(), 0..600),
+                s in proptest::collection::vec(any::<u8>(), 0..600),
+                split in 1usize..50,
+            ) {
+                let mut r = Reader::new();
+                let mut head = b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+                head.extend_from_slice(&c);
+                for (i, (a, b)) in head.chunks(split).zip(s.chunks(split)).enumerate() {
+                    r.push(Side::Client, a, i as u64);
+                    r.push(Side::Server, b, i as u64);
+                }
+                let ex = r.exchanges([true, true]);
+                prop_assert!(ex.len() <= MAX_EXCHANGES);
+            }
+        }
+    }
+}
