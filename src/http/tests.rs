@@ -374,8 +374,11 @@ mod stream_reader {
         for i in 0..MAX_EXCHANGES + 3 {
             reqs.extend_from_slice(format!("GET /{i} HTTP/1.1\r\nHost: h\r\n\r\n").as_bytes());
             resps.extend_from_slice(
-                format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{i}", i.to_string().len())
-                    .as_bytes(),
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{i}",
+                    i.to_string().len()
+                )
+                .as_bytes(),
             );
         }
         r.push(Side::Client, &reqs, 1);
@@ -395,7 +398,11 @@ mod stream_reader {
         let mut r = Reader::new();
         r.push(
             Side::Server,
-            format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", 3 * READ_LIMIT).as_bytes(),
+            format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n",
+                3 * READ_LIMIT
+            )
+            .as_bytes(),
             1,
         );
         let chunk = vec![b'x'; 64 << 10];
@@ -411,7 +418,11 @@ mod stream_reader {
         assert!(!s.body.complete);
         assert!(s.body.bytes_read < READ_LIMIT);
         assert_eq!(s.end_frame, None);
-        assert!(r.stopped().unwrap().contains("1024 KiB"), "{:?}", r.stopped());
+        assert!(
+            r.stopped().unwrap().contains("1024 KiB"),
+            "{:?}",
+            r.stopped()
+        );
         assert!(BODY_KEPT < READ_LIMIT as usize);
     }
 
@@ -429,9 +440,24 @@ mod stream_reader {
         assert!(r.not_http());
 
         let mut r = Reader::new();
-        r.push(Side::Client, b"GET /ws HTTP/1.1\r\nUpgrade: websocket\r\n\r\n", 1);
-        r.push(Side::Server, b"HTTP/1.1 101 Switching Protocols\r\n\r\n\x81\x05hello", 2);
-        assert_eq!(r.exchanges([false, false])[0].response.as_ref().unwrap().status, 101);
+        r.push(
+            Side::Client,
+            b"GET /ws HTTP/1.1\r\nUpgrade: websocket\r\n\r\n",
+            1,
+        );
+        r.push(
+            Side::Server,
+            b"HTTP/1.1 101 Switching Protocols\r\n\r\n\x81\x05hello",
+            2,
+        );
+        assert_eq!(
+            r.exchanges([false, false])[0]
+                .response
+                .as_ref()
+                .unwrap()
+                .status,
+            101
+        );
         assert!(!r.wants(Side::Server));
         assert!(!r.not_http());
     }
@@ -463,7 +489,11 @@ mod stream_reader {
         let ex = r.exchanges([false, false]);
         let s = ex[0].response.as_ref().unwrap();
         assert!(!s.body.complete);
-        assert!(r.stopped().unwrap().contains("chunk size"), "{:?}", r.stopped());
+        assert!(
+            r.stopped().unwrap().contains("chunk size"),
+            "{:?}",
+            r.stopped()
+        );
     }
 
     mod props {

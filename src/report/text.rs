@@ -185,6 +185,9 @@ pub fn write_analysis(out: &mut dyn Write, a: &Analysis, opts: &TextOptions) -> 
 }
 
 pub(super) fn needs_detail(c: &Connection) -> bool {
+    if c.is_plain_http() {
+        return c.diagnosis.iter().any(|f| f.severity >= Severity::Warning);
+    }
     c.tls.outcome.status != OutcomeStatus::Completed
         || c.diagnosis.iter().any(|f| f.severity >= Severity::Warning)
         || c.tls

@@ -57,7 +57,7 @@ fn opens_on_the_first_failed_connection() {
 fn filter_sort_and_navigation() {
     let mut app = many_app();
     let n = app.visible().len();
-    assert_eq!(n, 9);
+    assert_eq!(n, 13, "9 TLS connections and 4 plain HTTP");
     app.update(key(KeyCode::Char('/')));
     for ch in "protocol".chars() {
         app.update(key(KeyCode::Char(ch)));
@@ -72,7 +72,7 @@ fn filter_sort_and_navigation() {
         .any(|f| f.code == "protocol-version-mismatch"));
     app.update(key(KeyCode::Char('/')));
     app.update(key(KeyCode::Enter));
-    assert_eq!(app.visible().len(), 9);
+    assert_eq!(app.visible().len(), 13);
     app.update(key(KeyCode::Char('s')));
     assert_eq!(app.sort, Sort::Outcome);
     let first = app.visible()[0];
@@ -81,7 +81,7 @@ fn filter_sort_and_navigation() {
         crate::model::OutcomeStatus::Failed
     );
     app.update(key(KeyCode::End));
-    assert_eq!(app.selected, 8);
+    assert_eq!(app.selected, 12);
     app.update(key(KeyCode::Tab));
     assert_eq!(app.pane, Pane::Ladder);
     assert_eq!(app.update(key(KeyCode::Char('q'))), vec![Effect::Quit]);
@@ -591,4 +591,30 @@ fn mouse_click_selects_and_wheel_scrolls() {
         a.diagnosis.y + 3,
     ));
     assert_eq!(app.pane, Pane::Diagnosis);
+}
+
+#[test]
+fn details_show_the_http_layer_of_a_keylogged_capture() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("captures");
+    let mut opts = crate::analyze::AnalyzeOptions::default();
+    opts.decode.keylog = Some(std::sync::Arc::new(
+        crate::tls::keylog::KeyLog::from_file(&dir.join("http-negotiate-401.keylog")).unwrap(),
+    ));
+    let a = crate::analyze::analyze_path(&dir.join("http-negotiate-401.pcap"), &opts).unwrap();
+    let mut app = App::new("captures/http-negotiate-401.pcap", false);
+    app.update(Msg::Analysis(Box::new(a)));
+    let text: Vec<String> = super::views::details_content(&app, 200)
+        .iter()
+        .map(super::text::line_text)
+        .collect();
+    let all = text.join("\n");
+    assert!(all.contains("HTTP (inside TLS)"), "{all}");
+    assert!(
+        all.contains("POST /soap (frame 10) · SOAPAction urn:tlsdiag:Ping"),
+        "{all}"
+    );
+    assert!(
+        all.contains("401 Unauthorized (frame 13) · WWW-Authenticate Negotiate"),
+        "{all}"
+    );
 }

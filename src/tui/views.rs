@@ -219,6 +219,16 @@ fn main_view(app: &App, f: &mut Frame, area: Rect, th: &Theme) {
 }
 
 fn outcome_text(c: &Connection) -> (String, u8) {
+    if c.is_plain_http() {
+        let status = c
+            .tls
+            .http
+            .as_ref()
+            .and_then(|h| h.last_response())
+            .map(|r| format!(" {}", r.status))
+            .unwrap_or_default();
+        return (format!("· plain HTTP{status}"), 0);
+    }
     let o = &c.tls.outcome;
     match o.status {
         OutcomeStatus::Completed => ("✓ completed".into(), 0),
@@ -813,6 +823,9 @@ pub fn details_content(app: &App, w: usize) -> Vec<Line<'static>> {
             ),
         );
     }
+    if let Some(h) = &c.tls.http {
+        http_details(&mut v, h, unit);
+    }
     v.lines
 }
 
@@ -1053,6 +1066,88 @@ pub fn details_title(app: &App) -> String {
             m.frame
         ),
         None => " Details: connection  (↑↓ on the ladder: one message)  y copy ".into(),
+    }
+}
+
+/// The HTTP layer: each exchange's request line, credentials (scheme, kind, length), status,
+/// challenges and SOAP Fault — or why it cannot be seen.
+fn http_details(v: &mut Kv, h: &crate::model::http::HttpLayer, unit: &str) {
+    use crate::model::http::HttpTransport;
+    use crate::model::Fact;
+    let how = match h.transport {
+        HttpTransport::Tls => "inside TLS",
+        HttpTransport::Plain => "plain, no TLS",
+    };
+    v.head(format!("HTTP ({how})"));
+    match &h.exchanges {
+        Fact::Unknown(u) => v.kv(
+            "exchanges",
+            format!(
+                "unknown: {}{}",
+                u.reason.as_str(),
+                u.reveal
+                    .map(|r| format!(" — {}", r.as_str()))
+                    .unwrap_or_default()
+            ),
+        ),
+        Fact::Absent => v.kv(
+            "exchanges",
+            format!(
+                "not HTTP/1.x{}",
+                h.stopped
+                    .as_deref()
+                    .map(|s| format!(": {}", safe(s)))
+                    .unwrap_or_default()
+            ),
+        ),
+        Fact::Known(ex) => {
+            for e in ex {
+                if let Some(r) = &e.request {
+                    let mut s = format!(
+                        "{} {} ({unit} {})",
+                        safe(&r.method),
+                        safe(&r.target),
+                        r.frame
+                    );
+                    if let Some(a) = &r.soap_action {
+                        s.push_str(&format!(" · SOAPAction {}", safe(a)));
+                    }
+                    for cr in &r.credentials {
+                        s.push_str(&format!(
+                            " · {} {} ({}, {} bytes)",
+                            safe(&cr.header),
+                            safe(&cr.scheme),
+                            safe(&cr.token_kind),
+                            cr.token_len
+                        ));
+                    }
+                    v.kv("request", s);
+                }
+                if let Some(r) = &e.response {
+                    let mut s = format!("{} {} ({unit} {})", r.status, safe(&r.reason), r.frame);
+                    for c in &r.challenges {
+                        s.push_str(&format!(" · WWW-Authenticate {}", safe(&c.scheme)));
+                        if let Some(realm) = &c.realm {
+                            s.push_str(&format!(" realm={}", safe(realm)));
+                        }
+                        if let (Some(n), Some(k)) = (c.token_len, &c.token_kind) {
+                            s.push_str(&format!(" ({}, {n} bytes)", safe(k)));
+                        }
+                    }
+                    if let Some(f) = &r.soap_fault {
+                        s.push_str(&format!(
+                            " · SOAP Fault {} {}",
+                            safe(f.code.as_deref().unwrap_or("?")),
+                            safe(f.reason.as_deref().unwrap_or(""))
+                        ));
+                    }
+                    v.kv("response", s);
+                }
+            }
+            if let Some(s) = &h.stopped {
+                v.kv("stopped", safe(s));
+            }
+        }
     }
 }
 

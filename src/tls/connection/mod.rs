@@ -362,8 +362,11 @@ impl ConnectionDecoder {
                 self.progress.side_mut(side).phase = Phase::Finished;
                 self.handshake_bytes(side, &plain, prov, read)
             }
-            (Some((plain, _)), ContentType::APPLICATION_DATA) => {
+            (Some((plain, read)), ContentType::APPLICATION_DATA) => {
                 self.app_data_counted(side, len, prov);
+                if read == Read::Decrypted {
+                    self.mark_decrypted(side, prov.frame);
+                }
                 self.http.push(side, &plain, prov.frame);
             }
             (Some(_), _) => self.app_data_counted(side, len, prov),
@@ -474,6 +477,16 @@ impl ConnectionDecoder {
             return;
         }
         self.app_data_counted(side, len, prov);
+    }
+
+    /// The ladder line of an application-data record just counted was decrypted (TLS ≤ 1.2
+    /// with a key log, read for HTTP).
+    fn mark_decrypted(&mut self, side: Side, frame: u64) {
+        if let Some(m) = self.facts.messages.last_mut() {
+            if m.kind == MessageKind::ApplicationData && m.from == side && m.frame == frame {
+                m.decrypted = true;
+            }
+        }
     }
 
     fn app_data_counted(&mut self, side: Side, len: usize, prov: Provenance) {
