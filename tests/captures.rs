@@ -293,11 +293,30 @@ fn one_direction_and_missing_handshake_are_said() {
 #[test]
 fn many_connections_mixed_with_plain_http() {
     let a = analyze("many-connections.pcap");
-    assert_eq!(
-        a.connections.len(),
-        9,
-        "plain HTTP flows must not be listed"
-    );
+    // Since schema 1.3 the plain-HTTP flows are listed as such (never as TLS).
+    let plain: Vec<_> = a.connections.iter().filter(|c| c.is_plain_http()).collect();
+    assert_eq!(plain.len(), 4);
+    let mut seen = Vec::new();
+    for c in &plain {
+        assert!(c.tls.client_hello.is_none() && c.tls.messages.is_empty());
+        let h = c.tls.http.as_ref().unwrap();
+        let e = &h.known_exchanges()[0];
+        let (req, res) = (e.request.as_ref().unwrap(), e.response.as_ref().unwrap());
+        assert_eq!(req.method, "GET");
+        seen.push(format!("{} {}", req.target, res.status));
+        let codes: Vec<&str> = c.diagnosis.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            if res.status == 404 {
+                vec!["http-error"]
+            } else {
+                vec![]
+            }
+        );
+    }
+    // python3 -m http.server: three `GET /`, one `GET /captures` that it does not have.
+    assert_eq!(seen, ["/ 200", "/ 200", "/ 200", "/captures 404"]);
+    assert_eq!(a.connections.len() - plain.len(), 9, "9 TLS connections");
     assert!(a.source.tcp_flows > 9);
     let empty = a
         .connections
@@ -311,7 +330,7 @@ fn many_connections_mixed_with_plain_http() {
         .count();
     assert_eq!(empty, 2);
     let ids: Vec<usize> = a.connections.iter().map(|c| c.id).collect();
-    assert_eq!(ids, (1..=9).collect::<Vec<_>>());
+    assert_eq!(ids, (1..=13).collect::<Vec<_>>());
     assert!(a
         .connections
         .windows(2)

@@ -253,7 +253,15 @@ fn garbage_tcp_payload_on_a_tls_port_is_not_a_connection() {
         "--json",
     ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["connections"].as_array().unwrap().len(), 0);
+    // Since schema 1.3 they are listed as plain HTTP: no TLS facts, never a TLS connection.
+    let conns = v["connections"].as_array().unwrap();
+    assert!(!conns.is_empty());
+    for c in conns {
+        assert_eq!(c["http"]["transport"], "plain", "{c:#}");
+        assert_eq!(c["client_hello"], serde_json::Value::Null);
+    }
+    assert_eq!(v["summary"]["plain_http"], conns.len());
+    assert_eq!(v["summary"]["incomplete"], 0);
     assert!(v["source"]["tcp_flows"].as_u64().unwrap() >= 1);
 }
 
