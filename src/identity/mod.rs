@@ -224,36 +224,86 @@ pub fn open_files(
     let mut any_pem = false;
     for path in paths {
         let data = read_file(path)?;
-        match sniff(&data) {
-            Sniffed::Jks => {
-                return single(paths, path, KeystoreFormat::Jks, || {
-                    jks::open(path, &data, password)
-                })
-            }
-            Sniffed::Jceks => {
-                return single(paths, path, KeystoreFormat::Jceks, || {
-                    jks::open(path, &data, password)
-                })
-            }
-            Sniffed::Pkcs12 => {
-                return single(paths, path, KeystoreFormat::Pkcs12, || {
-                    pkcs12::open(path, &data, password)
-                })
-            }
-            Sniffed::Pem => {
-                any_pem = true;
-                pem::collect(path, &data, password, &mut pem_items)?;
-            }
-            Sniffed::Der => {
-                pem::collect_der(path, &data, password, &mut pem_items)?;
-            }
-            Sniffed::Unknown => {
-                return Err(IdentityError::UnknownFormat {
-                    path: path.to_path_buf(),
-                })
-            }
+        match open_one(paths, path, &data, password, &mut pem_items)? {
+            Parsed::Whole(ks) => return Ok(ks),
+            Parsed::Pem => any_pem = true,
+            Parsed::Der => {}
         }
     }
+    pem_keystore(first, any_pem, pem_items)
+}
+
+/// [`open`] over bytes already in memory (`path` only names them in entries and errors): the
+/// same format detection and parsers, without the file read or its size cap. The fuzz targets
+/// (fuzz/, docs/fuzzing.md) enter here.
+pub fn open_bytes(
+    path: &Path,
+    data: &[u8],
+    password: Option<&SecretString>,
+) -> Result<Keystore, IdentityError> {
+    if data.is_empty() {
+        return Err(IdentityError::Empty {
+            path: path.to_owned(),
+        });
+    }
+    let mut pem_items = pem::Items::default();
+    match open_one(&[path], path, data, password, &mut pem_items)? {
+        Parsed::Whole(ks) => Ok(ks),
+        Parsed::Pem => pem_keystore(path, true, pem_items),
+        Parsed::Der => pem_keystore(path, false, pem_items),
+    }
+}
+
+/// What one file of [`open_files`] turned out to be.
+enum Parsed {
+    /// A keystore that must come alone (JKS, JCEKS, PKCS#12), read whole.
+    Whole(Keystore),
+    /// PEM items, added to the collection.
+    Pem,
+    /// A DER certificate or key, added to the collection.
+    Der,
+}
+
+fn open_one(
+    paths: &[&Path],
+    path: &Path,
+    data: &[u8],
+    password: Option<&SecretString>,
+    pem_items: &mut pem::Items,
+) -> Result<Parsed, IdentityError> {
+    match sniff(data) {
+        Sniffed::Jks => single(paths, path, KeystoreFormat::Jks, || {
+            jks::open(path, data, password)
+        })
+        .map(Parsed::Whole),
+        Sniffed::Jceks => single(paths, path, KeystoreFormat::Jceks, || {
+            jks::open(path, data, password)
+        })
+        .map(Parsed::Whole),
+        Sniffed::Pkcs12 => single(paths, path, KeystoreFormat::Pkcs12, || {
+            pkcs12::open(path, data, password)
+        })
+        .map(Parsed::Whole),
+        Sniffed::Pem => {
+            pem::collect(path, data, password, pem_items)?;
+            Ok(Parsed::Pem)
+        }
+        Sniffed::Der => {
+            pem::collect_der(path, data, password, pem_items)?;
+            Ok(Parsed::Der)
+        }
+        Sniffed::Unknown => Err(IdentityError::UnknownFormat {
+            path: path.to_path_buf(),
+        }),
+    }
+}
+
+/// The keystore made of the PEM/DER items collected from `first` (and the files after it).
+fn pem_keystore(
+    first: &Path,
+    any_pem: bool,
+    pem_items: pem::Items,
+) -> Result<Keystore, IdentityError> {
     let format = if any_pem {
         KeystoreFormat::Pem
     } else {

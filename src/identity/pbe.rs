@@ -20,15 +20,29 @@ use zeroize::Zeroizing;
 use super::der::{self, read_tlv, Tlv};
 
 /// Largest iteration count accepted for one key derivation (PBKDF2, PKCS#12 KDF, JCEKS).
+#[cfg(not(fuzzing))]
 pub const MAX_ITERATIONS: u64 = 10_000_000;
 /// Largest scrypt memory (128 · N · r bytes) accepted.
+#[cfg(not(fuzzing))]
 pub const MAX_SCRYPT_MEMORY: u64 = 256 * 1024 * 1024;
 /// Largest scrypt parallelisation p accepted.
 pub const MAX_SCRYPT_P: u64 = 16;
 /// All key derivations of one file together (iterations × output blocks): room for a MAC and
 /// a dozen keys at keytool's maximum, and for an `openssl pkcs12 -legacy -iter 8388608` file
 /// (MAC, RC2 certificate safe, 3DES key: 6 derivations of 8,388,608).
+#[cfg(not(fuzzing))]
 pub const WORK_BUDGET: u64 = 100_000_000;
+
+// Fuzz builds only (cargo-fuzz sets `--cfg fuzzing`): the same checks with caps a hundred times
+// lower, so that a mutated iteration count costs milliseconds, not seconds, per input and the
+// fuzzer explores parsing instead of timing out inside PBKDF2 (docs/fuzzing.md). They still
+// accept the defaults of the seeds (keytool 10,000, openssl 2048, scrypt N=16384 r=8).
+#[cfg(fuzzing)]
+pub const MAX_ITERATIONS: u64 = 100_000;
+#[cfg(fuzzing)]
+pub const MAX_SCRYPT_MEMORY: u64 = 16 * 1024 * 1024;
+#[cfg(fuzzing)]
+pub const WORK_BUDGET: u64 = 1_000_000;
 
 /// Why a decryption did not produce plaintext.
 #[derive(Debug, Clone, PartialEq, Eq)]

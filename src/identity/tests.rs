@@ -704,3 +704,36 @@ fn key_curve_names_come_from_the_tls_oid_table() {
     }
     assert_eq!(super::key::curve_name("1.2.3"), None);
 }
+
+#[test]
+fn open_bytes_reads_what_open_reads() {
+    for f in [
+        "client-openssl-aes.p12",
+        "multi.jks",
+        "client.jceks",
+        "client-combined.pem",
+        "client-enc-pkcs8.der",
+    ] {
+        let path = data(f);
+        let bytes = std::fs::read(&path).unwrap();
+        let a = open(&path, Some(&pw())).unwrap_or_else(|e| panic!("{f}: {e}"));
+        let b = open_bytes(&path, &bytes, Some(&pw())).unwrap_or_else(|e| panic!("{f}: {e}"));
+        assert_eq!(a.format, b.format, "{f}");
+        assert_eq!(a.aliases(), b.aliases(), "{f}");
+        let keys = |ks: &Keystore| {
+            ks.entries
+                .iter()
+                .map(|e| e.key.is_some())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(keys(&a), keys(&b), "{f}");
+    }
+    assert!(matches!(
+        open_bytes(Path::new("x"), b"", None),
+        Err(IdentityError::Empty { .. })
+    ));
+    assert!(matches!(
+        open_bytes(Path::new("x"), b"not a keystore", None),
+        Err(IdentityError::UnknownFormat { .. })
+    ));
+}
