@@ -200,7 +200,7 @@ pub fn keylog(data: &[u8]) -> usize {
     );
     // Every line's random, looked up as the decoder does.
     for line in text.lines().take(64) {
-        if let Some(r) = line.split_whitespace().nth(1).and_then(|h| hex_32(h)) {
+        if let Some(r) = line.split_whitespace().nth(1).and_then(hex_32) {
             let _ = kl.get(&r);
         }
     }
