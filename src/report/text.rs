@@ -106,7 +106,7 @@ pub fn write_analysis(out: &mut dyn Write, a: &Analysis, opts: &TextOptions) -> 
     let tls_n = n - plain;
     let mut head = format!(
         "{} — {} TLS connection{}",
-        a.source.name,
+        safe(&a.source.name),
         tls_n,
         if tls_n == 1 { "" } else { "s" }
     );
