@@ -12,8 +12,8 @@ tls_conn       the TCP streams of the captures, as tshark's "follow,tcp,raw" giv
 keylog         the committed key logs
 identity       every keystore and key/certificate file, prefixed with the password byte
                (0 none, 1 "changeit")
-http_response  the server side of every captured TCP stream that starts with "HTTP/", and
-               captures/scripts/http-200.txt
+http           each side of every captured TCP stream that starts with an HTTP head (a response
+               "HTTP/", a request line), and captures/scripts/http-200.txt
 """
 
 import glob
@@ -105,11 +105,11 @@ def main():
     for p in pcaps:
         for i, chunks in enumerate(follow(p)):
             put("tls_conn", script(chunks), f"{os.path.basename(p)}.{i}")
-            if chunks[0][0] == 0 and any(s == 1 for s, _ in chunks):
-                server = b"".join(d for s, d in chunks if s == 1)
-                if server.startswith(b"HTTP/"):
-                    put("http_response", server[:65536], f"{os.path.basename(p)}.{i}")
-    put("http_response", read(os.path.join(ROOT, "captures/scripts/http-200.txt")), "http-200.txt")
+            for side in (0, 1):
+                data = b"".join(d for s, d in chunks if s == side)
+                if re.match(rb"(HTTP/1\.[01] [0-9]{3}|[A-Z]+ \S+ HTTP/1\.[01]\r\n)", data):
+                    put("http", data[:65536], f"{os.path.basename(p)}.{i}.{side}")
+    put("http", read(os.path.join(ROOT, "captures/scripts/http-200.txt")), "http-200.txt")
 
     for p in glob.glob(os.path.join(ROOT, "captures/*.keylog")):
         put("keylog", read(p), os.path.basename(p))

@@ -63,7 +63,7 @@ fn entry_points_reach_the_decoders() {
     p12.extend(std::fs::read(root.join("captures/keystores/client.p12")).expect("p12"));
     assert!(entries::identity(&p12) > 0);
     let http = std::fs::read(root.join("captures/scripts/http-200.txt")).expect("http");
-    assert!(entries::http_response(&http) > 0);
+    assert!(entries::http(&http) > 0);
     // One step script: the client's first chunk of a real handshake is a ClientHello.
     let mut script = vec![0u8];
     let hello = client_hello(&pcap);

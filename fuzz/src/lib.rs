@@ -19,7 +19,7 @@ use tlsdiag::tls::keylog::KeyLog;
 use tlsdiag::tls::{ConnectionDecoder, DecodeOptions};
 
 /// The targets, by the names of their bins and of their regression folders.
-pub const TARGETS: &[&str] = &["capture", "tls_conn", "keylog", "identity", "http_response"];
+pub const TARGETS: &[&str] = &["capture", "tls_conn", "keylog", "identity", "http"];
 
 /// Runs target `name` on `data`; `None` for an unknown target name.
 pub fn run(name: &str, data: &[u8]) -> Option<usize> {
@@ -28,7 +28,7 @@ pub fn run(name: &str, data: &[u8]) -> Option<usize> {
         "tls_conn" => tls_conn(data),
         "keylog" => keylog(data),
         "identity" => identity(data),
-        "http_response" => http_response(data),
+        "http" => http(data),
         _ => return None,
     })
 }
@@ -69,10 +69,18 @@ fn decode_options() -> DecodeOptions {
 }
 
 /// A character that must never reach a terminal raw: C0/C1 controls other than newline and
-/// tab, DEL, zero-width and bidirectional overrides (what report::text::term escapes).
+/// tab, DEL, zero-width and bidirectional marks and overrides, line/paragraph separators, BOM
+/// (what report::safe escapes).
 fn unsafe_for_terminal(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(
+            c,
+            '\u{61c}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{feff}'
+        )
 }
 
 fn assert_terminal_safe(what: &str, s: &str) {
@@ -255,17 +263,57 @@ pub fn identity(data: &[u8]) -> usize {
     produced
 }
 
-/// The probe's HTTP response reader (status line, headers, chunked or sized body, SOAP fault,
-/// authentication challenges) over a reader that ends where the input ends.
-pub fn http_response(data: &[u8]) -> usize {
+/// The HTTP/1.1 room (src/http) — request and response heads (httparse, bounded), body
+/// framing, chunked decoding, authentication headers, SOAP — and the probe's response reader
+/// over a reader that ends where the input ends. Chunked bodies are decoded whole and again in
+/// two pieces (cut where the first byte says): both must agree.
+pub fn http(data: &[u8]) -> usize {
+    use tlsdiag::http::{auth, chunked, head, soap, BodyLength, Parsed};
+    const KEEP: usize = 4096;
+    let mut produced = 0;
+    let _ = head::looks_like_request(data);
+    if let Ok(Parsed::Complete(req, _)) = head::parse_request(data) {
+        let _ = req.body_length();
+        produced += auth::credentials(&req.headers).len();
+        produced += soap::soap_action(&req.headers).map_or(0, |a| a.len());
+    }
+    if let Ok(Parsed::Complete(resp, n)) = head::parse_response(data) {
+        let body = data.get(n..).unwrap_or_default();
+        let _ = resp.body_length(Some("HEAD"));
+        if let Ok(BodyLength::Chunked) = resp.body_length(None) {
+            let whole = chunked::dechunk(body, KEEP);
+            let cut = usize::from(data.first().copied().unwrap_or(0)) % (body.len() + 1);
+            let (a, b) = body.split_at(cut);
+            let mut d = chunked::Dechunker::new(KEEP);
+            let split = d.push(a).and_then(|used| {
+                if used == a.len() {
+                    d.push(b).map(|_| ())
+                } else {
+                    Ok(())
+                }
+            });
+            match (&whole, &split) {
+                (Ok((w, done)), Ok(())) => {
+                    assert_eq!(w.as_slice(), d.body(), "dechunk whole vs in two pieces");
+                    assert_eq!(*done, d.is_done(), "dechunk whole vs in two pieces: done");
+                }
+                (Err(_), Err(_)) => {}
+                _ => panic!("dechunk whole {whole:?} vs in two pieces {split:?} (cut {cut})"),
+            }
+            produced += d.body().len();
+        }
+        produced += auth::challenges(&resp.headers).len();
+        if let Some(f) = soap::soap_fault(&String::from_utf8_lossy(body)) {
+            produced += format!("{f:?}").len();
+        }
+    }
     let mut r = data;
-    let Ok((h, _)) =
+    if let Ok((h, _)) =
         tlsdiag::probe::http::read_response(&mut r, &Instant::now(), Duration::from_secs(3600))
-    else {
-        return 0;
-    };
-    let _ = tlsdiag::probe::http::soap_fault(&h.body_preview);
-    let _ = tlsdiag::probe::http::status_finding(&h);
-    let ch = tlsdiag::probe::http::challenges(&h);
-    h.body_preview.len() + h.headers.len() + ch.len()
+    {
+        let _ = tlsdiag::probe::http::status_finding(&h);
+        produced += tlsdiag::probe::http::challenges(&h).len() + h.headers.len();
+        produced += h.body_preview.len();
+    }
+    produced
 }
