@@ -308,11 +308,12 @@ pub fn http(data: &[u8]) -> usize {
         }
     }
     let mut r = data;
-    if let Ok((h, _)) =
+    if let Ok(answer) =
         tlsdiag::probe::http::read_response(&mut r, &Instant::now(), Duration::from_secs(3600))
     {
-        let _ = tlsdiag::probe::http::status_finding(&h);
-        produced += tlsdiag::probe::http::challenges(&h).len() + h.headers.len();
+        let h = &answer.result;
+        let _ = tlsdiag::probe::http::status_finding(h);
+        produced += tlsdiag::probe::http::challenges(h).len() + h.headers.len();
         produced += h.body_preview.len();
     }
     produced
