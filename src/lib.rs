@@ -31,6 +31,7 @@ pub mod net;
 pub mod probe;
 pub mod reassembly;
 pub mod report;
+pub mod safe;
 pub mod tls;
 pub mod tui;
 pub(crate) mod upgrade;

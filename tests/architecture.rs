@@ -154,12 +154,10 @@ fn the_checker_finds_a_circle() {
     );
 }
 
-/// The rooms of the one circle left when this test was written: report → probe (`ProbeReport`)
-/// → diagnose → report (`short_reason`), and identity → report (`safe`) → probe → identity;
-/// issue 17 §2 (the "probe" task) removes report → probe and diagnose → report. A circle among
-/// these rooms only is tolerated until then; any circle that involves another room fails. Once
-/// no circle is left, empty this list.
-const KNOWN: &[&str] = &["diagnose", "identity", "probe", "report"];
+/// Rooms a circle may run through: none. (The last circle, report → probe → diagnose → report and
+/// identity → report, went when the probe's report became model data, `short_reason` left the
+/// text report and the terminal-safety function moved to the bottom room `safe`.)
+const KNOWN: &[&str] = &[];
 
 #[test]
 fn no_import_circle_between_rooms() {

@@ -178,7 +178,7 @@ fn colon_hex(s: &str) -> String {
 /// Renders the report as text, keytool-style, with the extra facts.
 /// Text from the keystore (aliases, names) goes through the one terminal-safety function.
 pub fn render_text(r: &InspectReport, w: &mut dyn Write) -> io::Result<()> {
-    use crate::report::safe::safe;
+    use crate::safe::safe;
     writeln!(w, "Keystore: {} ({})", safe(&r.file), r.format)?;
     let n = r.entries.len();
     writeln!(

@@ -7,7 +7,9 @@ pub mod groups;
 pub mod json;
 pub mod markdown;
 pub mod redact;
-pub mod safe;
+/// The one terminal-safety function lives at the bottom of the crate (`crate::safe`) so every
+/// room can use it without importing the report; re-exported here under its old path.
+pub use crate::safe;
 pub mod text;
 
 pub use safe::safe;
