@@ -71,24 +71,8 @@ pub struct AnalyzeArgs {
     /// Exit with status 1 when findings of at least this severity exist (for scripts and CI).
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
-    /// Decrypt TLS 1.3 handshakes with this NSS key log (SSLKEYLOGFILE format); default: the
-    /// SSLKEYLOGFILE environment variable when it names an existing file. At most 64 MiB; a
-    /// pipe is read for at most 30 s.
-    #[arg(long, value_name = "FILE")]
-    pub keylog: Option<PathBuf>,
-    /// Check this client identity against each CertificateRequest: PEM, PKCS#12, JKS or JCEKS
-    /// keystore, at most 16 MiB; a pipe is read for at most 30 s (password: --password-file,
-    /// TLSDIAG_PASSWORD, or a prompt).
-    #[arg(long, value_name = "FILE")]
-    pub identity: Option<PathBuf>,
-    /// The keystore alias to check (default: every private-key entry, and which one JSSE's
-    /// SunX509 and PKIX key managers would pick).
-    #[arg(long, requires = "identity")]
-    pub alias: Option<String>,
-    /// Read the keystore password from the first line of this file (at most 4 KiB; a pipe such
-    /// as <(pass show x) is read for at most 30 s).
-    #[arg(long, value_name = "FILE")]
-    pub password_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub id: IdentityArgs,
     /// Stream JSON Lines: one `{"type":"connection"}` object per connection as soon as it ends
     /// (numbered in that order), then one `{"type":"end"}` object with the summary. Memory then
     /// grows with open connections, not with the file (for captures of gigabytes).
@@ -287,7 +271,7 @@ fn run_one(
 }
 
 fn decode_options(args: &AnalyzeArgs) -> anyhow::Result<tlsdiag::analyze::AnalyzeOptions> {
-    let keylog = tlsdiag::tls::keylog::KeyLog::from_arg_or_env(args.keylog.as_deref())?;
+    let keylog = tlsdiag::tls::keylog::KeyLog::from_arg_or_env(args.id.keylog.as_deref())?;
     Ok(tlsdiag::analyze::AnalyzeOptions {
         host: args.host,
         port: args.port,
@@ -402,9 +386,9 @@ enum Output {
 /// Loads `--identity` (and `--alias`) for the per-stack verdicts.
 pub fn diagnose_context(args: &AnalyzeArgs) -> anyhow::Result<tlsdiag::diagnose::Context> {
     identity_context(
-        args.identity.as_deref(),
-        args.alias.as_deref(),
-        args.password_file.as_deref(),
+        args.id.identity.as_deref(),
+        args.id.alias.as_deref(),
+        args.id.password_file.as_deref(),
     )
 }
 
@@ -531,4 +515,27 @@ fn fail_on_hit(analysis: &Analysis, fail_on: Option<FailOn>) -> bool {
         .iter()
         .flat_map(|c| c.diagnosis.iter())
         .any(|f| f.severity >= min)
+}
+
+/// The key log and the client identity to check: the same flags for `analyze`, `tui` and `live`.
+#[derive(Debug, Default, clap::Args)]
+pub struct IdentityArgs {
+    /// Decrypt TLS 1.3 handshakes with this NSS key log (SSLKEYLOGFILE format); default: the
+    /// SSLKEYLOGFILE environment variable when it names an existing file. At most 64 MiB; a
+    /// pipe is read for at most 30 s.
+    #[arg(long, value_name = "FILE")]
+    pub keylog: Option<PathBuf>,
+    /// Check this client identity against each CertificateRequest: PEM, PKCS#12, JKS or JCEKS
+    /// keystore, at most 16 MiB; a pipe is read for at most 30 s (password: --password-file,
+    /// TLSDIAG_PASSWORD, or a prompt).
+    #[arg(long, value_name = "FILE")]
+    pub identity: Option<PathBuf>,
+    /// The keystore alias to check (default: every private-key entry, and which one JSSE's
+    /// SunX509 and PKIX key managers would pick).
+    #[arg(long, requires = "identity")]
+    pub alias: Option<String>,
+    /// Read the keystore password from the first line of this file (at most 4 KiB; a pipe such
+    /// as <(pass show x) is read for at most 30 s).
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
 }

@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use tlsdiag::tui::run::{run as run_ui, Source, UiOptions};
 
+use super::analyze::IdentityArgs;
+
 #[derive(Debug, clap::Args)]
 pub struct TuiArgs {
     /// Capture file (pcap or pcapng, also gzip/zstd/xz-compressed), or `-` for standard input.
@@ -15,26 +17,6 @@ pub struct TuiArgs {
     pub no_color: bool,
     #[command(flatten)]
     pub identity: IdentityArgs,
-}
-
-/// What `analyze` takes to check an identity and to decrypt, for the UI too.
-#[derive(Debug, Default, clap::Args)]
-pub struct IdentityArgs {
-    /// Check this client identity against each CertificateRequest (per-stack verdicts in the
-    /// diagnosis pane): PEM, PKCS#12, JKS or JCEKS (password: --password-file,
-    /// TLSDIAG_PASSWORD, or a prompt before the UI starts).
-    #[arg(long, value_name = "FILE")]
-    pub identity: Option<PathBuf>,
-    /// The keystore alias to check (default: every private-key entry).
-    #[arg(long, requires = "identity")]
-    pub alias: Option<String>,
-    /// Read the keystore password from the first line of this file.
-    #[arg(long, value_name = "FILE")]
-    pub password_file: Option<PathBuf>,
-    /// Decrypt TLS 1.3 handshakes with this NSS key log (SSLKEYLOGFILE format); default: the
-    /// SSLKEYLOGFILE environment variable when it names an existing file.
-    #[arg(long, value_name = "FILE")]
-    pub keylog: Option<PathBuf>,
 }
 
 impl IdentityArgs {
