@@ -1,0 +1,82 @@
+//! The handshake ladder: one line per message (time, frame, direction, name), wrapped.
+
+use super::{inner, scroll_limit_for, Theme};
+use crate::model::{MessageKind, Side};
+use crate::tui::app::{App, Pane};
+use crate::tui::text::{safe, width, wrap};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+/// The ladder, wrapped to `w` columns: time and frame, the direction, then the message; a long
+/// message continues under its own text.
+pub fn ladder_content(app: &App, w: usize) -> Vec<Line<'static>> {
+    ladder_layout(app, w).0
+}
+
+/// The ladder's lines and, per message, the index of its first line.
+pub fn ladder_layout(app: &App, w: usize) -> (Vec<Line<'static>>, Vec<usize>) {
+    let th = Theme { on: app.color };
+    let Some(c) = app.current() else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut lines = Vec::new();
+    let mut starts = Vec::new();
+    let mut last_frame = None;
+    for (i, m) in c.tls.messages.iter().enumerate() {
+        starts.push(lines.len());
+        let when = if last_frame == Some(m.frame) {
+            format!("{:>6} {:>5}", "", "")
+        } else {
+            format!("{:>6.3} {:>5}", m.time, format!("#{}", m.frame))
+        };
+        last_frame = Some(m.frame);
+        let arrow = match m.from {
+            Side::Client => "→",
+            Side::Server => "←",
+        };
+        let empty = m.from == Side::Client && m.is_empty_certificate();
+        let mut text = m.name().into_owned();
+        if empty {
+            text.push_str(" ⚠ EMPTY");
+        }
+        if let Some(d) = &m.detail {
+            text.push_str("  ");
+            text.push_str(&safe(d));
+        }
+        let style = if app.ladder_sel == Some(i) || app.mark_frame == Some(m.frame) {
+            th.selected()
+        } else if m.kind == MessageKind::Alert {
+            th.red()
+        } else if empty {
+            th.yellow()
+        } else {
+            Style::default()
+        };
+        let prefix = format!("{when} {arrow} ");
+        let indent = width(&prefix);
+        lines.extend(wrap(
+            vec![Span::styled(prefix, th.dim()), Span::styled(text, style)],
+            w,
+            indent,
+        ));
+    }
+    if lines.is_empty() {
+        lines.push(Line::from("(no TLS message)"));
+    }
+    (lines, starts)
+}
+
+pub(super) fn ladder(app: &App, f: &mut Frame, area: Rect, th: &Theme) {
+    let lines = ladder_content(app, usize::from(inner(area).width));
+    let scroll = app.ladder_scroll.min(scroll_limit_for(&lines, area));
+    let p = Paragraph::new(lines).scroll((scroll, 0)).block(
+        Block::default().borders(Borders::ALL).title(Span::styled(
+            " Ladder  ↑↓ select a message ",
+            th.focus(app.pane == Pane::Ladder),
+        )),
+    );
+    f.render_widget(p, area);
+}
