@@ -2,7 +2,7 @@
 //! `≠` on differing rows, `?` cells for unknown facts, and the decisive difference under them.
 //! The decisive row's cells are wrapped, never cut (they hold the answer); other cells are cut
 //! with `…`. Text from the wire is escaped (`term`). Colours as `analyze`: the caller decides
-//! (a terminal, `--color`, NO_COLOR). Decides nothing: compare.rs chose the answer.
+//! (a terminal, `--color`, NO_COLOR). Decides nothing: compare/ chose the answer.
 
 use super::safe::safe;
 
