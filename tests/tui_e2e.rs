@@ -272,31 +272,42 @@ fn probe_from_the_ui_lands_in_the_comparison() {
     t.wait_for("client-sent-empty-certificate");
     t.run(&["send-keys", "-t", "t", "p"]);
     t.wait_for("Probe: our own SOAP call");
-    // The form opens without edit focus: Enter edits the URL (Ctrl-U clears the prefilled
-    // one); Tab moves on, still editing: identity, alias, password, SOAP action, trust.
-    t.run(&["send-keys", "-t", "t", "Enter", "C-u"]);
+    // The form opens without edit focus, on the URL: each text field is Enter, Ctrl-U (clear
+    // what is there), the text, Enter; ↓ moves on.
     let fields = [
         format!("https://127.0.0.1:{port}/orders"),
         cap("keystores/client.jks").display().to_string(),
         "client".to_owned(),
         "changeit".to_owned(),
-        "urn:partner:orders/submit".to_owned(),
-        cap("pki/partner-root.pem").display().to_string(),
     ];
     for (i, v) in fields.iter().enumerate() {
-        t.run(&["send-keys", "-t", "t", "-l", v]);
-        if i + 1 < fields.len() {
-            t.run(&["send-keys", "-t", "t", "Tab"]);
+        if i > 0 {
+            t.run(&["send-keys", "-t", "t", "Down"]);
         }
+        t.run(&["send-keys", "-t", "t", "Enter", "C-u"]);
+        t.run(&["send-keys", "-t", "t", "-l", v]);
+        t.run(&["send-keys", "-t", "t", "Enter"]);
     }
-    // Enter ends the edit; `r` runs the probe.
+    // Past "Send anyway" to the trust store.
+    t.run(&["send-keys", "-t", "t", "Down", "Down", "Enter"]);
+    t.run(&[
+        "send-keys",
+        "-t",
+        "t",
+        "-l",
+        &cap("pki/partner-root.pem").display().to_string(),
+    ]);
     t.run(&["send-keys", "-t", "t", "Enter"]);
-    let form = t.screen();
+    let form = t.wait_for("partner-root.pem");
     assert!(
         !form.contains("changeit"),
         "the password is masked:\n{form}"
     );
     t.run(&["send-keys", "-t", "t", "r"]);
+    // The result view first, then compare from it.
+    let s = t.wait_for("Probe result");
+    assert!(s.contains("✓ HTTP 200 OK"), "{s}");
+    t.run(&["send-keys", "-t", "t", "c"]);
     let s = t.wait_for("Decisive difference");
     assert!(
         s.contains("Decisive difference: the client certificate"),
@@ -304,6 +315,139 @@ fn probe_from_the_ui_lands_in_the_comparison() {
     );
     assert!(s.contains("≠!"), "{s}");
     assert!(s.contains("CN=customer-client"), "{s}");
+}
+
+/// Issue 18 §3: a probe run FROM THE FORM against a local `openssl s_server` that demands a
+/// client certificate from the Partner CAs and refuses others — "Send anyway" on with the
+/// self-signed `ssos` identity, "Save pcap" set — opens its result view with the finding that
+/// names the rejection; the pcap exists and `tlsdiag analyze` reads it; compare opens from the
+/// result with its decisive line.
+#[test]
+fn probe_from_the_form_send_anyway_saved_pcap_result_then_compare() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "tmux is required in CI");
+        eprintln!("SKIPPED: tmux not installed");
+        return;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let pki = cap("pki");
+    let mut child = Command::new("openssl")
+        .args(["s_server", "-accept", &format!("127.0.0.1:{port}"), "-cert"])
+        .arg(pki.join("server.pem"))
+        .arg("-key")
+        .arg(pki.join("server.key"))
+        .arg("-cert_chain")
+        .arg(pki.join("partner-issuing.pem"))
+        .args(["-Verify", "2", "-verify_return_error", "-CAfile"])
+        .arg(pki.join("partner-cas.pem"))
+        .args(["-naccept", "1"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let resp = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+        child
+            .stdin
+            .as_mut()
+            .unwrap()
+            .write_all(resp.as_bytes())
+            .unwrap();
+    }
+    // Stopped by PID when the test ends (Killed's Drop).
+    let _server = Killed(child);
+    std::thread::sleep(Duration::from_millis(500));
+    let dir = tempfile::tempdir().unwrap();
+    let pcap = dir.path().join("probe.pcap");
+
+    let t = Tmux {
+        sock: format!("tlsdiag-e2e-form-{}", std::process::id()),
+    };
+    let cmd = format!(
+        "{} tui {} --no-color",
+        env!("CARGO_BIN_EXE_tlsdiag"),
+        cap("seed-jsse-empty-cert.pcap").display()
+    );
+    t.run(&[
+        "-u",
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &cmd,
+    ]);
+    t.wait_for("client-sent-empty-certificate");
+    t.run(&["send-keys", "-t", "t", "p"]);
+    t.wait_for("Probe: our own SOAP call");
+    let text = |t: &Tmux, v: &str| {
+        t.run(&["send-keys", "-t", "t", "Enter", "C-u"]);
+        t.run(&["send-keys", "-t", "t", "-l", v]);
+        t.run(&["send-keys", "-t", "t", "Enter"]);
+    };
+    text(&t, &format!("https://127.0.0.1:{port}/orders"));
+    t.run(&["send-keys", "-t", "t", "Down"]);
+    text(&t, &cap("keystores/ssos.jks").display().to_string());
+    t.run(&["send-keys", "-t", "t", "Down"]);
+    text(&t, "ssos");
+    t.run(&["send-keys", "-t", "t", "Down"]);
+    text(&t, "changeit");
+    // "Send anyway" is a switch: Space turns it on.
+    t.run(&["send-keys", "-t", "t", "Down", "Space"]);
+    t.run(&["send-keys", "-t", "t", "Down"]);
+    text(&t, &cap("pki/partner-root.pem").display().to_string());
+    // "Save pcap" is the last but one field.
+    t.run(&["send-keys", "-t", "t", "End", "Up"]);
+    text(&t, &pcap.display().to_string());
+    let form = t.wait_for("probe.pcap");
+    assert!(form.contains("Send anyway: [x] on"), "{form}");
+    assert!(form.contains("Save pcap:"), "{form}");
+    assert!(
+        !form.contains("changeit"),
+        "the password is masked:\n{form}"
+    );
+    t.run(&["send-keys", "-t", "t", "r"]);
+    let s = t.wait_for("server-rejected-client-certificate");
+    assert!(s.contains("Probe result"), "{s}");
+    assert!(s.contains("server-rejected-client-certificate"), "{s}");
+    assert!(s.contains("✗ the server sent alert unknown_ca"), "{s}");
+    assert!(pcap.exists(), "the form's \"Save pcap\" was written");
+    let o = Command::new(env!("CARGO_BIN_EXE_tlsdiag"))
+        .arg("analyze")
+        .arg(&pcap)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("1 TLS connection, 1 failed"), "{out}");
+    t.run(&["send-keys", "-t", "t", "c"]);
+    let s = t.wait_for("Decisive difference");
+    let line = s
+        .lines()
+        .find(|l| l.contains("Decisive difference"))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        line.contains(
+            "Decisive difference: the client certificate: the captured #1 sent an empty Certificate"
+        ),
+        "{s}"
+    );
+    t.run(&["send-keys", "-t", "t", "q"]);
+    let s = t.wait_for("Probe result");
+    assert!(
+        s.contains("server-rejected-client-certificate"),
+        "q in compare returns to the result:\n{s}"
+    );
 }
 
 /// Issue 18 §4: `tui --identity --alias --password-file` shows the per-stack verdicts in the

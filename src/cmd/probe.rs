@@ -1,16 +1,12 @@
 //! `tlsdiag probe URL`: our own SOAP call with a chosen identity; prints what happened and why.
 
-use anyhow::Context as _;
-
-use super::NameOnce as _;
-use std::io::{IsTerminal as _, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
-use tlsdiag::identity::password::SecretString;
 use tlsdiag::model::http_auth::AuthMode;
-use tlsdiag::probe::{self, auth, ProbeOptions, ProbeReport};
+use tlsdiag::probe::request::{HttpAuthRequest, ProbeRequest, Secret, SoapVersion, TlsVersions};
+use tlsdiag::probe::{self, ProbeOptions, ProbeReport};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ProbeArgs {
@@ -122,148 +118,61 @@ pub enum AuthModeArg {
     Challenge,
 }
 
-/// The HTTP password: --http-password-file, else TLSDIAG_HTTP_PASSWORD, else a prompt on a
-/// terminal; never argv.
-fn http_password(f: &ProbeFlags, whose: &str) -> anyhow::Result<SecretString> {
-    if let Some(p) = &f.http_password_file {
-        return tlsdiag::identity::password::read_password_file(p)
-            .naming("cannot read the HTTP password from", &p.display());
-    }
-    if let Some(v) = std::env::var_os(auth::HTTP_PASSWORD_ENV) {
-        let v = v
-            .into_string()
-            .map_err(|_| anyhow::anyhow!("{} is not UTF-8", auth::HTTP_PASSWORD_ENV))?;
-        return Ok(SecretString::new(v));
-    }
-    anyhow::ensure!(
-        std::io::stdin().is_terminal(),
-        "no HTTP password for {whose}: give --http-password-file FILE or set {} (it is never read from the command line)",
-        auth::HTTP_PASSWORD_ENV
-    );
-    let p = rpassword::prompt_password(format!("HTTP password for {whose}: "))
-        .context("cannot read the password from the terminal")?;
-    Ok(SecretString::new(p))
-}
-
-/// `--user` / `--negotiate` and their options → the probe's HTTP credentials.
-fn auth_options(url: &str, f: &ProbeFlags) -> anyhow::Result<Option<auth::AuthOptions>> {
-    let mode = match f.auth_mode {
-        None | Some(AuthModeArg::Preemptive) => AuthMode::Preemptive,
-        Some(AuthModeArg::Challenge) => AuthMode::Challenge,
-    };
-    if let Some(user) = &f.user {
-        // RFC 7617 §4: the password would cross the network readable.
-        anyhow::ensure!(
-            url.starts_with("https://"),
-            "Basic credentials are only sent over TLS: use an https:// URL (a plain http:// probe without --user shows what the server asks for)"
-        );
-        let password = http_password(f, user)?;
-        return Ok(Some(auth::AuthOptions {
-            mode,
-            method: auth::AuthMethod::Basic {
-                user: user.clone(),
-                password,
+impl ProbeFlags {
+    /// The flags as the library's typed request (no parsing here: `ProbeRequest::options`
+    /// reads and parses, for the CLI and the terminal UI alike).
+    pub fn request(&self, url: &str) -> ProbeRequest {
+        let http_auth = if let Some(user) = &self.user {
+            HttpAuthRequest::Basic { user: user.clone() }
+        } else if self.negotiate {
+            HttpAuthRequest::Negotiate {
+                spn: self.spn.clone(),
+                principal: self.principal.clone(),
+                keytab: self.keytab.clone(),
+                delegate: self.delegate,
+                lifetime: self.lifetime,
+            }
+        } else {
+            HttpAuthRequest::None
+        };
+        ProbeRequest {
+            url: url.to_owned(),
+            identity: self.identity.clone(),
+            alias: self.alias.clone(),
+            keystore_password: Secret::FileEnvOrPrompt(self.password_file.clone()),
+            trust: self.trust.clone(),
+            insecure: self.insecure,
+            sni: self.sni.clone(),
+            tls: match (self.tls12, self.tls13) {
+                (true, _) => TlsVersions::Tls12Only,
+                (_, true) => TlsVersions::Tls13Only,
+                _ => TlsVersions::Both,
             },
-        }));
+            timeout_secs: self.timeout,
+            soap_action: self.soap_action.clone(),
+            envelope: self.envelope.clone(),
+            soap: if self.soap12 {
+                SoapVersion::Soap12
+            } else {
+                SoapVersion::Soap11
+            },
+            headers: self.headers.clone(),
+            send_anyway: self.send_anyway,
+            proxy: self.proxy.clone(),
+            http_auth,
+            http_password: Secret::FileEnvOrPrompt(self.http_password_file.clone()),
+            auth_mode: self.auth_mode.map(|m| match m {
+                AuthModeArg::Preemptive => AuthMode::Preemptive,
+                AuthModeArg::Challenge => AuthMode::Challenge,
+            }),
+            save: self.save.clone(),
+            keylog: self.keylog.clone(),
+        }
     }
-    if !f.negotiate {
-        anyhow::ensure!(
-            f.http_password_file.is_none() && f.auth_mode.is_none(),
-            "--http-password-file and --auth-mode need --user (Basic) or --negotiate"
-        );
-        return Ok(None);
-    }
-    anyhow::ensure!(auth::KERBEROS_BUILT, "{}", auth::KERBEROS_MISSING);
-    let credentials = match (&f.keytab, &f.principal) {
-        (Some(k), Some(p)) => auth::KerberosCredentials::Keytab {
-            keytab: k.clone(),
-            principal: p.clone(),
-        },
-        (None, Some(p)) => auth::KerberosCredentials::Password {
-            principal: p.clone(),
-            password: http_password(f, p)?,
-        },
-        _ => auth::KerberosCredentials::Ccache,
-    };
-    if let Some(k) = &f.keytab {
-        // Fail here, with the path, rather than as a GSSAPI "key table entry not found".
-        std::fs::metadata(k).with_context(|| format!("cannot read keytab {}", k.display()))?;
-    }
-    Ok(Some(auth::AuthOptions {
-        mode,
-        method: auth::AuthMethod::Negotiate(auth::NegotiateOptions {
-            spn: f.spn.clone(),
-            credentials,
-            delegate: f.delegate,
-            lifetime: f.lifetime.filter(|s| *s > 0).map(Duration::from_secs),
-        }),
-    }))
 }
 
 pub fn options(url: &str, f: &ProbeFlags) -> anyhow::Result<ProbeOptions> {
-    let pw_file = f.password_file.as_deref();
-    let identity = match &f.identity {
-        Some(p) => Some(
-            tlsdiag::identity::password::with_password(pw_file, |pw| {
-                tlsdiag::identity::load(p, f.alias.as_deref(), pw)
-            })
-            .naming("cannot use identity", &p.display())?,
-        ),
-        None => None,
-    };
-    let trust = match &f.trust {
-        Some(p) => {
-            let ks = tlsdiag::identity::password::with_password(pw_file, |pw| {
-                tlsdiag::identity::open(p, pw)
-            })
-            .naming("cannot use trust store", &p.display())?;
-            let certs: Vec<_> = ks
-                .entries
-                .iter()
-                .flat_map(|e| e.chain_der.iter().cloned())
-                .collect();
-            anyhow::ensure!(
-                !certs.is_empty(),
-                "trust store {} holds no certificate",
-                p.display()
-            );
-            Some(certs)
-        }
-        None => None,
-    };
-    let envelope = match &f.envelope {
-        Some(p) => Some(
-            String::from_utf8(
-                tlsdiag::userfile::read(p, tlsdiag::userfile::Kind::Envelope)?.to_vec(),
-            )
-            .map_err(|_| anyhow::anyhow!("envelope {} is not UTF-8 text", p.display()))?,
-        ),
-        None => None,
-    };
-    let mut headers = Vec::new();
-    for h in &f.headers {
-        let (k, v) = h
-            .split_once(':')
-            .with_context(|| format!("--header {h:?}: expected K:V"))?;
-        headers.push((k.trim().to_owned(), v.trim().to_owned()));
-    }
-    Ok(ProbeOptions {
-        url: url.to_owned(),
-        identity,
-        trust,
-        insecure: f.insecure,
-        sni: f.sni.clone(),
-        tls12_only: f.tls12,
-        tls13_only: f.tls13,
-        timeout: Duration::from_secs(f.timeout.max(1)),
-        soap_action: f.soap_action.clone(),
-        envelope,
-        soap12: f.soap12,
-        headers,
-        send_anyway: f.send_anyway,
-        proxy: f.proxy.as_deref().map(probe::proxy::parse).transpose()?,
-        auth: auth_options(url, f)?,
-    })
+    Ok(f.request(url).options()?)
 }
 
 /// Runs the probe and writes `--save` / `--keylog` files.
@@ -293,20 +202,14 @@ pub fn execute(url: &str, f: &ProbeFlags, ui: &super::Ui) -> anyhow::Result<Prob
         },
         report.pcap.len()
     );
-    if let Some(p) = &f.save {
-        std::fs::write(p, &report.pcap).with_context(|| format!("cannot write {}", p.display()))?;
+    let req = f.request(url);
+    if let (Some(p), true) = (&f.keylog, req.sends_credentials()) {
+        ui.note(&format!(
+            "note: {} decrypts the saved call, HTTP credentials included; keep it as private as the password",
+            p.display()
+        ));
     }
-    if let Some(p) = &f.keylog {
-        if f.user.is_some() || f.negotiate {
-            ui.note(&format!(
-                "note: {} decrypts the saved call, HTTP credentials included; keep it as private as the password",
-                p.display()
-            ));
-        }
-        report
-            .write_keylog(p)
-            .with_context(|| format!("cannot write {}", p.display()))?;
-    }
+    req.save_outputs(&report)?;
     Ok(report)
 }
 

@@ -17,6 +17,7 @@ pub mod http;
 mod plain;
 pub mod proxy;
 pub mod record;
+pub mod request;
 pub mod resolver;
 pub mod url;
 

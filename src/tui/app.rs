@@ -1,9 +1,11 @@
 //! The UI state. Owned by the UI thread and changed only by [`App::update`]; views read it. No
 //! I/O here: what must happen outside (run a probe, quit) is returned as an [`Effect`].
 
+use super::form::{Field, ProbeForm};
+pub use super::result::ProbeRun;
 use crate::compare::Comparison;
 use crate::model::{Analysis, Connection, OutcomeStatus};
-use crate::probe::ProbeReport;
+use crate::probe::request::ProbeRequest;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +32,8 @@ pub enum View {
     Main,
     Compare,
     ProbeForm,
+    /// What the last probe found (also its error).
+    ProbeResult,
     Help,
 }
 
@@ -38,28 +42,6 @@ pub enum Sort {
     Frame,
     Outcome,
     Server,
-}
-
-/// The probe form's fields, in order.
-pub const FORM_FIELDS: [&str; 7] = [
-    "URL",
-    "Identity file",
-    "Alias",
-    "Password",
-    "SOAP action",
-    "Trust (CA file)",
-    "HTTP proxy",
-];
-
-#[derive(Debug, Clone, Default)]
-pub struct ProbeForm {
-    pub values: [String; 7],
-    pub field: usize,
-    /// Keys go into the selected field only while this is set (Enter starts editing, Enter,
-    /// Tab or Esc ends it): a key meant for the UI is never typed into a field by accident.
-    pub editing: bool,
-    /// The field's value before this edit (Esc restores it).
-    pub before_edit: String,
 }
 
 #[derive(Debug, Clone)]
@@ -78,7 +60,7 @@ pub enum Msg {
         our_drops: u64,
         pcap_drops: u64,
     },
-    ProbeDone(Box<Result<ProbeReport, String>>),
+    ProbeDone(Box<ProbeRun>),
     /// The terminal's size (columns, rows): scroll limits depend on it.
     Resize(u16, u16),
     /// A mouse click or wheel turn at (column, row).
@@ -93,20 +75,12 @@ pub enum MouseAct {
     WheelDown,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Effect {
     Quit,
-    /// Run the probe in the background with the form's values.
-    RunProbe {
-        url: String,
-        identity: Option<String>,
-        alias: Option<String>,
-        password: Option<String>,
-        soap_action: Option<String>,
-        trust: Option<String>,
-        /// `http://host:port` for a CONNECT tunnel.
-        proxy: Option<String>,
-    },
+    /// Run the probe in the background: the form as the library's typed request, turned into
+    /// probe options by the same code as `tlsdiag probe`'s.
+    RunProbe(Box<ProbeRequest>),
     /// Put this text on the terminal's clipboard (OSC 52, where the terminal allows it).
     Copy(String),
 }
@@ -136,9 +110,13 @@ pub struct App {
     pub status: String,
     pub form: ProbeForm,
     pub probe_running: bool,
-    pub probe: Option<ProbeReport>,
+    /// The last probe run from the form (its report or error, the files it saved).
+    pub probe: Option<ProbeRun>,
     pub comparison: Option<Comparison>,
     pub compare_scroll: u16,
+    /// Where Esc in compare returns (the main view or the probe result).
+    pub compare_from: View,
+    pub result_scroll: u16,
     pub color: bool,
     /// Terminal size (columns, rows), from `Msg::Resize`.
     pub size: (u16, u16),
@@ -174,6 +152,8 @@ impl App {
             probe: None,
             comparison: None,
             compare_scroll: 0,
+            compare_from: View::Main,
+            result_scroll: 0,
             color,
             size: (80, 24),
             help_from: View::Main,
@@ -394,35 +374,8 @@ impl App {
                 self.live = Some((frames, our_drops, pcap_drops));
                 vec![]
             }
-            Msg::ProbeDone(r) => {
-                self.probe_running = false;
-                match *r {
-                    Ok(rep) => {
-                        self.status = match (&rep.error, &rep.http) {
-                            (None, Some(h)) => format!("probe: HTTP {} {}", h.status, h.reason),
-                            (Some(e), _) => format!("probe: {e}"),
-                            _ => "probe finished".into(),
-                        };
-                        if let (Some(cur), Some(pc)) =
-                            (self.current().cloned(), rep.connection.clone())
-                        {
-                            self.comparison = Some(crate::compare::compare(
-                                &cur,
-                                &format!("captured #{}", cur.id),
-                                &pc,
-                                "probe",
-                            ));
-                        }
-                        self.probe = Some(rep);
-                        self.view = View::Compare;
-                    }
-                    Err(e) => {
-                        self.status = format!("probe failed: {e}");
-                        self.view = View::ProbeForm;
-                        // Back in the form, but not in a field: the next key is a command.
-                        self.form.editing = false;
-                    }
-                }
+            Msg::ProbeDone(run) => {
+                self.probe_done(*run);
                 vec![]
             }
             Msg::Resize(w, h) => {
@@ -448,6 +401,7 @@ impl App {
                 return vec![];
             }
             View::ProbeForm => return self.form_key(k),
+            View::ProbeResult => return self.result_key(k),
             View::Compare => {
                 let body = super::views::compare_body(ratatui::layout::Rect::new(
                     0,
@@ -464,7 +418,7 @@ impl App {
                 .unwrap_or(u16::MAX);
                 let by: i64 = match k.code {
                     KeyCode::Esc | KeyCode::Char('c') | KeyCode::Char('q') => {
-                        self.view = View::Main;
+                        self.view = self.compare_from;
                         0
                     }
                     KeyCode::Char('p') => {
@@ -529,7 +483,7 @@ impl App {
                 self.status = format!("sorted by {:?}", self.sort).to_lowercase();
             }
             KeyCode::Char('p') => {
-                if self.form.values[0].is_empty() {
+                if self.form.get(Field::Url).is_empty() {
                     if let Some(c) = self.current() {
                         let host = c
                             .tls
@@ -538,18 +492,27 @@ impl App {
                             .and_then(|h| h.sni.clone())
                             .unwrap_or_else(|| c.server.ip.to_string());
                         // Port 0: the source (a javax.net.debug log) did not name it.
-                        self.form.values[0] = match c.server.port {
+                        let url = match c.server.port {
                             0 => format!("https://{host}/"),
                             port => format!("https://{host}:{port}/"),
                         };
+                        self.form.set(Field::Url, &url);
                     }
                 }
                 self.form.editing = false;
                 self.view = View::ProbeForm;
             }
+            KeyCode::Char('r') => {
+                if self.probe.is_some() {
+                    self.view = View::ProbeResult;
+                } else {
+                    self.status = "no probe yet: press p to run one".into();
+                }
+            }
             KeyCode::Char('c') => {
                 if self.comparison.is_some() {
                     self.compare_scroll = 0;
+                    self.compare_from = View::Main;
                     self.view = View::Compare;
                 } else {
                     self.status = "no probe yet: press p to run one".into();
@@ -629,83 +592,6 @@ impl App {
             Pane::Details => self.details_scroll = apply(self.details_scroll),
             Pane::Diagnosis => self.diagnosis_scroll = apply(self.diagnosis_scroll),
         }
-    }
-
-    fn form_key(&mut self, k: KeyEvent) -> Vec<Effect> {
-        let f = &mut self.form;
-        let n = FORM_FIELDS.len();
-        if f.editing {
-            match k.code {
-                KeyCode::Esc => {
-                    if let Some(v) = f.values.get_mut(f.field) {
-                        *v = std::mem::take(&mut f.before_edit);
-                    }
-                    f.editing = false;
-                }
-                KeyCode::Enter => f.editing = false,
-                KeyCode::Tab | KeyCode::BackTab | KeyCode::Down | KeyCode::Up => {
-                    // Next (previous) field, still editing: filling a form is typing.
-                    f.field = if matches!(k.code, KeyCode::Tab | KeyCode::Down) {
-                        (f.field + 1) % n
-                    } else {
-                        (f.field + n - 1) % n
-                    };
-                    f.before_edit = f.values.get(f.field).cloned().unwrap_or_default();
-                }
-                KeyCode::Backspace => {
-                    if let Some(v) = f.values.get_mut(f.field) {
-                        v.pop();
-                    }
-                }
-                KeyCode::Char('u') if k.modifiers.contains(KeyModifiers::CONTROL) => {
-                    if let Some(v) = f.values.get_mut(f.field) {
-                        v.clear();
-                    }
-                }
-                KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => {
-                    if let Some(v) = f.values.get_mut(f.field) {
-                        // Bounded: a field is a path, a URL or a password.
-                        if v.len() < 4096 {
-                            v.push(c);
-                        }
-                    }
-                }
-                _ => {}
-            }
-            return vec![];
-        }
-        match k.code {
-            KeyCode::Esc | KeyCode::Char('q') => self.view = View::Main,
-            KeyCode::Tab | KeyCode::Down | KeyCode::Char('j') => f.field = (f.field + 1) % n,
-            KeyCode::BackTab | KeyCode::Up | KeyCode::Char('k') => f.field = (f.field + n - 1) % n,
-            KeyCode::Enter | KeyCode::Char('e') | KeyCode::Char('i') => {
-                f.before_edit = f.values.get(f.field).cloned().unwrap_or_default();
-                f.editing = true;
-            }
-            KeyCode::Char('r') | KeyCode::F(5) => {
-                if self.probe_running {
-                    return vec![];
-                }
-                let opt = |i: usize| f.values.get(i).filter(|s| !s.is_empty()).cloned();
-                let Some(url) = opt(0) else {
-                    self.status = "the probe needs a URL".into();
-                    return vec![];
-                };
-                self.probe_running = true;
-                self.status = format!("probing {url} …");
-                return vec![Effect::RunProbe {
-                    url,
-                    identity: opt(1),
-                    alias: opt(2),
-                    password: opt(3),
-                    soap_action: opt(4),
-                    trust: opt(5),
-                    proxy: opt(6),
-                }];
-            }
-            _ => {}
-        }
-        vec![]
     }
 }
 

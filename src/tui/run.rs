@@ -3,7 +3,8 @@
 //! analysis thread), the probe. Every channel is bounded; a full UI channel drops a snapshot
 //! (the next one supersedes it), never blocks the workers.
 
-use super::app::{App, Effect, MouseAct, Msg};
+use super::app::{App, Effect, MouseAct, Msg, ProbeRun};
+use super::form::Field;
 use crate::analyze::{AnalyzeOptions, Analyzer};
 use crate::capture::live::LiveCapture;
 use crate::capture::Frame as CapFrame;
@@ -215,53 +216,12 @@ pub fn live_headless(
     Ok(rx)
 }
 
-fn spawn_probe(e: Effect, tx: Sender<Msg>) {
-    let Effect::RunProbe {
-        url,
-        identity,
-        alias,
-        password,
-        soap_action,
-        trust,
-        proxy,
-    } = e
-    else {
-        return;
-    };
+/// Runs the form's probe in a thread: the request becomes options through the library's
+/// `ProbeRequest::options` (the CLI's code), then the probe, then the files it asked for.
+fn spawn_probe(req: Box<crate::probe::request::ProbeRequest>, tx: Sender<Msg>) {
     std::thread::spawn(move || {
-        let result = (|| -> Result<crate::probe::ProbeReport, String> {
-            let pw = password.map(crate::identity::SecretString::new);
-            let id = match identity {
-                Some(p) => Some(
-                    crate::identity::load(std::path::Path::new(&p), alias.as_deref(), pw.as_ref())
-                        .map_err(|e| e.to_string())?,
-                ),
-                None => None,
-            };
-            let trust = match trust {
-                Some(p) => Some(
-                    crate::probe::load_trust(std::path::Path::new(&p), pw.as_ref())
-                        .map_err(|e| e.to_string())?,
-                ),
-                None => None,
-            };
-            let proxy = proxy
-                .as_deref()
-                .map(crate::probe::proxy::parse)
-                .transpose()
-                .map_err(|e| e.to_string())?;
-            let opts = crate::probe::ProbeOptions {
-                url,
-                identity: id,
-                trust,
-                soap_action,
-                proxy,
-                timeout: Duration::from_secs(10),
-                ..Default::default()
-            };
-            crate::probe::run(&opts).map_err(|e| crate::probe::error_text(&e))
-        })();
-        let _ = tx.send(Msg::ProbeDone(Box::new(result)));
+        let run = ProbeRun::execute(&req);
+        let _ = tx.send(Msg::ProbeDone(Box::new(run)));
     });
 }
 
@@ -319,8 +279,9 @@ pub fn run(source: Source, color: bool, opts: UiOptions) -> Result<(), TuiError>
     app.diagnose = opts.diagnose;
     app.live_source = live_source;
     if let Some(p) = &opts.identity_path {
-        app.form.values[1] = p.display().to_string();
-        app.form.values[2] = opts.alias.clone().unwrap_or_default();
+        app.form.set(Field::Identity, &p.display().to_string());
+        app.form
+            .set(Field::Alias, opts.alias.as_deref().unwrap_or_default());
     }
     if !color {
         app.color = false;
@@ -372,7 +333,7 @@ pub fn run(source: Source, color: bool, opts: UiOptions) -> Result<(), TuiError>
                     stop.store(true, Ordering::Relaxed);
                     return Ok(());
                 }
-                e @ Effect::RunProbe { .. } => spawn_probe(e, probe_tx.clone()),
+                Effect::RunProbe(req) => spawn_probe(req, probe_tx.clone()),
                 Effect::Copy(text) => osc52(&text),
             }
         }

@@ -1,4 +1,4 @@
-//! The key help overlay (main view's keys or compare's).
+//! The key help overlay (the keys of the main view, compare or the probe result).
 
 use super::centered;
 use crate::tui::app::{App, View};
@@ -35,6 +35,10 @@ pub const HELP: &[(&str, &str)] = &[
     ),
     ("s", "sort: by frame, outcome, server"),
     ("p", "probe form: make our own SOAP call with an identity"),
+    (
+        "r",
+        "the last probe's result: findings, HTTP answer, its ladder",
+    ),
     ("c", "compare the selected connection with the last probe"),
     (
         "≈",
@@ -62,7 +66,21 @@ pub const COMPARE_HELP: &[(&str, &str)] = &[
     ("↑ ↓  PgUp PgDn", "scroll"),
     ("Home End", "first / last line"),
     ("p", "probe form again (change identity, SNI, ...)"),
-    ("Esc  c  q", "back to the connections"),
+    ("Esc  c  q", "back to the connections (or the probe result)"),
+    ("?  F1", "this help"),
+];
+
+pub const RESULT_HELP: &[(&str, &str)] = &[
+    (
+        "what",
+        "our own call: its answer, findings (evidence, fix), HTTP answer, client-certificate decision, saved files, its handshake",
+    ),
+    ("↑ ↓  PgUp PgDn", "scroll"),
+    ("Home End", "first / last line"),
+    ("c", "compare the selected captured connection with this probe"),
+    ("p", "probe form again (change identity, SNI, ...)"),
+    ("y", "copy the whole result: OSC 52"),
+    ("Esc  q", "back to the connections (r returns here)"),
     ("?  F1", "this help"),
 ];
 
@@ -70,6 +88,7 @@ pub const COMPARE_HELP: &[(&str, &str)] = &[
 pub fn help_content(app: &App, w: usize) -> Vec<Line<'static>> {
     let entries = match app.help_from {
         View::Compare => COMPARE_HELP,
+        View::ProbeResult => RESULT_HELP,
         _ => HELP,
     };
     let key_w = entries

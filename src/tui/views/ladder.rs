@@ -1,7 +1,7 @@
 //! The handshake ladder: one line per message (time, frame, direction, name), wrapped.
 
 use super::{inner, scroll_limit_for, Theme};
-use crate::model::{MessageKind, Side};
+use crate::model::{Connection, MessageKind, Side};
 use crate::tui::app::{App, Pane};
 use crate::tui::text::{safe, width, wrap};
 use ratatui::layout::Rect;
@@ -22,6 +22,27 @@ pub fn ladder_layout(app: &App, w: usize) -> (Vec<Line<'static>>, Vec<usize>) {
     let Some(c) = app.current() else {
         return (Vec::new(), Vec::new());
     };
+    ladder_of(c, app.ladder_sel, app.mark_frame, w, &th)
+}
+
+/// The ladder of connection `c` (the probe result view shows the probe's own).
+pub(super) fn ladder_lines(
+    c: &Connection,
+    sel: Option<usize>,
+    mark: Option<u64>,
+    w: usize,
+    th: &Theme,
+) -> Vec<Line<'static>> {
+    ladder_of(c, sel, mark, w, th).0
+}
+
+fn ladder_of(
+    c: &Connection,
+    sel: Option<usize>,
+    mark: Option<u64>,
+    w: usize,
+    th: &Theme,
+) -> (Vec<Line<'static>>, Vec<usize>) {
     let mut lines = Vec::new();
     let mut starts = Vec::new();
     let mut last_frame = None;
@@ -46,7 +67,7 @@ pub fn ladder_layout(app: &App, w: usize) -> (Vec<Line<'static>>, Vec<usize>) {
             text.push_str("  ");
             text.push_str(&safe(d));
         }
-        let style = if app.ladder_sel == Some(i) || app.mark_frame == Some(m.frame) {
+        let style = if sel == Some(i) || mark == Some(m.frame) {
             th.selected()
         } else if m.kind == MessageKind::Alert {
             th.red()

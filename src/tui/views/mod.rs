@@ -13,15 +13,17 @@ mod help;
 mod ladder;
 mod main_view;
 mod message;
+mod result;
 
 pub use compare::{compare_body, compare_content};
 pub use connections::client_cert_cell;
 pub use details::{details_content, details_title};
 pub use diagnosis::diagnosis_content;
-pub use help::{help_content, COMPARE_HELP, HELP};
+pub use help::{help_content, COMPARE_HELP, HELP, RESULT_HELP};
 pub use ladder::{ladder_content, ladder_layout};
 pub use main_view::{main_areas, scroll_limit, MainAreas};
 pub use message::message_details;
+pub use result::{probe_findings, result_body, result_content};
 
 use super::app::{App, View};
 use compare::compare_view;
@@ -33,6 +35,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders};
 use ratatui::Frame;
+use result::result_view;
 
 struct Theme {
     on: bool,
@@ -84,15 +87,16 @@ pub fn render(app: &App, f: &mut Frame) {
     match app.view {
         View::Main => main_view(app, f, area, &th),
         View::Compare => compare_view(app, f, area, &th),
+        View::ProbeResult => result_view(app, f, area, &th),
         View::ProbeForm => {
             main_view(app, f, area, &th);
             probe_form(app, f, area, &th);
         }
         View::Help => {
-            if app.help_from == View::Compare {
-                compare_view(app, f, area, &th);
-            } else {
-                main_view(app, f, area, &th);
+            match app.help_from {
+                View::Compare => compare_view(app, f, area, &th),
+                View::ProbeResult => result_view(app, f, area, &th),
+                _ => main_view(app, f, area, &th),
             }
             help(app, f, area);
         }
