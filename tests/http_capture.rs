@@ -183,7 +183,7 @@ fn a_keylogged_401_negotiate_is_named_with_its_scheme() {
             && f["message"].as_str().unwrap().contains("no credentials"),
         "{f:#}"
     );
-    assert_eq!(d["schema_version"], "1.3");
+    assert_eq!(d["schema_version"], "1.4");
 
     let text = analyze_text("http-negotiate-401.pcap", Some("http-negotiate-401.keylog"));
     assert!(text.contains("HTTP   inside TLS"), "{text}");

@@ -33,21 +33,8 @@ pub struct AnalyzeArgs {
     /// ladder for a ticket or a forum post; add --redact before sharing it).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Replace IP addresses, host names (SNI, targets, subjectAltNames), certificate subject and
-    /// issuer values, serials and fingerprints by tokens (the same value is always the same
-    /// token: host-1, addr-1, name-1 …) and say what was replaced. Keeps the CA names the server
-    /// asks for (the answer needs them) unless --redact-cas. Text, markdown and json.
-    #[arg(long, conflicts_with = "stream")]
-    pub redact: bool,
-    /// With --redact: replace TCP ports too (port-1 …).
-    #[arg(long, requires = "redact")]
-    pub redact_ports: bool,
-    /// With --redact: replace the CertificateRequest's CA names too.
-    #[arg(long, requires = "redact", conflicts_with = "redact_keep_ca")]
-    pub redact_cas: bool,
-    /// With --redact: keep the CertificateRequest's CA names (the default; says so explicitly).
-    #[arg(long, requires = "redact")]
-    pub redact_keep_ca: bool,
+    #[command(flatten)]
+    pub redaction: super::redact::RedactArgs,
     /// Only connections with this IP address at either end.
     #[arg(long)]
     pub host: Option<std::net::IpAddr>,
@@ -76,7 +63,7 @@ pub struct AnalyzeArgs {
     /// Stream JSON Lines: one `{"type":"connection"}` object per connection as soon as it ends
     /// (numbered in that order), then one `{"type":"end"}` object with the summary. Memory then
     /// grows with open connections, not with the file (for captures of gigabytes).
-    #[arg(long, conflicts_with_all = ["json", "conn"])]
+    #[arg(long, conflicts_with_all = ["json", "conn", "redact"])]
     pub stream: bool,
 }
 
@@ -128,7 +115,7 @@ pub fn run(args: AnalyzeArgs, ui: &super::Ui) -> anyhow::Result<ExitCode> {
     // the command line (several inputs or a directory), never the number of readable files.
     let json = args.output() == Format::Json;
     // --redact needs the whole analysis (its tokens are chosen before anything is written).
-    let streamed = args.stream || (json && args.conn.is_none() && !args.redact);
+    let streamed = args.stream || (json && args.conn.is_none() && !args.redaction.redact);
     anyhow::ensure!(
         !args.stream || args.output() != Format::Markdown,
         "--stream writes JSON Lines: it cannot be combined with --format markdown"
@@ -441,27 +428,17 @@ fn open(
 fn print(analysis: &Analysis, args: &AnalyzeArgs, ui: &super::Ui) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let redactor = args.redact.then(|| {
-        tlsdiag::report::redact::Redactor::new(
-            analysis,
-            tlsdiag::report::redact::RedactOptions {
-                ports: args.redact_ports,
-                cas: args.redact_cas,
-            },
-        )
-    });
+    let redactor = args
+        .redaction
+        .options()
+        .map(|o| tlsdiag::report::redact::Redactor::new(analysis, o));
     let format = args.output();
     if format == Format::Json {
         match &redactor {
             None => json::write(&mut out, analysis)?,
             Some(r) => {
-                let mut doc = serde_json::to_value(json::document(analysis))?;
-                r.json(&mut doc);
-                if let Some(o) = doc.as_object_mut() {
-                    o.insert("redaction".into(), r.json_note());
-                }
-                serde_json::to_writer_pretty(&mut out, &doc)?;
-                writeln!(out)?;
+                let doc = serde_json::to_value(json::document(analysis))?;
+                super::redact::write_json(&mut out, r, doc)?;
             }
         }
         out.flush()?;
@@ -489,14 +466,7 @@ fn print(analysis: &Analysis, args: &AnalyzeArgs, ui: &super::Ui) -> anyhow::Res
         _ => text::write_analysis(sink, analysis, &opts)?,
     }
     if let Some(r) = &redactor {
-        out.write_all(r.text(&String::from_utf8_lossy(&buf)).as_bytes())?;
-        writeln!(out)?;
-        for line in r.footer() {
-            match format {
-                Format::Markdown => writeln!(out, "*{line}*  ")?,
-                _ => writeln!(out, "{line}")?,
-            }
-        }
+        super::redact::write_text(&mut out, r, &buf, format == Format::Markdown)?;
     }
     out.flush()?;
     Ok(())

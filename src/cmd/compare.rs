@@ -1,6 +1,6 @@
 //! `tlsdiag compare FILE`: a captured connection beside a probe — a saved probe pcap
 //! (`--probe-pcap`, with `--probe-keylog` for TLS 1.3) or a live probe (`--url` and the probe's
-//! options) — with the decisive difference named.
+//! options) — with the decisive difference named; as text, JSON or Markdown, redacted on request.
 
 use anyhow::Context as _;
 
@@ -33,9 +33,15 @@ pub struct CompareArgs {
     pub url: Option<String>,
     #[command(flatten)]
     pub probe: super::probe::ProbeFlags,
-    /// Print one JSON document.
-    #[arg(long)]
+    /// Print one JSON document (the same as --format json).
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// Output format: text (default), json (as --json) or markdown (the decisive difference and
+    /// the table for a ticket or a forum post; add --redact before sharing it).
+    #[arg(long, value_enum)]
+    pub format: Option<super::analyze::Format>,
+    #[command(flatten)]
+    pub redaction: super::redact::RedactArgs,
 }
 
 /// The width to lay the text out in: COLUMNS, else the terminal's, else 100.
@@ -128,9 +134,19 @@ pub fn run(args: CompareArgs, ui: &super::Ui) -> anyhow::Result<ExitCode> {
             }),
         },
     );
+    use super::analyze::Format;
+    let format = if args.json {
+        Format::Json
+    } else {
+        args.format.unwrap_or(Format::Text)
+    };
+    let redactor = args
+        .redaction
+        .options()
+        .map(|o| tlsdiag::report::redact::Redactor::for_connections(&[&left, &right], o));
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    if args.json {
+    if format == Format::Json {
         #[derive(serde::Serialize)]
         struct Doc<'a> {
             schema_version: &'static str,
@@ -146,15 +162,38 @@ pub fn run(args: CompareArgs, ui: &super::Ui) -> anyhow::Result<ExitCode> {
             probe: &right,
             http: probe_report.as_ref().and_then(|r| r.http.as_ref()),
         };
-        serde_json::to_writer_pretty(&mut out, &doc)?;
-        writeln!(out)?;
+        match &redactor {
+            None => {
+                serde_json::to_writer_pretty(&mut out, &doc)?;
+                writeln!(out)?;
+            }
+            Some(r) => super::redact::write_json(&mut out, r, serde_json::to_value(&doc)?)?,
+        }
     } else {
-        // --color is global (cli.rs): auto, always, never, and NO_COLOR.
-        let opts = tlsdiag::report::compare_text::CompareTextOptions {
-            color: ui.color,
-            width: width(),
+        // Cells are redacted before the text cuts them to the column width.
+        let cmp = match &redactor {
+            Some(r) => r.comparison(&cmp),
+            None => cmp,
         };
-        tlsdiag::report::compare_text::write_comparison(&mut out, &cmp, &opts)?;
+        let mut buf = Vec::new();
+        let sink: &mut dyn Write = if redactor.is_some() {
+            &mut buf
+        } else {
+            &mut out
+        };
+        if format == Format::Markdown {
+            tlsdiag::report::compare_markdown::write_comparison(sink, &cmp)?;
+        } else {
+            // --color is global (cli.rs): auto, always, never, and NO_COLOR.
+            let opts = tlsdiag::report::compare_text::CompareTextOptions {
+                color: ui.color,
+                width: width(),
+            };
+            tlsdiag::report::compare_text::write_comparison(sink, &cmp, &opts)?;
+        }
+        if let Some(r) = &redactor {
+            super::redact::write_text(&mut out, r, &buf, format == Format::Markdown)?;
+        }
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -9,6 +9,7 @@ pub mod log;
 pub mod meta;
 pub mod probe;
 pub mod progress;
+pub mod redact;
 pub mod tui;
 
 use std::io::IsTerminal as _;

@@ -2,6 +2,7 @@
 //! ending for the same reason, then classes 1–5 (classes.rs), else what is unknown or unexplained.
 
 use super::classes::{client_cert_rejected, client_cert_sent, parameters, server_cert_rejected};
+use super::http::HttpDecision;
 use super::rows::{ROW_ALERTS, ROW_OUTCOME};
 use super::sides::{cert_state, end, end_text, is_certificate_alert, CertState, End};
 use super::{decisive, Decisive, DecisiveKind, Position, Row, UnknownFact};
@@ -46,6 +47,7 @@ pub(super) fn fact_words(fact: &str) -> &'static str {
         "client_certificate" => "whether its client sent a certificate",
         "fatal_alert" => "the alert that ended it",
         "server_certificates" => "the server's certificate",
+        super::http::FACT_HTTP => "its HTTP exchange",
         "certificate_request" => {
             "whether (and for which CAs) the server asked for a client certificate"
         }
@@ -143,6 +145,18 @@ pub(super) fn decide(l: &SideCtx<'_>, r: &SideCtx<'_>, rows: &[Row]) -> Decisive
     // 0. The same ending for the same reason.
     match same_reason(l.c, r.c) {
         Some(true) => {
+            // Both TLS handshakes completed alike: the HTTP layer may still differ.
+            let mut http_note = String::new();
+            if matches!(end(l.c), End::Completed) {
+                match super::http::decide(l, r) {
+                    HttpDecision::Differs(d) | HttpDecision::Unknown(d) => return d,
+                    HttpDecision::Same(s) => {
+                        http_note = format!(", and both HTTP exchanges ended with {s}")
+                    }
+                    HttpDecision::NotCompared(Some(n)) => http_note = format!("; {n}"),
+                    HttpDecision::NotCompared(None) => {}
+                }
+            }
             let how = match end(l.c) {
                 End::Completed => "both completed".to_owned(),
                 End::Incomplete => "neither handshake ended in the capture".to_owned(),
@@ -151,7 +165,7 @@ pub(super) fn decide(l: &SideCtx<'_>, r: &SideCtx<'_>, rows: &[Row]) -> Decisive
             let mut d = decisive(
                 DecisiveKind::SameOutcome,
                 None,
-                format!("No decisive difference: {how}, for the same reason."),
+                format!("No decisive difference: {how}, for the same reason{http_note}."),
             );
             d.alert = alert_of(l.c);
             return d;
@@ -253,7 +267,12 @@ pub(super) fn decide(l: &SideCtx<'_>, r: &SideCtx<'_>, rows: &[Row]) -> Decisive
         }
         let differing: Vec<&str> = rows
             .iter()
-            .filter(|x| x.differs && x.fact != ROW_OUTCOME && x.fact != ROW_ALERTS)
+            .filter(|x| {
+                x.differs
+                    && x.fact != ROW_OUTCOME
+                    && x.fact != ROW_ALERTS
+                    && !super::http::HTTP_ROWS.contains(&x.fact.as_str())
+            })
             .map(|x| x.fact.as_str())
             .collect();
         let seen = if differing.is_empty() {

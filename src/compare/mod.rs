@@ -7,7 +7,9 @@
 //! 2. the server rejecting one client certificate and not the other (issuer, expiry, key, chain);
 //! 3. the client rejecting the server's certificate;
 //! 4. version, cipher suite, group, signature algorithm or key type;
-//! 5. SNI.
+//! 5. SNI;
+//! 6. when both handshakes completed alike: the HTTP exchange (authentication, status, SOAP
+//!    fault), from `connection.http` on each side (compare/http.rs).
 //!
 //! A fact that is *unknown* on a side (encrypted without keys, not captured) is never a
 //! difference: when a class cannot be decided because of one, lower classes are not named as
@@ -20,6 +22,7 @@ use serde::Serialize;
 mod cells;
 mod classes;
 mod decide;
+mod http;
 mod rows;
 mod sides;
 
@@ -74,6 +77,8 @@ pub enum DecisiveKind {
     Parameters,
     /// The server name asked for.
     Sni,
+    /// Both TLS handshakes completed alike; the HTTP answers differ (`http_reason`).
+    Http,
     /// The outcomes (or their reasons) differ, and a fact that could explain it is unknown.
     Unknown,
     /// The outcomes differ and no fact compared here explains it.
@@ -88,6 +93,18 @@ pub enum Parameter {
     Group,
     SignatureAlgorithm,
     KeyType,
+}
+
+/// What differs in the HTTP layer when both TLS handshakes completed alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HttpReason {
+    /// The statuses differ and one is 401 or 407: one request was authenticated, the other not.
+    Authentication,
+    /// The statuses differ otherwise.
+    Status,
+    /// The same status, different SOAP faults.
+    SoapFault,
 }
 
 /// Why a certificate was rejected on one side and accepted on the other.
@@ -112,7 +129,8 @@ pub enum RejectReason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnknownFact {
     pub side: Position,
-    /// `client_certificate`, `fatal_alert`, `server_certificates`, `certificate_request`.
+    /// `client_certificate`, `fatal_alert`, `server_certificates`, `certificate_request`,
+    /// `http_exchange`.
     pub fact: &'static str,
     pub reason: UnknownReason,
     pub reveal: Option<Reveal>,
@@ -131,6 +149,9 @@ pub struct Decisive {
     pub parameter: Option<Parameter>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<RejectReason>,
+    /// With `kind: http`: what differs in the HTTP layer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_reason: Option<HttpReason>,
     /// The alert that ended the handshake on `side`, when it could be read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alert: Option<AlertDescription>,
@@ -207,6 +228,7 @@ fn decisive(kind: DecisiveKind, side: Option<Position>, sentence: String) -> Dec
         side,
         parameter: None,
         reason: None,
+        http_reason: None,
         alert: None,
         row: None,
         sentence,

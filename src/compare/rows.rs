@@ -143,6 +143,12 @@ pub(super) fn rows_of(l: &Connection, r: &Connection) -> Vec<Row> {
         cell_keyed(outcome_cell(c), key)
     };
     add(ROW_OUTCOME, out(l), out(r));
+    // The HTTP layer beside the TLS rows, when one side's exchange was read.
+    if super::http::shown(l, r) {
+        for (fact, a, b) in super::http::rows(l, r) {
+            add(fact, a, b);
+        }
+    }
     rows
 }
 

@@ -8,7 +8,7 @@ use serde::Serialize;
 use std::io::Write;
 
 /// Major.minor: scripts should check the major number.
-pub const SCHEMA_VERSION: &str = "1.3";
+pub const SCHEMA_VERSION: &str = "1.4";
 
 #[derive(Debug, Serialize)]
 pub struct Document<'a> {

@@ -2,6 +2,7 @@
 //! model (facts and findings) and writes to `impl Write`; it decides nothing and is not the
 //! domain model (the JSON envelope and its `schema_version` live in `json`).
 
+pub mod compare_markdown;
 pub mod compare_text;
 pub mod groups;
 pub mod json;

@@ -1,12 +1,15 @@
 //! `--redact`: a report that can be shared. Every IP address, host name (SNI, CONNECT/SOCKS
-//! targets, subjectAltNames), distinguished-name value, certificate serial and fingerprint found
+//! targets, subjectAltNames, HTTP `Host` and absolute request targets), distinguished-name value, certificate serial and fingerprint found
 //! in the analysis is replaced by a token that stays the same across the report (`addr-1`,
 //! `host-1`, `name-1`, `serial-1`, `fp-1`; ports as `port-1` with `--redact-ports`). The CA names
 //! of the CertificateRequests are kept by default — they are the answer ("ask for a certificate
 //! from one of these CAs") — unless `--redact-cas`. Works on the finished output of any face
 //! (text, Markdown: [`Redactor::text`]; JSON: [`Redactor::json`]) so text quoted inside findings
-//! is covered too; [`Redactor::footer`] says what was replaced.
+//! is covered too; a comparison's cells are redacted before they are laid out
+//! ([`Redactor::comparison`], so a name cut to the column width cannot escape);
+//! [`Redactor::footer`] says what was replaced.
 
+use crate::compare::Comparison;
 use crate::model::{Analysis, CertInfo, Connection};
 use std::collections::{BTreeSet, HashMap};
 
@@ -103,12 +106,17 @@ fn worth(s: &str) -> bool {
 
 impl Redactor {
     pub fn new(a: &Analysis, opts: RedactOptions) -> Redactor {
+        Redactor::for_connections(&a.connections.iter().collect::<Vec<_>>(), opts)
+    }
+
+    /// Tokens chosen from these connections (the two sides of a comparison).
+    pub fn for_connections(conns: &[&Connection], opts: RedactOptions) -> Redactor {
         let mut r = Redactor {
             opts,
             ..Default::default()
         };
         if !opts.cas {
-            for c in &a.connections {
+            for c in conns {
                 if let Some(req) = &c.tls.certificate_request {
                     for dn in &req.certificate_authorities {
                         r.kept_cas.insert(dn.text.clone());
@@ -116,7 +124,7 @@ impl Redactor {
                 }
             }
         }
-        for c in &a.connections {
+        for c in conns {
             r.connection(c);
         }
         r.pairs
@@ -234,11 +242,23 @@ impl Redactor {
                 self.port(e.port);
             }
             if let Some(t) = &p.target {
-                let host = t
-                    .rsplit_once(':')
-                    .filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit()))
-                    .map_or(t.as_str(), |(h, _)| h);
-                self.host(host.trim_start_matches('[').trim_end_matches(']'));
+                self.host(host_of(t));
+            }
+        }
+        // The HTTP layer: the Host header and an absolute-form target (`http://host:port/…`).
+        let exchanges = c.tls.http.as_ref().map(|h| h.known_exchanges());
+        for r in exchanges
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| e.request.as_ref())
+        {
+            if let Some(h) = &r.host {
+                self.host(host_of(h));
+            }
+            if let Some((_, rest)) = r.target.split_once("://") {
+                let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+                let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+                self.host(host_of(authority));
             }
         }
         for cert in &c.tls.server_certificates {
@@ -340,6 +360,20 @@ impl Redactor {
         }
     }
 
+    /// A comparison with every cell, label and sentence redacted (before the text lays it out).
+    pub fn comparison(&self, c: &Comparison) -> Comparison {
+        let mut c = c.clone();
+        c.left_label = self.text(&c.left_label);
+        c.right_label = self.text(&c.right_label);
+        for r in &mut c.rows {
+            r.left = self.text(&r.left);
+            r.right = self.text(&r.right);
+        }
+        c.decisive.sentence = self.text(&c.decisive.sentence);
+        c.decisive_difference = c.decisive_difference.as_deref().map(|s| self.text(s));
+        c
+    }
+
     /// What was replaced and what was kept, one sentence each.
     pub fn footer(&self) -> Vec<String> {
         let mut kinds: Vec<(Kind, usize)> = self.counts.iter().map(|(k, n)| (*k, *n)).collect();
@@ -380,6 +414,19 @@ impl Redactor {
             "kept_ca_names": self.kept_cas.iter().collect::<Vec<_>>(),
         })
     }
+}
+
+/// The host of `host:port`, `[v6]:port`, `host` or `[v6]`.
+fn host_of(t: &str) -> &str {
+    let host = t
+        .rsplit_once(':')
+        .filter(|(h, port)| {
+            !port.is_empty()
+                && port.chars().all(|c| c.is_ascii_digit())
+                && (h.ends_with(']') || !h.contains(':'))
+        })
+        .map_or(t, |(h, _)| h);
+    host.trim_start_matches('[').trim_end_matches(']')
 }
 
 /// Replaces `orig` by `tok` where it is not part of a longer word or number.
@@ -428,6 +475,15 @@ mod tests {
             ),
             "CN=host-1,O=x (SNI host-1)"
         );
+    }
+
+    #[test]
+    fn host_of_strips_the_port_only() {
+        assert_eq!(host_of("partner.test:8443"), "partner.test");
+        assert_eq!(host_of("partner.test"), "partner.test");
+        assert_eq!(host_of("[::1]:443"), "::1");
+        assert_eq!(host_of("::1"), "::1");
+        assert_eq!(host_of("[fe80::1]"), "fe80::1");
     }
 
     #[test]

@@ -12,4 +12,6 @@ pub mod text;
 pub mod views;
 
 #[cfg(test)]
+mod compare_http_tests;
+#[cfg(test)]
 mod tests;
