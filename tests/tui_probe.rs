@@ -210,6 +210,7 @@ fn the_form_becomes_the_typed_request() {
     app.update(key(KeyCode::Right));
     fill(&mut app, Field::SoapAction, "urn:submit");
     fill(&mut app, Field::Envelope, "/k/env.xml");
+    fill(&mut app, Field::Header, "X-Trace: 1");
     select(&mut app, Field::HttpAuth);
     app.update(key(KeyCode::Left));
     select(&mut app, Field::AuthMode);
@@ -239,6 +240,7 @@ fn the_form_becomes_the_typed_request() {
     assert_eq!(r.soap, SoapVersion::Soap12);
     assert_eq!(r.soap_action.as_deref(), Some("urn:submit"));
     assert_eq!(r.envelope, Some(PathBuf::from("/k/env.xml")));
+    assert_eq!(r.headers, vec!["X-Trace: 1".to_owned()]);
     assert_eq!(
         r.http_auth,
         HttpAuthRequest::Negotiate {
@@ -529,4 +531,40 @@ fn a_probe_that_cannot_start_shows_its_error_escaped_in_the_result_view() {
     let s = screen(&mut app, 120, 40).join("\n");
     assert!(!s.contains('\u{1b}') && !s.contains('\u{202e}'), "{s}");
     assert!(s.contains("\\u{1b}"), "{s}");
+}
+
+/// The result view's help fits at every size with every entry whole, and any key returns to
+/// the result.
+#[test]
+fn result_help_fits_at_every_size() {
+    for (w, h) in SIZES {
+        let mut app = seed_app();
+        app.update(Msg::ProbeDone(Box::new(ProbeRun {
+            result: Err("connection to 127.0.0.1:9 refused (nothing listens there)".into()),
+            saved: Vec::new(),
+            save_error: None,
+        })));
+        app.update(key(KeyCode::Char('?')));
+        assert_eq!(app.view, View::Help);
+        let lines = screen(&mut app, w, h);
+        let y0 = lines
+            .iter()
+            .position(|l| l.contains("Keys (any key closes)"))
+            .unwrap_or_else(|| panic!("{w}x{h}: no help box"));
+        let y1 = (y0 + 1..lines.len())
+            .find(|y| lines[*y].contains('└'))
+            .unwrap_or_else(|| panic!("{w}x{h}: the help box has no bottom"));
+        let text = lines[y0 + 1..y1]
+            .iter()
+            .map(|l| l.replace('│', " "))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for (k, v) in tlsdiag::tui::views::RESULT_HELP {
+            let v = v.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(text.contains(&v), "{w}x{h}: help '{k}' cut: {text}");
+        }
+        app.update(key(KeyCode::Esc));
+        assert_eq!(app.view, View::ProbeResult);
+    }
 }

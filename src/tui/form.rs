@@ -29,6 +29,7 @@ pub enum Field {
     Soap,
     SoapAction,
     Envelope,
+    Header,
     HttpAuth,
     AuthMode,
     User,
@@ -79,7 +80,7 @@ const fn spec(field: Field, label: &'static str, kind: Kind, help: &'static str)
 }
 
 /// The form's fields in order (as `tlsdiag probe --help` lists the options).
-pub const FIELDS: [Spec; 25] = [
+pub const FIELDS: [Spec; 26] = [
     spec(Field::Url, "URL", Kind::Text, "https:// (or http://) URL of the service"),
     spec(Field::Identity, "Identity file", Kind::Text, "client identity: PEM (chain + key), PKCS#12 or JKS keystore"),
     spec(Field::Alias, "Alias", Kind::Text, "keystore alias (empty: the only private-key entry)"),
@@ -94,6 +95,7 @@ pub const FIELDS: [Spec; 25] = [
     spec(Field::Soap, "SOAP version", Kind::Choice(SOAP_CHOICES), "SOAP 1.1 or 1.2"),
     spec(Field::SoapAction, "SOAP action", Kind::Text, "SOAPAction (SOAP 1.1) or action parameter (SOAP 1.2)"),
     spec(Field::Envelope, "Envelope file", Kind::Text, "file with the SOAP envelope to POST (empty: a minimal valid envelope)"),
+    spec(Field::Header, "Extra header", Kind::Text, "one more request header, K: V (e.g. X-Trace: 1)"),
     spec(Field::HttpAuth, "HTTP auth", Kind::Choice(AUTH_CHOICES), "HTTP authentication: Basic (sent only over TLS) or Negotiate"),
     spec(Field::AuthMode, "Auth mode", Kind::Choice(MODE_CHOICES), "send the credentials with the first request (JAX-WS, WebSphere) or after a 401 (curl, browsers)"),
     spec(Field::User, "User", Kind::Text, "HTTP Basic user"),
@@ -298,7 +300,7 @@ impl ProbeForm {
             } else {
                 SoapVersion::Soap11
             },
-            headers: Vec::new(),
+            headers: self.opt(Field::Header).into_iter().collect(),
             send_anyway: self.on(Field::SendAnyway),
             proxy: self.opt(Field::Proxy),
             // The HTTP fields count only for the scheme chosen.
