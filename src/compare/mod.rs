@@ -23,6 +23,8 @@ mod cells;
 mod classes;
 mod decide;
 mod http;
+#[cfg(test)]
+mod http_tests;
 mod rows;
 mod sides;
 

@@ -1,5 +1,5 @@
 //! The text of `tlsdiag compare`: one row per fact in two columns sized to the terminal width,
-//! `≠` on differing rows, `?` cells for unknown facts, and the decisive difference under them.
+//! the decisive difference first, then `≠` on differing rows and `?` cells for unknown facts.
 //! The decisive row's cells are wrapped, never cut (they hold the answer); other cells are cut
 //! with `…`. Text from the wire is escaped (`term`). Colours as `analyze`: the caller decides
 //! (a terminal, `--color`, NO_COLOR). Decides nothing: compare/ chose the answer.
@@ -110,6 +110,23 @@ pub fn write_comparison(
     opts: &CompareTextOptions,
 ) -> io::Result<()> {
     let on = opts.color;
+    // The answer first (the line an engineer acts on), the facts under it.
+    let d = &c.decisive;
+    let text = match d.kind {
+        DecisiveKind::SameOutcome | DecisiveKind::Unknown | DecisiveKind::Unexplained => {
+            term(&d.sentence)
+        }
+        _ => format!("Decisive difference: {}", term(&d.sentence)),
+    };
+    let code = match d.kind {
+        DecisiveKind::SameOutcome => "32",
+        DecisiveKind::Unknown | DecisiveKind::Unexplained => "1;33",
+        _ => "1;31",
+    };
+    for line in wrap_hard(&text, opts.width.max(MIN_CELL)) {
+        writeln!(out, "{}", paint(on, code, &line))?;
+    }
+    writeln!(out)?;
     let label_w = c
         .rows
         .iter()
@@ -170,22 +187,6 @@ pub fn write_comparison(
             };
             writeln!(out, "{line}")?;
         }
-    }
-    writeln!(out)?;
-    let d = &c.decisive;
-    let text = match d.kind {
-        DecisiveKind::SameOutcome | DecisiveKind::Unknown | DecisiveKind::Unexplained => {
-            term(&d.sentence)
-        }
-        _ => format!("Decisive difference: {}", term(&d.sentence)),
-    };
-    let code = match d.kind {
-        DecisiveKind::SameOutcome => "32",
-        DecisiveKind::Unknown | DecisiveKind::Unexplained => "1;33",
-        _ => "1;31",
-    };
-    for line in wrap_hard(&text, opts.width.max(MIN_CELL)) {
-        writeln!(out, "{}", paint(on, code, &line))?;
     }
     Ok(())
 }
