@@ -568,3 +568,64 @@ fn result_help_fits_at_every_size() {
         assert_eq!(app.view, View::ProbeResult);
     }
 }
+
+/// HTTP Basic from the form against a server that answers 401 with a Basic challenge: the
+/// result shows the scheme sent (kind and length, never the password), the challenge and the
+/// finding; the typed password is nowhere on screen.
+#[test]
+fn result_view_of_a_basic_login_refused() {
+    let (port, _server) = partner_server(
+        "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"orders\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+    let mut app = seed_app();
+    app.update(key(KeyCode::Char('p')));
+    fill(
+        &mut app,
+        Field::Url,
+        &format!("https://127.0.0.1:{port}/orders"),
+    );
+    fill(
+        &mut app,
+        Field::Identity,
+        &cap("keystores/client.jks").display().to_string(),
+    );
+    fill(&mut app, Field::Alias, "client");
+    fill(&mut app, Field::KeystorePassword, "changeit");
+    fill(
+        &mut app,
+        Field::Trust,
+        &cap("pki/partner-root.pem").display().to_string(),
+    );
+    select(&mut app, Field::HttpAuth);
+    app.update(key(KeyCode::Right));
+    fill(&mut app, Field::User, "alice");
+    fill(&mut app, Field::HttpPassword, "pa55-w0rd");
+    let run = run_probe(&mut app);
+    let rep = run.result.as_ref().unwrap();
+    let http = rep.http.as_ref().expect("an HTTP answer");
+    assert_eq!(http.status, 401);
+    let codes: Vec<String> = tlsdiag::tui::views::probe_findings(rep)
+        .iter()
+        .map(|f| f.code.clone())
+        .collect();
+    assert_eq!(codes[0], "http-basic-rejected");
+    for (w, h) in SIZES {
+        let lines = all_result_lines(&mut app, w, h);
+        let all = lines.join("\n");
+        assert!(
+            lines[2].contains("✗ HTTP 401"),
+            "{w}x{h}: the answer first:\n{all}"
+        );
+        assert!(has_whole(&lines, "401 Unauthorized"), "{w}x{h}:\n{all}");
+        assert!(
+            has_whole(&lines, "WWW-Authenticate: Basic realm=\"orders\""),
+            "{w}x{h}:\n{all}"
+        );
+        assert!(has_whole(&lines, "Authorization: Basic"), "{w}x{h}:\n{all}");
+        assert!(has_whole(&lines, &codes[0]), "{w}x{h}:\n{all}");
+        assert!(
+            !all.contains("pa55-w0rd") && !all.contains("changeit"),
+            "{w}x{h}"
+        );
+    }
+}
