@@ -536,3 +536,45 @@ fn captured_401_vs_live_negotiate_probe_200() {
     assert_eq!(d["unknown"][0]["fact"], "http_exchange");
     assert_eq!(d["unknown"][0]["side"], "left");
 }
+
+/// The `status` class on real parts: the captured successful call (200, with its key log) beside
+/// a live probe that the lab server answers 403 without any authentication scheme (`--auth none
+/// --deny 403`): the probe's side is the one the answer is about.
+#[test]
+fn captured_200_vs_live_probe_403_is_the_http_status() {
+    if !python_parts() {
+        return;
+    }
+    let srv = server(None, &["--auth", "none", "--deny", "403"]);
+    let url = format!("https://localhost:{}/soap", srv.port);
+    let o = Command::new(env!("CARGO_BIN_EXE_tlsdiag"))
+        .arg("compare")
+        .arg(cap("http-negotiate-ok.pcap"))
+        .arg("--capture-keylog")
+        .arg(cap("http-negotiate-ok.keylog"))
+        .args(["--url", &url, "--trust"])
+        .arg(cap("pki/partner-root.pem"))
+        .arg("--json")
+        .env_remove("SSLKEYLOGFILE")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["http"]["status"], 403);
+    let st = row(&v, "HTTP status");
+    assert_eq!(st["left"], "200 OK");
+    assert_eq!(st["right"], "403 Forbidden");
+    assert_eq!(st["decisive"], true);
+    assert_eq!(row(&v, "HTTP credentials sent")["right"], "none");
+    assert_eq!(row(&v, "WWW-Authenticate")["right"], "–");
+    let d = decisive(&v);
+    assert_eq!(d["kind"], "http", "{d:#}");
+    assert_eq!(d["http_reason"], "status");
+    assert_eq!(d["side"], "right");
+    let s = d["sentence"].as_str().unwrap();
+    assert!(
+        s.starts_with("the HTTP status: both TLS handshakes completed; the probe sent POST /soap without credentials and got 403 Forbidden;"),
+        "{s}"
+    );
+}
