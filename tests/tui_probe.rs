@@ -533,6 +533,27 @@ fn a_probe_that_cannot_start_shows_its_error_escaped_in_the_result_view() {
     assert!(s.contains("\\u{1b}"), "{s}");
 }
 
+/// The wheel scrolls the result view (three lines a turn) and back; a click does nothing there.
+#[test]
+fn the_wheel_scrolls_the_result_view() {
+    use tlsdiag::tui::app::MouseAct;
+    let mut app = seed_app();
+    let long: String = (0..60).map(|i| format!("word{i} ")).collect();
+    app.update(Msg::ProbeDone(Box::new(ProbeRun {
+        result: Err(long.repeat(10)),
+        saved: Vec::new(),
+        save_error: None,
+    })));
+    screen(&mut app, 80, 24);
+    app.update(Msg::Mouse(MouseAct::WheelDown, 10, 10));
+    assert_eq!(app.result_scroll, 3);
+    app.update(Msg::Mouse(MouseAct::Click, 10, 10));
+    assert_eq!(app.result_scroll, 3);
+    app.update(Msg::Mouse(MouseAct::WheelUp, 10, 10));
+    assert_eq!(app.result_scroll, 0);
+    assert_eq!(app.view, View::ProbeResult);
+}
+
 /// The result view's help fits at every size with every entry whole, and any key returns to
 /// the result.
 #[test]

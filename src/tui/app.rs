@@ -1,5 +1,7 @@
 //! The UI state. Owned by the UI thread and changed only by [`App::update`]; views read it. No
 //! I/O here: what must happen outside (run a probe, quit) is returned as an [`Effect`].
+//! The probe form's keys are in form.rs, the probe result's in result.rs; the main view's and
+//! compare's stay here beside the state they change (a little over 600 lines for that).
 
 use super::form::{Field, ProbeForm};
 pub use super::result::ProbeRun;
@@ -256,6 +258,18 @@ impl App {
     /// Click selects (a connection, a ladder message) or focuses a pane; the wheel scrolls
     /// the pane under the pointer.
     fn mouse(&mut self, act: MouseAct, x: u16, y: u16) {
+        if matches!(self.view, View::ProbeResult | View::Compare) {
+            // The full-screen views scroll with the wheel as with ↑↓ (three lines a turn).
+            let code = match act {
+                MouseAct::WheelUp => KeyCode::Up,
+                MouseAct::WheelDown => KeyCode::Down,
+                MouseAct::Click => return,
+            };
+            for _ in 0..3 {
+                self.key(KeyEvent::new(code, KeyModifiers::NONE));
+            }
+            return;
+        }
         if self.view != View::Main {
             return;
         }
