@@ -4,7 +4,7 @@
 //! handshake_failure itself ("No supported signature algorithm") instead of an empty Certificate.
 //! Who sent the alert is the whole difference from the empty-certificate case.
 
-use super::{alert_text, ev, fatal_alert, finding, names, Context};
+use super::{ev, fatal_alert, finding, names, Context};
 use crate::model::{AlertDescription, Connection, Finding, Severity, Side};
 
 pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
@@ -37,7 +37,7 @@ pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
         Severity::Error,
         format!(
             "The client itself aborted with {} ({unit} {}) right after the server's CertificateRequest ({unit} {}): it found no usable signature algorithm or key type for the request (JSSE does this instead of sending an empty Certificate).",
-            alert_text(a),
+            a.text(),
             a.frame,
             req.frame
         ),
@@ -52,8 +52,7 @@ pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
         "ClientHello.signature_algorithms",
         names(&offered, 12),
     ));
-    f.evidence
-        .push(ev(Some(a.frame), "client Alert", alert_text(a)));
+    f.evidence.push(ev(Some(a.frame), "client Alert", a.text()));
     f.details.push(format!(
         "Signature algorithms both sides list: {}",
         if common.is_empty() {

@@ -22,7 +22,7 @@ pub fn check(c: &Connection, ctx: &Context) -> Vec<Finding> {
     let ended = match alert {
         Some(a) if a.message.is_some() => format!(
             ", and the server ended the handshake with {} in {unit} {}",
-            super::alert_text(a),
+            a.text(),
             a.frame
         ),
         Some(a) => format!(
@@ -76,8 +76,7 @@ pub fn check(c: &Connection, ctx: &Context) -> Vec<Finding> {
         cc.certificates_length.to_string(),
     ));
     if let Some(a) = alert {
-        f.evidence
-            .push(ev(Some(a.frame), "server Alert", super::alert_text(a)));
+        f.evidence.push(ev(Some(a.frame), "server Alert", a.text()));
     }
     if !any_issuer {
         f.details.push("Accepted issuers:".to_owned());

@@ -23,7 +23,7 @@ mod upgrade;
 #[cfg(test)]
 mod tests;
 
-use crate::model::{Alert, Analysis, CodePoint, Connection, Evidence, Finding, Severity};
+use crate::model::{Alert, Analysis, Connection, Evidence, Finding, Severity};
 
 /// What the rules may use besides the connection.
 #[derive(Debug, Clone, Default)]
@@ -104,25 +104,8 @@ pub(crate) fn fatal_alert(c: &Connection) -> Option<&Alert> {
     c.tls.alerts.iter().find(|a| a.is_fatal())
 }
 
-pub(crate) fn alert_text(a: &Alert) -> String {
-    match a.message {
-        Some(m) => format!(
-            "{} {} ({})",
-            m.level.label(),
-            m.description.label(),
-            m.description.0
-        ),
-        None => "an encrypted alert".to_owned(),
-    }
-}
-
-pub(crate) fn names(v: &[CodePoint], max: usize) -> String {
-    let mut s: Vec<String> = v.iter().take(max).map(CodePoint::label).collect();
-    if v.len() > max {
-        s.push(format!("… ({} in all)", v.len()));
-    }
-    s.join(", ")
-}
+/// The rules' lists of code points, cut as every face cuts them (`model::label_list`).
+pub(crate) use crate::model::label_list as names;
 
 /// The Unix time of the connection (for validity checks), from the capture itself.
 pub(crate) fn capture_unix(c: &Connection) -> i64 {

@@ -2,7 +2,7 @@
 //! before any ServerHello: RFC 8446 §4.1.1 / RFC 5246 §7.4.1.3 — the server found no acceptable
 //! set of parameters: no shared version, cipher suite, group or signature algorithm.
 
-use super::{alert_text, ev, fatal_alert, finding, names, Context};
+use super::{ev, fatal_alert, finding, names, Context};
 use crate::model::{Connection, Finding, Severity, Side};
 
 pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
@@ -28,7 +28,7 @@ pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
         Severity::Error,
         format!(
             "The server refused the ClientHello with {} ({unit} {}) before choosing anything: there is no protocol version, cipher suite, group or signature algorithm both sides accept.",
-            alert_text(a),
+            a.text(),
             a.frame
         ),
     );
@@ -50,8 +50,7 @@ pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
         "ClientHello.cipher_suites",
         format!("{} suites", h.cipher_suites.len()),
     ));
-    f.evidence
-        .push(ev(Some(a.frame), "server Alert", alert_text(a)));
+    f.evidence.push(ev(Some(a.frame), "server Alert", a.text()));
     f.fix = Some("Compare the client's offer above with the server's configuration (openssl s_client -connect host:port -tls1_2 / -cipher … shows what the server accepts) and enable a common cipher suite and version on one side (Java: https.protocols, jdk.tls.client.protocols, jdk.tls.disabledAlgorithms).".to_owned());
     vec![f]
 }

@@ -39,11 +39,6 @@ fn key_mismatch(r: &ProbeReport) -> Option<Finding> {
     Some(f)
 }
 
-fn alert_label(code: u8) -> String {
-    let d = AlertDescription(code);
-    format!("{} ({code})", d.label())
-}
-
 /// rustls' limits, from the handshake's failure: no TLS ≤ 1.1, no static-RSA key exchange or
 /// CBC suites. Only a failure before the server chose anything can be such a limit.
 fn limits(r: &ProbeReport) -> Option<Finding> {
@@ -74,7 +69,10 @@ fn limits(r: &ProbeReport) -> Option<Finding> {
     f.evidence.push(ev(
         None,
         "rustls error",
-        format!("received fatal alert: {}", alert_label(*code)),
+        format!(
+            "received fatal alert: {}",
+            AlertDescription(*code).with_code()
+        ),
     ));
     f.fix = Some(fix.to_owned());
     Some(f)
@@ -268,7 +266,7 @@ fn failure_words(f: &ProbeFailure) -> String {
             format!("the probe did not trust the server's certificate: {c}")
         }
         ProbeFailure::Handshake(HandshakeFailure::AlertReceived(a)) => {
-            format!("the server sent alert {}", alert_label(*a))
+            format!("the server sent alert {}", AlertDescription(*a).with_code())
         }
         ProbeFailure::Handshake(HandshakeFailure::Tls(e)) => format!("TLS error: {e}"),
         ProbeFailure::Handshake(HandshakeFailure::Io(IoFailure::TimedOut { .. }))

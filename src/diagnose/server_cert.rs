@@ -4,7 +4,7 @@
 //! properties visible in the capture: the SNI not covered by the certificate's names (RFC 6125),
 //! a certificate expired at capture time.
 
-use super::{alert_text, capture_unix, ev, fatal_alert, finding, Context};
+use super::{capture_unix, ev, fatal_alert, finding, Context};
 use crate::model::{CertInfo, Connection, Finding, Severity, Side};
 
 pub fn check_rejected(c: &Connection, _ctx: &Context) -> Vec<Finding> {
@@ -34,7 +34,7 @@ pub fn check_rejected(c: &Connection, _ctx: &Context) -> Vec<Finding> {
         Severity::Error,
         format!(
             "The client rejected the server's certificate with {} ({unit} {}): it does not trust the chain the server sent — a truststore problem on the client side, not a client-certificate problem.",
-            alert_text(a),
+            a.text(),
             a.frame
         ),
     );
@@ -50,8 +50,7 @@ pub fn check_rejected(c: &Connection, _ctx: &Context) -> Vec<Finding> {
         "server Certificate.count",
         chain.len().to_string(),
     ));
-    f.evidence
-        .push(ev(Some(a.frame), "client Alert", alert_text(a)));
+    f.evidence.push(ev(Some(a.frame), "client Alert", a.text()));
     f.fix = Some(format!(
         "Import the CA certificate \"{must_trust}\" into the truststore the client really uses (for Java: the javax.net.ssl.trustStore / the product's truststore alias, then reload it), or have the server send its full chain."
     ));

@@ -6,7 +6,7 @@
 //! decrypt_error(51): CertificateVerify did not verify (key does not match the certificate, or a
 //! signature scheme problem); access_denied(49): valid but not authorised.
 
-use super::{alert_text, ev, fatal_alert, finding, Context};
+use super::{ev, fatal_alert, finding, Context};
 use crate::model::{ClientCert, Connection, Fact, Finding, Severity, Side};
 
 const REJECTIONS: &[u8] = &[42, 43, 44, 45, 46, 48, 49, 51];
@@ -58,7 +58,7 @@ pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
     let (fcode, message, fix) = if code == 51 {
         (
             "client-certificate-verify-failed",
-            format!("The server rejected the client's CertificateVerify with {} ({unit} {}): the signature made with the client's private key did not verify against its certificate ({subject}).", alert_text(a), a.frame),
+            format!("The server rejected the client's CertificateVerify with {} ({unit} {}): the signature made with the client's private key did not verify against its certificate ({subject}).", a.text(), a.frame),
             "Make sure the private key in the keystore entry belongs to the certificate (compare their public keys: `tlsdiag identity inspect <keystore>` shows \"key matches certificate\"), and that the key supports one of the server's signature algorithms.".to_owned(),
         )
     } else if chain_incomplete && matches!(code, 42 | 46 | 48) {
@@ -67,7 +67,7 @@ pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
             "client-chain-incomplete",
             format!(
                 "The client sent only its own certificate ({subject}, issued by {issuer}) and the server rejected it with {} ({unit} {}); the server lists {} as accepted, so it most likely needs the intermediate certificate(s) up to it.",
-                alert_text(a),
+                a.text(),
                 a.frame,
                 cas.iter().map(|d| d.text.clone()).collect::<Vec<_>>().join("; ")
             ),
@@ -76,7 +76,7 @@ pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
     } else if let Some(l) = expired {
         (
             "client-certificate-expired",
-            format!("The server rejected the client certificate {subject} with {} ({unit} {}): it expired on {}.", alert_text(a), a.frame, l.not_after),
+            format!("The server rejected the client certificate {subject} with {} ({unit} {}): it expired on {}.", a.text(), a.frame, l.not_after),
             "Renew the client certificate and replace it in the client's keystore entry.".to_owned(),
         )
     } else {
@@ -90,7 +90,7 @@ pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
         };
         (
             "server-rejected-client-certificate",
-            format!("The client sent a certificate ({subject}) and the server rejected it with {} ({unit} {}): {why}.", alert_text(a), a.frame),
+            format!("The client sent a certificate ({subject}) and the server rejected it with {} ({unit} {}): {why}.", a.text(), a.frame),
             match code {
                 48 | 42 | 46 => "Use a certificate issued by a CA the server trusts (see the CA list it sends), and send the full chain; or ask the partner to trust your issuing CA.".to_owned(),
                 43 => "Use a certificate whose extended key usage includes clientAuth and whose key usage allows digitalSignature.".to_owned(),
@@ -112,8 +112,7 @@ pub fn check(c: &Connection, _ctx: &Context) -> Vec<Finding> {
             format!("{} ← {}", cert.subject.text, cert.issuer.text),
         ));
     }
-    f.evidence
-        .push(ev(Some(a.frame), "server Alert", alert_text(a)));
+    f.evidence.push(ev(Some(a.frame), "server Alert", a.text()));
     if !cas.is_empty() {
         f.details
             .push("Accepted issuers (CertificateRequest):".to_owned());

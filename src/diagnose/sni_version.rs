@@ -4,7 +4,7 @@
 //! permitted"): servers that choose their certificate or client-CA list by name fail or pick the
 //! default one.
 
-use super::{alert_text, ev, finding, names, Context};
+use super::{ev, finding, names, Context};
 use crate::model::{AlertDescription, Connection, Finding, Severity};
 
 pub fn check_protocol_version(c: &Connection, _ctx: &Context) -> Vec<Finding> {
@@ -35,11 +35,11 @@ pub fn check_protocol_version(c: &Connection, _ctx: &Context) -> Vec<Finding> {
         format!(
             "The {} refused the protocol version with {} ({unit} {}): the client offered {offered} and the server accepts none of them.",
             a.from.as_str(),
-            alert_text(a),
+            a.text(),
             a.frame
         ),
     );
-    f.evidence.push(ev(Some(a.frame), "Alert", alert_text(a)));
+    f.evidence.push(ev(Some(a.frame), "Alert", a.text()));
     f.fix = Some("Enable a common TLS version on both sides (Java: https.protocols / jdk.tls.client.protocols; servers disabling TLS 1.2 need a TLS 1.3 capable client).".into());
     vec![f]
 }
@@ -60,12 +60,12 @@ pub fn check_unrecognized_name(c: &Connection, _ctx: &Context) -> Vec<Finding> {
         if a.is_fatal() { Severity::Error } else { Severity::Warning },
         format!(
             "The server answered with {} ({unit} {}): it has no site configured for the name the client sent ({}).",
-            alert_text(a),
+            a.text(),
             a.frame,
             sni.as_deref().unwrap_or("no SNI at all")
         ),
     );
-    f.evidence.push(ev(Some(a.frame), "Alert", alert_text(a)));
+    f.evidence.push(ev(Some(a.frame), "Alert", a.text()));
     f.fix = Some("Call the service by the host name the server is configured for (the SNI comes from the URL's host), not by an IP address or alias.".into());
     vec![f]
 }

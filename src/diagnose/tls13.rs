@@ -4,7 +4,7 @@
 //! both Certificates and the alert are encrypted: the finding says what cannot be observed, what
 //! the record sizes suggest, and what would reveal it (--keylog, or `tlsdiag probe`).
 
-use super::{alert_text, ev, finding, Context};
+use super::{ev, finding, Context};
 use crate::model::{
     AlertDescription, ClientCert, Connection, Fact, Finding, OutcomeStatus, Severity,
 };
@@ -29,11 +29,11 @@ pub fn check_certificate_required(c: &Connection, _ctx: &Context) -> Vec<Finding
         if already { Severity::Info } else { Severity::Error },
         format!(
             "The server ended the handshake with {} ({unit} {}): it requires a client certificate and the client sent none.",
-            alert_text(a),
+            a.text(),
             a.frame
         ),
     );
-    f.evidence.push(ev(Some(a.frame), "Alert", alert_text(a)));
+    f.evidence.push(ev(Some(a.frame), "Alert", a.text()));
     f.fix = Some("Configure the client with a certificate issued by a CA the server accepts (see the CertificateRequest's certificate_authorities).".into());
     vec![f]
 }

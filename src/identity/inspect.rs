@@ -153,15 +153,6 @@ fn rfc3339(ts: i64) -> String {
         .unwrap_or_else(|| ts.to_string())
 }
 
-fn key_text(k: &PublicKeyInfo) -> String {
-    match (&k.curve, k.bits) {
-        (Some(c), Some(b)) => format!("{} {} ({b}-bit)", k.algorithm, c),
-        (Some(c), None) => format!("{} {}", k.algorithm, c),
-        (None, Some(b)) => format!("{} {b}-bit", k.algorithm),
-        (None, None) => k.algorithm.clone(),
-    }
-}
-
 /// keytool-style colon-separated hex.
 fn colon_hex(s: &str) -> String {
     if s.contains(':') {
@@ -207,7 +198,7 @@ pub fn render_text(r: &InspectReport, w: &mut dyn Write) -> io::Result<()> {
                 writeln!(
                     w,
                     "Private key: {}; matches the certificate: {m}",
-                    key_text(k)
+                    k.label()
                 )?;
             }
             None if e.entry_type == "PrivateKeyEntry" => writeln!(
@@ -258,7 +249,7 @@ pub fn render_text(r: &InspectReport, w: &mut dyn Write) -> io::Result<()> {
             writeln!(
                 w,
                 "  Subject Public Key Algorithm: {}",
-                key_text(&c.public_key)
+                c.public_key.label()
             )?;
             if !c.extended_key_usage.is_empty() {
                 writeln!(

@@ -248,14 +248,6 @@ fn labels(v: &[CodePoint]) -> String {
         .join(", ")
 }
 
-fn key_label(k: &PublicKeyInfo) -> String {
-    match (&k.curve, k.bits) {
-        (Some(c), _) => format!("{} {}", k.algorithm, c),
-        (None, Some(b)) => format!("{} {}-bit", k.algorithm, b),
-        _ => k.algorithm.clone(),
-    }
-}
-
 /// Everything about the entry and the request that the per-stack rules look at.
 struct Facts {
     trusted_only: bool,
@@ -387,7 +379,7 @@ fn simulate_one(stack: Stack, entry: &Entry, f: &Facts, req: &CertificateRequest
         };
         return verdict(stack, NOT_SENT, C::NoPrivateKey, what);
     }
-    let key_text = f.key.as_ref().map(key_label).unwrap_or_default();
+    let key_text = f.key.as_ref().map(PublicKeyInfo::label).unwrap_or_default();
     // 2. Key/certificate mismatch: most stacks refuse the pair when it is configured; JSSE
     // only finds out when the server checks CertificateVerify.
     if f.mismatch {

@@ -529,10 +529,7 @@ pub fn outcome(c: &Conn) -> Outcome {
         o.alert_from = Some(a.from);
         o.frame = Some(a.frame);
         o.failed_after = failed_after(c, a.frame);
-        let what = match a.code() {
-            Some(n) => format!("{} {} ({n})", a.level_label(), a.description_label()),
-            None => format!("{} {}", a.level_label(), a.description_label()),
-        };
+        let what = a.text();
         o.summary = format!(
             "failed: {} sent {what}{}",
             a.from.as_str(),

@@ -22,6 +22,7 @@ mod certs;
 mod codes;
 mod events;
 mod fact;
+mod labels;
 mod view;
 mod wire;
 
@@ -36,6 +37,7 @@ pub use events::{
     Alert, AlertMessage, EndingAlert, Inference, InferenceClaim, Message, Outcome, OutcomeStatus,
 };
 pub use fact::{Fact, Reveal, Unknown, UnknownReason};
+pub use labels::{label_list, short_version};
 pub use view::{ClientCert, FactsView, SeenAlert, SeenCertificates, SeenRequest, ServerChain};
 mod diagnosis;
 mod jsse;

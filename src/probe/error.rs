@@ -117,9 +117,8 @@ pub(crate) fn handshake_failure(e: &std::io::Error, timeout: Duration) -> Handsh
 }
 
 /// The RFC name of an alert (`handshake_failure (40)`), as the rest of the report writes it.
-pub(crate) fn alert_name(code: u8) -> String {
-    let name = crate::tls::names::alert_description(code).unwrap_or("unknown");
-    format!("{name} ({code})")
+fn alert_name(code: u8) -> String {
+    crate::model::AlertDescription(code).with_code()
 }
 
 fn io_sentence(f: &IoFailure, doing: &str) -> String {

@@ -226,8 +226,3 @@ pub fn certificate_type(v: u8) -> CodePoint {
     };
     CodePoint::known(u32::from(v), name)
 }
-
-/// Handshake message names (RFC 8446 §4, RFC 5246 §7.4): the model's table.
-pub fn handshake_name(t: u8) -> std::borrow::Cow<'static, str> {
-    crate::model::HandshakeType(t).label()
-}

@@ -160,15 +160,7 @@ fn outcome(p: &Progress, f: &TlsFacts, tls13: bool) -> Outcome {
         o.alert_from = Some(a.from);
         o.frame = Some(a.frame);
         o.failed_after = failed_after(f, a.frame);
-        let what = match a.message {
-            None => "an encrypted alert".to_owned(),
-            Some(m) => format!(
-                "{} {} ({})",
-                m.level.label(),
-                m.description.label(),
-                m.description.0
-            ),
-        };
+        let what = a.text();
         o.summary = format!(
             "failed: {} sent {what}{}",
             a.from.as_str(),

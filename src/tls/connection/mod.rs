@@ -406,7 +406,7 @@ impl ConnectionDecoder {
             }
         };
         let (level, description) = (AlertLevel(level), AlertDescription(desc));
-        let detail = format!("{} {} ({desc})", level.label(), description.label());
+        let detail = AlertMessage { level, description }.text();
         let m = self.msg(side, prov, MessageKind::Alert, Some(detail), 2, read);
         self.push_message(m);
         let decrypted = read == Read::Decrypted;

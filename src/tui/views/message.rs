@@ -10,15 +10,7 @@ fn cert_lines(v: &mut Kv, n: usize, cert: &crate::model::CertInfo) {
     v.head(format!("certificate {n}"));
     v.kv("subject", safe(&cert.subject.text));
     v.kv("issuer", safe(&cert.issuer.text));
-    let k = &cert.public_key;
-    let mut key = safe(&k.algorithm);
-    if let Some(b) = k.bits {
-        key.push_str(&format!(" {b} bits"));
-    }
-    if let Some(cv) = &k.curve {
-        key.push_str(&format!(" {}", safe(cv)));
-    }
-    v.kv("key", key);
+    v.kv("key", safe(&cert.public_key.label()));
     v.kv(
         "validity",
         format!("{} to {}", safe(&cert.not_before), safe(&cert.not_after)),
