@@ -7,6 +7,7 @@ pub mod compare_text;
 pub mod groups;
 pub mod json;
 pub mod markdown;
+pub mod present;
 pub mod redact;
 /// The one terminal-safety function lives at the bottom of the crate (`crate::safe`) so every
 /// room can use it without importing the report; re-exported here under its old path.

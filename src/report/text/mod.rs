@@ -9,6 +9,7 @@
 //! capture-wide summary) and `probe.rs` (the probe's report).
 
 use super::groups;
+use super::present::{self, Tone};
 use super::safe::safe;
 
 mod facts;
@@ -19,10 +20,9 @@ mod ladder;
 mod preamble;
 mod probe;
 
-use crate::model::{
-    Analysis, ClientCert, CodePoint, Connection, EndingAlert, Fact, OutcomeStatus, Severity,
-};
+use crate::model::{Analysis, ClientCert, Connection, EndingAlert, Fact, OutcomeStatus, Severity};
 pub(super) use facts::write_facts;
+use facts::write_rows;
 use failures::write_groups;
 use finding::write_finding;
 use http::{write_http, write_plain_http};
@@ -216,33 +216,24 @@ pub(super) fn needs_detail(c: &Connection) -> bool {
 }
 
 fn outcome_mark(c: &Connection, st: &Style) -> String {
-    if c.is_plain_http() {
-        return st.dim("·");
-    }
-    match c.tls.outcome.status {
-        OutcomeStatus::Completed | OutcomeStatus::CompletedEncrypted => st.green("✓"),
-        OutcomeStatus::Failed => st.red("✗"),
-        OutcomeStatus::Incomplete => st.yellow("?"),
-    }
+    let mark = if c.is_plain_http() {
+        "·"
+    } else {
+        match c.tls.outcome.status {
+            OutcomeStatus::Completed | OutcomeStatus::CompletedEncrypted => "✓",
+            OutcomeStatus::Failed => "✗",
+            OutcomeStatus::Incomplete => "?",
+        }
+    };
+    st.tone(present::outcome_tone(c), mark)
 }
 
 pub(super) fn version_label(c: &Connection) -> String {
     c.tls
         .tls_version
         .as_ref()
-        .map(short_version)
+        .map(crate::model::short_version)
         .unwrap_or_else(|| "TLS ?".to_owned())
-}
-
-fn short_version(v: &CodePoint) -> String {
-    match v.code {
-        0x0300 => "SSL 3.0".into(),
-        0x0301 => "TLS 1.0".into(),
-        0x0302 => "TLS 1.1".into(),
-        0x0303 => "TLS 1.2".into(),
-        0x0304 => "TLS 1.3".into(),
-        _ => v.label(),
-    }
 }
 
 /// Client-certificate status in one word, for tables: `sent (2)`, `EMPTY`, `not requested`,
@@ -376,11 +367,7 @@ pub fn write_connection(out: &mut dyn Write, c: &Connection, opts: &TextOptions)
     )?;
     let dur = last_time(c);
     let summary = status_summary(c);
-    let painted = match c.tls.outcome.status {
-        OutcomeStatus::Failed => st.red(&summary),
-        OutcomeStatus::Incomplete => st.yellow(&summary),
-        _ => st.green(&summary),
-    };
+    let painted = st.tone(present::outcome_tone(c), &summary);
     writeln!(
         out,
         "  {}   {}",
@@ -414,8 +401,9 @@ pub fn write_connection(out: &mut dyn Write, c: &Connection, opts: &TextOptions)
     write_http(out, c, &st)?;
 
     writeln!(out)?;
-    writeln!(out, "  {}", st.bold("FACTS"))?;
-    write_facts(out, c, &st)?;
+    let facts = present::connection_facts(c);
+    writeln!(out, "  {}", st.tone(Tone::Strong, facts.title))?;
+    write_rows(out, &facts, &st)?;
     Ok(())
 }
 

@@ -1,8 +1,10 @@
-//! The details pane: the connection's main facts (CertificateRequest, client certificate,
-//! hellos, server chain, alerts, HTTP layer), or the ladder's selected message (message.rs).
+//! The details pane: the connection's FACTS block (built by `report::present`, the rows the text
+//! report prints, tones as the theme's styles) and its HTTP layer, or the ladder's selected
+//! message (message.rs).
 
 use super::message::message_details;
 use super::{inner, scroll_limit_for, Theme};
+use crate::report::present;
 use crate::tui::app::{App, Pane};
 use crate::tui::text::{fit, safe, width, wrap, wrap_str};
 use ratatui::layout::Rect;
@@ -36,7 +38,19 @@ impl Kv {
             2,
         ));
     }
+    /// A key column of `key_w` whatever the width.
+    pub(super) fn with_key_width(w: usize, key_w: usize) -> Kv {
+        Kv {
+            w,
+            key_w,
+            lines: Vec::new(),
+        }
+    }
     pub(super) fn kv(&mut self, k: &str, val: String) {
+        self.kv_spans(k, vec![Span::raw(val)]);
+    }
+    /// A key and a value made of styled runs.
+    pub(super) fn kv_spans(&mut self, k: &str, val: Vec<Span<'static>>) {
         let key = if width(k) + 1 > self.key_w {
             // A key longer than its column gets a line of its own.
             self.lines.extend(wrap_str(
@@ -49,14 +63,12 @@ impl Kv {
         } else {
             format!("{k:<kw$}", kw = self.key_w)
         };
-        self.lines.extend(wrap(
-            vec![
-                Span::styled(key, Style::default().add_modifier(Modifier::BOLD)),
-                Span::raw(val),
-            ],
-            self.w,
-            self.key_w,
-        ));
+        let mut spans = vec![Span::styled(
+            key,
+            Style::default().add_modifier(Modifier::BOLD),
+        )];
+        spans.extend(val);
+        self.lines.extend(wrap(spans, self.w, self.key_w));
     }
 }
 
@@ -69,116 +81,21 @@ pub fn details_content(app: &App, w: usize) -> Vec<Line<'static>> {
     if let Some(m) = app.ladder_sel.and_then(|i| c.tls.messages.get(i)) {
         return message_details(c, m, w);
     }
-    let mut v = Kv::new(w);
+    // The connection's FACTS block, the same rows the text report prints (report::present), the
+    // answer's rows (the request with its CA names, the client's certificate) first: the pane
+    // has five lines at 80×24. Labels are at most 13 columns: the text report's key column, 14.
+    let th = Theme { on: app.color };
+    let mut v = Kv::with_key_width(w, 14);
+    for r in present::connection_facts(c).answer_first() {
+        let value = r
+            .value
+            .iter()
+            .map(|s| Span::styled(s.text.clone(), th.tone(s.tone)))
+            .collect();
+        v.kv_spans(r.label, value);
+    }
     // "frame" in a capture, "line" in a javax.net.debug log.
     let unit = c.evidence_unit.word();
-    let names =
-        |x: &[crate::model::CodePoint]| x.iter().map(|c| c.label()).collect::<Vec<_>>().join(" ");
-    if let Some(r) = &c.tls.certificate_request {
-        v.head(format!(
-            "CertificateRequest ({unit} {}){}",
-            r.frame,
-            if r.decrypted { " [decrypted]" } else { "" }
-        ));
-        if r.certificate_authorities.is_empty() {
-            v.kv("certificate_authorities", "(empty: any issuer)".into());
-        }
-        for (i, dn) in r.certificate_authorities.iter().enumerate() {
-            v.kv(
-                if i == 0 {
-                    "certificate_authorities"
-                } else {
-                    ""
-                },
-                safe(&dn.text),
-            );
-        }
-        if !r.certificate_types.is_empty() {
-            v.kv("certificate_types", names(&r.certificate_types));
-        }
-        v.kv(
-            "signature_algorithms",
-            format!(
-                "({}) {}",
-                r.signature_algorithms.len(),
-                names(&r.signature_algorithms)
-            ),
-        );
-    }
-    if let Some(cc) = &c.tls.client_certificate {
-        v.kv(
-            "client Certificate",
-            format!(
-                "{} certificates, length {} ({unit} {})",
-                cc.count, cc.certificates_length, cc.frame
-            ),
-        );
-        for cert in &cc.chain {
-            v.kv(
-                "",
-                format!("{} ← {}", safe(&cert.subject.text), safe(&cert.issuer.text)),
-            );
-        }
-    } else if let Some(i) = c.tls.client_certificate_inference() {
-        v.kv(
-            "client Certificate",
-            format!(
-                "inferred ({} confidence): {} — {}",
-                i.confidence.as_str(),
-                safe(&i.what),
-                safe(&i.basis)
-            ),
-        );
-    }
-    if let Some(h) = &c.tls.client_hello {
-        v.kv(
-            "ClientHello",
-            format!(
-                "{unit} {} · SNI {} · {} suites · JA4 {}",
-                h.frame,
-                h.sni.as_deref().map(safe).unwrap_or_else(|| "–".into()),
-                h.cipher_suites.len(),
-                h.ja4
-            ),
-        );
-        v.kv("  versions", names(&h.supported_versions));
-        v.kv("  signature_algorithms", names(&h.signature_algorithms));
-        v.kv("  groups", names(&h.supported_groups));
-    }
-    if let Some(s) = &c.tls.server_hello {
-        v.kv(
-            "ServerHello",
-            format!(
-                "{unit} {} · {} · {}",
-                s.frame,
-                s.version.label(),
-                s.cipher_suite.label()
-            ),
-        );
-    }
-    for (i, cert) in c.tls.server_certificates.iter().enumerate() {
-        v.kv(
-            if i == 0 { "server chain" } else { "" },
-            format!(
-                "{} ← {} (until {})",
-                safe(&cert.subject.text),
-                safe(&cert.issuer.text),
-                cert.not_after.get(..10).unwrap_or(&cert.not_after)
-            ),
-        );
-    }
-    for a in &c.tls.alerts {
-        v.kv(
-            "alert",
-            format!(
-                "{} {} {} ({unit} {})",
-                a.from.as_str(),
-                a.level_label(),
-                a.description_label(),
-                a.frame
-            ),
-        );
-    }
     if let Some(h) = &c.tls.http {
         http_details(&mut v, h, unit);
     }

@@ -72,6 +72,18 @@ impl Theme {
             Style::default().add_modifier(Modifier::REVERSED)
         }
     }
+    /// A presentation tone (report::present) as this theme's style.
+    fn tone(&self, t: crate::report::present::Tone) -> Style {
+        use crate::report::present::Tone;
+        match t {
+            Tone::Plain => Style::default(),
+            Tone::Good => self.green(),
+            Tone::Bad => self.red(),
+            Tone::Warn => self.yellow(),
+            Tone::Dim => self.dim(),
+            Tone::Strong => Style::default().add_modifier(Modifier::BOLD),
+        }
+    }
     fn focus(&self, yes: bool) -> Style {
         if yes {
             Style::default().add_modifier(Modifier::BOLD)
