@@ -6,11 +6,11 @@
 //! Must not parse above the link layer.
 
 mod decompress;
-pub mod file;
+pub(crate) mod file;
 pub mod input;
-pub mod live;
-pub mod merge;
-pub mod sniff;
+pub(crate) mod live;
+pub(crate) mod merge;
+pub(crate) mod sniff;
 pub mod synth;
 
 pub use file::{read_file, read_input, read_reader, CaptureError, FileSummary, FrameReader};
