@@ -8,11 +8,11 @@
 mod capture;
 mod client_abort;
 mod empty_certificate;
-pub mod http_auth;
+pub(crate) mod http_auth;
 mod http_capture;
 mod identity_check;
 mod no_common;
-pub mod probe;
+pub(crate) mod probe;
 mod renegotiation;
 mod server_cert;
 mod server_rejects;
