@@ -9,7 +9,7 @@ pub mod auth;
 pub mod chunked;
 pub mod head;
 pub mod soap;
-pub mod stream;
+pub(crate) mod stream;
 pub mod token;
 
 pub use head::{BodyLength, HeadError, Parsed, RequestHead, ResponseHead, MAX_HEAD, MAX_HEADERS};

@@ -97,10 +97,6 @@ fn body_fact(b: BodyLength) -> HttpBody {
 }
 
 impl Reader {
-    pub fn new() -> Self {
-        Reader::default()
-    }
-
     fn dir(&self, side: Side) -> &Dir {
         match side {
             Side::Client => &self.client,

@@ -338,7 +338,7 @@ mod stream_reader {
     #[test]
     fn an_exchange_split_at_every_byte_reads_the_same() {
         for split in [1usize, 2, 7, 64, 4096] {
-            let mut r = Reader::new();
+            let mut r = Reader::default();
             for (i, c) in REQ.chunks(split).enumerate() {
                 r.push(Side::Client, c, 10 + i as u64);
             }
@@ -368,7 +368,7 @@ mod stream_reader {
 
     #[test]
     fn pipelined_requests_pair_with_answers_in_order_and_the_cap_holds() {
-        let mut r = Reader::new();
+        let mut r = Reader::default();
         let mut reqs = Vec::new();
         let mut resps = Vec::new();
         for i in 0..MAX_EXCHANGES + 3 {
@@ -395,7 +395,7 @@ mod stream_reader {
 
     #[test]
     fn bodies_are_looked_at_bounded_and_reading_stops_at_the_limit() {
-        let mut r = Reader::new();
+        let mut r = Reader::default();
         r.push(
             Side::Server,
             format!(
@@ -428,18 +428,18 @@ mod stream_reader {
 
     #[test]
     fn not_http_and_protocol_switches_stop_reading() {
-        let mut r = Reader::new();
+        let mut r = Reader::default();
         r.push(Side::Client, b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 1);
         assert!(r.not_http());
         assert!(r.exchanges([false, false]).is_empty());
         assert!(r.stopped().unwrap().contains("HTTP/2"));
         assert!(!r.wants(Side::Client) && !r.wants(Side::Server));
 
-        let mut r = Reader::new();
+        let mut r = Reader::default();
         r.push(Side::Client, b"\x00\x01binary junk\r\n\r\n", 1);
         assert!(r.not_http());
 
-        let mut r = Reader::new();
+        let mut r = Reader::default();
         r.push(
             Side::Client,
             b"GET /ws HTTP/1.1\r\nUpgrade: websocket\r\n\r\n",
@@ -464,7 +464,7 @@ mod stream_reader {
 
     #[test]
     fn a_body_until_the_close_is_complete_only_when_the_server_closed() {
-        let mut r = Reader::new();
+        let mut r = Reader::default();
         r.push(Side::Client, b"GET / HTTP/1.0\r\n\r\n", 1);
         r.push(Side::Server, b"HTTP/1.0 200 OK\r\n\r\nabc", 2);
         r.push(Side::Server, b"def", 3);
@@ -479,7 +479,7 @@ mod stream_reader {
 
     #[test]
     fn a_bad_chunk_size_ends_the_body_incomplete_without_overflow() {
-        let mut r = Reader::new();
+        let mut r = Reader::default();
         r.push(Side::Client, b"GET / HTTP/1.1\r\n\r\n", 1);
         r.push(
             Side::Server,
@@ -507,7 +507,7 @@ mod stream_reader {
                 s in proptest::collection::vec(any::<u8>(), 0..600),
                 split in 1usize..50,
             ) {
-                let mut r = Reader::new();
+                let mut r = Reader::default();
                 let mut head = b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
                 head.extend_from_slice(&c);
                 for (i, (a, b)) in head.chunks(split).zip(s.chunks(split)).enumerate() {
