@@ -34,15 +34,6 @@ pub enum KeyManager {
     Pkix,
 }
 
-impl KeyManager {
-    pub fn name(self) -> &'static str {
-        match self {
-            KeyManager::SunX509 => "SunX509",
-            KeyManager::Pkix => "PKIX",
-        }
-    }
-}
-
 /// `X509KeyManagerImpl.CheckResult` for a client (INSENSITIVE is server-only), best first.
 pub use crate::model::PkixCheck;
 

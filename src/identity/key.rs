@@ -10,7 +10,7 @@ use super::der::{self, children, read_tlv, unsigned};
 use crate::model::PublicKeyInfo;
 
 // One OID table for certificates and keys (issue 17: the two tables disagreed on brainpool).
-pub use crate::tls::oid::{OID_DSA, OID_EC, OID_ED25519, OID_ED448, OID_RSA, OID_RSA_PSS};
+pub use crate::tls::oid::{OID_EC, OID_ED25519, OID_ED448, OID_RSA, OID_RSA_PSS};
 
 /// How the key bytes are encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -27,13 +27,13 @@ mod der;
 mod error;
 pub mod inspect;
 mod jks;
-pub mod jsse;
-pub mod key;
+pub(crate) mod jsse;
+pub(crate) mod key;
 pub mod password;
 mod pbe;
 mod pem;
 mod pkcs12;
-pub mod select;
+pub(crate) mod select;
 
 #[cfg(test)]
 mod bounds_tests;
