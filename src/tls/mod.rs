@@ -11,16 +11,16 @@
 //! claims (a "16 MB" message is an anomaly, never an allocation); application data is skipped by
 //! record length and never buffered.
 
-pub mod codec;
+pub(crate) mod codec;
 mod compression;
 mod connection;
 mod handshake;
 pub mod keylog;
-pub mod messages;
-pub mod names;
-pub mod oid;
+pub(crate) mod messages;
+pub(crate) mod names;
+pub(crate) mod oid;
 mod outcome;
-pub mod protection;
+pub(crate) mod protection;
 mod record;
 pub mod x509;
 

@@ -11,7 +11,7 @@ mod tls12;
 mod tls13;
 
 pub use tls12::{tls12_decrypters, Decrypter12};
-pub use tls13::{expand_label, Decrypter, Suite};
+pub use tls13::{Decrypter, Suite};
 
 #[cfg(test)]
 pub(crate) use prf::prf10 as prf10_for_test;

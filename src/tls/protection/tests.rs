@@ -1,3 +1,4 @@
+use super::tls13::expand_label;
 use super::*;
 
 fn h(s: &str) -> Vec<u8> {
