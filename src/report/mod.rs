@@ -4,10 +4,10 @@
 
 pub mod compare_markdown;
 pub mod compare_text;
-pub mod groups;
+pub(crate) mod groups;
 pub mod json;
 pub mod markdown;
-pub mod present;
+pub(crate) mod present;
 pub mod redact;
 /// The one terminal-safety function lives at the bottom of the crate (`crate::safe`) so every
 /// room can use it without importing the report; re-exported here under its old path.
