@@ -152,16 +152,9 @@ pub(super) fn server_cert_cell(c: &Connection) -> Cell {
     }
 }
 
+/// The key as every face names it (`model::PublicKeyInfo::label`): `RSA 2048`, `EC secp256r1`.
 pub(super) fn key_text(cert: &CertInfo) -> String {
-    let k = &cert.public_key;
-    let mut s = k.algorithm.clone();
-    if let Some(b) = k.bits {
-        s.push_str(&format!(" {b}"));
-    }
-    if let Some(cv) = &k.curve {
-        s.push_str(&format!(" {cv}"));
-    }
-    s
+    cert.public_key.label()
 }
 
 pub(super) fn server_key_cell(c: &Connection) -> Cell {

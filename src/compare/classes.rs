@@ -127,7 +127,7 @@ pub(super) fn client_cert_rejected(
         )
     };
     let alert_text = alert
-        .map(|d| format!("{} ({})", d.label(), d.0))
+        .map(|d| d.with_code())
         .unwrap_or_else(|| "an alert".into());
     let mut d = decisive(
         DecisiveKind::ClientCertificateRejected,
