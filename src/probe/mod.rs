@@ -8,18 +8,18 @@
 //! Must not format output (the report does) nor judge (diagnose/probe.rs does).
 
 pub mod auth;
-pub mod configure;
-pub mod decode;
-pub mod dial;
-pub mod error;
-pub mod exchange;
+pub(crate) mod configure;
+pub(crate) mod decode;
+pub(crate) mod dial;
+pub(crate) mod error;
+pub(crate) mod exchange;
 pub mod http;
 mod plain;
 pub mod proxy;
-pub mod record;
+pub(crate) mod record;
 pub mod request;
-pub mod resolver;
-pub mod url;
+pub(crate) mod resolver;
+pub(crate) mod url;
 
 #[cfg(test)]
 mod tests;

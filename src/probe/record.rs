@@ -37,13 +37,6 @@ impl<S> RecordingStream<S> {
             recorded: 0,
         }
     }
-    /// What was recorded so far, in order.
-    pub fn log(&self) -> &[Chunk] {
-        &self.log
-    }
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
     /// The stream and the recording.
     pub fn into_parts(self) -> (S, Vec<Chunk>) {
         (self.inner, self.log)
