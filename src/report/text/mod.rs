@@ -442,8 +442,3 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
     }
     lines
 }
-
-/// The compare view (report/compare_text.rs), plain and 100 columns wide.
-pub fn write_comparison(out: &mut dyn Write, c: &crate::compare::Comparison) -> io::Result<()> {
-    super::compare_text::write_comparison(out, c, &Default::default())
-}
