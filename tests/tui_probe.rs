@@ -5,94 +5,17 @@
 //! (started and stopped by PID here) — finding code, HTTP status, SOAP fault and every CA name
 //! the server sent appear whole, the saved pcap exists, compare opens from the result.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
+mod tui_harness;
+
+use crossterm::event::KeyCode;
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 use tlsdiag::probe::request::{HttpAuthRequest, Secret, SoapVersion, TlsVersions};
-use tlsdiag::tui::app::{App, Effect, Msg, ProbeRun, View};
+use tlsdiag::tui::app::{Effect, Msg, ProbeRun, View};
 use tlsdiag::tui::form::{Field, FIELDS};
-
-const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 50)];
-
-fn cap(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("captures")
-        .join(name)
-}
-
-fn seed_app() -> App {
-    let a = tlsdiag::analyze::analyze_path(&cap("seed-jsse-empty-cert.pcap"), &Default::default())
-        .unwrap();
-    let mut app = App::new("captures/seed-jsse-empty-cert.pcap", false);
-    app.update(Msg::Analysis(Box::new(a)));
-    app
-}
-
-fn key(c: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
-}
-
-/// The screen's lines at `w`×`h` (the app is told the size first, as the terminal loop does).
-fn screen(app: &mut App, w: u16, h: u16) -> Vec<String> {
-    app.update(Msg::Resize(w, h));
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| tlsdiag::tui::views::render(app, f)).unwrap();
-    let buf = t.backend().buffer().clone();
-    (0..h)
-        .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>())
-        .collect()
-}
-
-/// Every line the result view shows while scrolled from top to bottom with ↓ (bounded).
-fn all_result_lines(app: &mut App, w: u16, h: u16) -> Vec<String> {
-    app.update(key(KeyCode::Home));
-    let mut out = Vec::new();
-    let mut last = u16::MAX;
-    for _ in 0..400 {
-        out.extend(screen(app, w, h));
-        if app.result_scroll == last {
-            break;
-        }
-        last = app.result_scroll;
-        app.update(key(KeyCode::Down));
-    }
-    out
-}
-
-/// Moves the form's selection to `f` with ↓ (the list wraps; bounded).
-fn select(app: &mut App, f: Field) {
-    for _ in 0..FIELDS.len() + 1 {
-        if app.form.selected() == f {
-            return;
-        }
-        app.update(key(KeyCode::Down));
-    }
-    panic!("field {f:?} not reachable (not shown?)");
-}
-
-/// Types `v` into text field `f`: select, Enter, clear, type, Enter.
-fn fill(app: &mut App, f: Field, v: &str) {
-    select(app, f);
-    app.update(key(KeyCode::Enter));
-    assert!(app.form.editing, "{f:?}: Enter starts editing");
-    app.update(Msg::Key(KeyEvent::new(
-        KeyCode::Char('u'),
-        KeyModifiers::CONTROL,
-    )));
-    for ch in v.chars() {
-        app.update(key(KeyCode::Char(ch)));
-    }
-    app.update(key(KeyCode::Enter));
-    assert!(!app.form.editing);
-}
-
-fn has_whole(lines: &[String], needle: &str) -> bool {
-    lines.iter().any(|l| l.contains(needle))
-}
+use tui_harness::*;
 
 #[test]
 fn every_field_is_reachable_whole_and_fits_at_every_size() {
@@ -328,17 +251,6 @@ fn partner_server(answer: &str) -> (u16, Killed) {
     (port, Killed(child))
 }
 
-/// `r` in the form, the effect run as the UI's worker runs it, its result handed back.
-fn run_probe(app: &mut App) -> ProbeRun {
-    let fx = app.update(key(KeyCode::Char('r')));
-    let [Effect::RunProbe(req)] = &fx[..] else {
-        panic!("r runs the probe: {fx:?} (status: {})", app.status)
-    };
-    let run = ProbeRun::execute(req);
-    app.update(Msg::ProbeDone(Box::new(run.clone())));
-    run
-}
-
 #[test]
 fn result_view_of_a_rejected_certificate_sent_anyway() {
     let (port, _server) =
@@ -476,11 +388,11 @@ fn result_view_of_an_http_answer_with_a_soap_fault() {
     assert_eq!(http.status, 500);
     let fault = http.soap_fault.as_ref().expect("the SOAP fault is read");
     assert_eq!(fault.code.as_deref(), Some("soapenv:Server"));
-    let codes: Vec<&str> = tlsdiag::tui::views::probe_findings(rep)
-        .iter()
-        .map(|f| f.code.as_str())
+    let codes: Vec<String> = tlsdiag::tui::views::probe_findings(rep)
+        .into_iter()
+        .map(|f| f.code)
         .collect();
-    assert!(codes.contains(&"soap-fault"), "{codes:?}");
+    assert!(codes.iter().any(|c| c == "soap-fault"), "{codes:?}");
     for (w, h) in SIZES {
         app.update(key(KeyCode::Home));
         let first = screen(&mut app, w, h);
@@ -630,6 +542,36 @@ fn result_view_of_a_basic_login_refused() {
         .map(|f| f.code.clone())
         .collect();
     assert_eq!(codes[0], "http-basic-rejected");
+    // The probe found it, and so did the diagnosis of its recorded connection (the same
+    // 401 read from the HTTP it recorded): the view shows it once, with both evidences
+    // and the probe's fix.
+    let own = rep.findings.iter().find(|f| f.code == codes[0]).unwrap();
+    let recorded = rep
+        .connection
+        .as_ref()
+        .unwrap()
+        .diagnosis
+        .iter()
+        .find(|f| f.code == codes[0])
+        .expect("the recorded connection's finding");
+    let shown = tlsdiag::tui::views::probe_findings(rep);
+    assert_eq!(
+        shown.iter().filter(|f| f.code == codes[0]).count(),
+        1,
+        "{codes:?}"
+    );
+    assert_eq!(shown[0].fix, own.fix);
+    for e in own.evidence.iter().chain(&recorded.evidence) {
+        assert!(
+            shown[0]
+                .evidence
+                .iter()
+                .any(|s| s.field == e.field && s.value == e.value),
+            "evidence {} = {} lost",
+            e.field,
+            e.value
+        );
+    }
     for (w, h) in SIZES {
         let lines = all_result_lines(&mut app, w, h);
         let all = lines.join("\n");
@@ -644,6 +586,25 @@ fn result_view_of_a_basic_login_refused() {
         );
         assert!(has_whole(&lines, "Authorization: Basic"), "{w}x{h}:\n{all}");
         assert!(has_whole(&lines, &codes[0]), "{w}x{h}:\n{all}");
+        // Once in the findings (a heading line is the mark and the code), besides the
+        // answer's "first of N findings" line at the top.
+        let content: Vec<String> = tlsdiag::tui::views::result_content(&app, usize::from(w - 2))
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        let heading = format!("✗ {}", codes[0]);
+        assert_eq!(
+            content.iter().filter(|l| l.trim() == heading).count(),
+            1,
+            "{w}x{h}: {heading} not exactly once:\n{}",
+            content.join("\n")
+        );
+        assert_eq!(
+            content.iter().filter(|l| l.contains(&codes[0])).count(),
+            2,
+            "{w}x{h}: the code besides the heading and the top line:\n{}",
+            content.join("\n")
+        );
         assert!(
             !all.contains("pa55-w0rd") && !all.contains("changeit"),
             "{w}x{h}"

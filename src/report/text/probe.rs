@@ -122,7 +122,6 @@ fn write_http_auth(
     a: &crate::model::http_auth::HttpAuth,
     st: &Style,
 ) -> io::Result<()> {
-    use crate::model::http_auth::{CredentialSource, MutualAuth};
     writeln!(out, "  {}   {}", st.bold("AUTH"), safe(&a.summary))?;
     for t in &a.attempts {
         let sent = match &t.sent {
@@ -167,33 +166,7 @@ fn write_http_auth(
         }
     }
     if let Some(k) = &a.kerberos {
-        let source = match k.credential_source {
-            CredentialSource::Ccache => "the credential cache",
-            CredentialSource::Keytab => "a keytab",
-            _ => "a password",
-        };
-        let mutual = match k.mutual_auth {
-            MutualAuth::Verified => "mutual authentication verified",
-            MutualAuth::NotSent => "no mutual-authentication token from the server",
-            MutualAuth::Failed => "mutual authentication FAILED",
-            _ => "mutual authentication not reached",
-        };
-        let mut line = format!(
-            "    Kerberos: {} from {source} → {} · {mutual}",
-            safe(k.client_principal.as_deref().unwrap_or("?")),
-            safe(&k.spn)
-        );
-        if k.delegation_requested {
-            line.push_str(match k.delegation_granted {
-                Some(true) => " · delegation granted",
-                Some(false) => " · delegation requested, not granted",
-                None => " · delegation requested",
-            });
-        }
-        if let Some(l) = k.credential_lifetime_s {
-            line.push_str(&format!(" · credentials valid {l} s"));
-        }
-        writeln!(out, "{line}")?;
+        writeln!(out, "    Kerberos: {}", safe(&k.summary()))?;
         if let Some(f) = &k.failure {
             writeln!(
                 out,

@@ -42,14 +42,55 @@ fn kv(lines: &mut Vec<Line<'static>>, w: usize, k: &str, v: String) {
 }
 
 /// The findings of a probe: its own and its connection's, errors first (the first is the
-/// answer), as the text report orders them.
-pub fn probe_findings(r: &ProbeReport) -> Vec<&Finding> {
-    let mut all: Vec<&Finding> = r.findings.iter().collect();
-    if let Some(c) = &r.connection {
-        all.extend(c.diagnosis.iter());
+/// answer), as the text report orders them — each code once. A code both lists hold (the
+/// probe's http-basic-rejected and the one read from its recorded HTTP) is the probe's finding
+/// with the connection's evidence and detail lines it lacks added; the probe's fix text stays
+/// (the connection's only when the probe has none).
+pub fn probe_findings(r: &ProbeReport) -> Vec<Finding> {
+    let mut all: Vec<Finding> = Vec::new();
+    let theirs = r.connection.iter().flat_map(|c| c.diagnosis.iter());
+    for f in r.findings.iter().chain(theirs) {
+        match all.iter_mut().find(|g| g.code == f.code) {
+            Some(g) => merge_into(g, f),
+            None => all.push(f.clone()),
+        }
     }
     all.sort_by_key(|f| std::cmp::Reverse(f.severity));
     all
+}
+
+/// Adds to `kept` what `other` (the same code) knows and it does not.
+fn merge_into(kept: &mut Finding, other: &Finding) {
+    kept.severity = kept.severity.max(other.severity);
+    for e in &other.evidence {
+        match kept
+            .evidence
+            .iter_mut()
+            .find(|k| k.field == e.field && k.value == e.value)
+        {
+            // The same fact; the recording adds where it was seen.
+            Some(k) => {
+                if k.frame.is_none() {
+                    k.frame = e.frame;
+                }
+            }
+            None => kept.evidence.push(e.clone()),
+        }
+    }
+    for d in &other.details {
+        if !kept.details.contains(d) {
+            kept.details.push(d.clone());
+        }
+    }
+    if kept.fix.is_none() {
+        kept.fix.clone_from(&other.fix);
+    }
+    if kept.stack_verdicts.is_empty() {
+        kept.stack_verdicts.clone_from(&other.stack_verdicts);
+    }
+    if kept.identity_check.is_none() {
+        kept.identity_check.clone_from(&other.identity_check);
+    }
 }
 
 /// The result view's lines at `w` columns.
@@ -95,18 +136,15 @@ pub fn result_content(app: &App, w: usize) -> Vec<Line<'static>> {
         (None, None) => ("✗ no response".to_owned(), th.red()),
     };
     lines.extend(wrap_str(&answer, st, w, 2));
-    if let Some(f) = probe_findings(r).first() {
+    let findings = probe_findings(r);
+    if let Some(f) = findings.first() {
         let mark = match f.severity {
             Severity::Error => "✗",
             Severity::Warning => "⚠",
             Severity::Info => "i",
         };
         lines.extend(wrap_str(
-            &format!(
-                "{mark} {}  (first of {} findings)",
-                f.code,
-                probe_findings(r).len()
-            ),
+            &format!("{mark} {}  (first of {} findings)", f.code, findings.len()),
             Style::default().add_modifier(Modifier::BOLD),
             w,
             2,
@@ -150,11 +188,10 @@ pub fn result_content(app: &App, w: usize) -> Vec<Line<'static>> {
     saved(&mut lines, w, run, &th);
 
     head(&mut lines, "Findings");
-    let findings = probe_findings(r);
     if findings.is_empty() {
         lines.push(Line::from(Span::styled("✓ nothing to report", th.green())));
     }
-    for f in findings {
+    for f in &findings {
         lines.extend(finding_lines(f, w, &th));
         for e in &f.evidence {
             let at = e.frame.map(|n| format!("frame {n}: ")).unwrap_or_default();
@@ -220,6 +257,22 @@ pub fn result_content(app: &App, w: usize) -> Vec<Line<'static>> {
                         "",
                         format!("request #{}: {sent} → {status}", t.request),
                     );
+                }
+                if let Some(k) = &a.kerberos {
+                    kv(&mut lines, w, "Kerberos", safe(&k.summary()));
+                    if let Some(fl) = &k.failure {
+                        kv(
+                            &mut lines,
+                            w,
+                            "GSSAPI",
+                            format!(
+                                "{} ({}) [minor {}]",
+                                safe(&fl.major_text),
+                                safe(&fl.minor_text),
+                                fl.minor
+                            ),
+                        );
+                    }
                 }
             } else {
                 kv(&mut lines, w, "auth", "none sent".into());
