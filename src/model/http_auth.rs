@@ -182,41 +182,6 @@ pub struct KerberosFacts {
     pub failure: Option<KerberosFailure>,
 }
 
-impl KerberosFacts {
-    /// One line of what the Kerberos side did, as every face shows it: "alice@REALM from the
-    /// credential cache → HTTP/host · mutual authentication verified" (+ delegation, lifetime).
-    /// Raw names: each face escapes it for the terminal.
-    pub fn summary(&self) -> String {
-        let source = match self.credential_source {
-            CredentialSource::Ccache => "the credential cache",
-            CredentialSource::Keytab => "a keytab",
-            CredentialSource::Password => "a password",
-        };
-        let mutual = match self.mutual_auth {
-            MutualAuth::Verified => "mutual authentication verified",
-            MutualAuth::NotSent => "no mutual-authentication token from the server",
-            MutualAuth::Failed => "mutual authentication FAILED",
-            MutualAuth::NotReached => "mutual authentication not reached",
-        };
-        let mut line = format!(
-            "{} from {source} → {} · {mutual}",
-            self.client_principal.as_deref().unwrap_or("?"),
-            self.spn
-        );
-        if self.delegation_requested {
-            line.push_str(match self.delegation_granted {
-                Some(true) => " · delegation granted",
-                Some(false) => " · delegation requested, not granted",
-                None => " · delegation requested",
-            });
-        }
-        if let Some(l) = self.credential_lifetime_s {
-            line.push_str(&format!(" · credentials valid {l} s"));
-        }
-        line
-    }
-}
-
 /// The whole HTTP authentication story of one probe: `probe.http.auth`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HttpAuth {

@@ -4,8 +4,10 @@
 //! probe's failure sentences, the decoders' outcome summaries) names these facts through here,
 //! so they read the same everywhere. Names only: no layout, no colour, no terminal escaping
 //! (the faces escape what came from the wire; these texts hold only our names and numbers,
-//! except a key's algorithm or curve, which is an OID's dotted text when unknown).
+//! except a key's algorithm or curve, which is an OID's dotted text when unknown, and the
+//! Kerberos line's principal and SPN).
 
+use super::http_auth::{CredentialSource, KerberosFacts, MutualAuth};
 use super::{Alert, AlertDescription, AlertMessage, CodePoint, PublicKeyInfo};
 
 impl PublicKeyInfo {
@@ -63,5 +65,40 @@ pub fn short_version(v: &CodePoint) -> String {
         0x0303 => "TLS 1.2".into(),
         0x0304 => "TLS 1.3".into(),
         _ => v.label(),
+    }
+}
+
+impl KerberosFacts {
+    /// One line of what the Kerberos side did, as every face shows it: "alice@REALM from the
+    /// credential cache → HTTP/host · mutual authentication verified" (+ delegation, lifetime).
+    /// Raw names: each face escapes it for the terminal.
+    pub fn summary(&self) -> String {
+        let source = match self.credential_source {
+            CredentialSource::Ccache => "the credential cache",
+            CredentialSource::Keytab => "a keytab",
+            CredentialSource::Password => "a password",
+        };
+        let mutual = match self.mutual_auth {
+            MutualAuth::Verified => "mutual authentication verified",
+            MutualAuth::NotSent => "no mutual-authentication token from the server",
+            MutualAuth::Failed => "mutual authentication FAILED",
+            MutualAuth::NotReached => "mutual authentication not reached",
+        };
+        let mut line = format!(
+            "{} from {source} → {} · {mutual}",
+            self.client_principal.as_deref().unwrap_or("?"),
+            self.spn
+        );
+        if self.delegation_requested {
+            line.push_str(match self.delegation_granted {
+                Some(true) => " · delegation granted",
+                Some(false) => " · delegation requested, not granted",
+                None => " · delegation requested",
+            });
+        }
+        if let Some(l) = self.credential_lifetime_s {
+            line.push_str(&format!(" · credentials valid {l} s"));
+        }
+        line
     }
 }
