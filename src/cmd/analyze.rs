@@ -454,12 +454,13 @@ fn print(analysis: &Analysis, args: &AnalyzeArgs, ui: &super::Ui) -> anyhow::Res
         },
         width: 100,
     };
-    // Redaction works on the finished text, so names quoted inside findings are covered too.
+    // Redaction: the findings' prose before the face wraps and escapes it, then the finished
+    // text (names as the face escaped them), so every place a name appears is covered.
     let mut buf = Vec::new();
-    let sink: &mut dyn Write = if redactor.is_some() {
-        &mut buf
-    } else {
-        &mut out
+    let redacted = redactor.as_ref().map(|r| r.analysis(analysis));
+    let (sink, analysis): (&mut dyn Write, &Analysis) = match &redacted {
+        Some(a) => (&mut buf, a),
+        None => (&mut out, analysis),
     };
     match format {
         Format::Markdown => tlsdiag::report::markdown::write_analysis(sink, analysis, &opts)?,

@@ -3,12 +3,16 @@
 //! in the analysis is replaced by a token that stays the same across the report (`addr-1`,
 //! `host-1`, `name-1`, `serial-1`, `fp-1`; ports as `port-1` with `--redact-ports`). The CA names
 //! of the CertificateRequests are kept by default — they are the answer ("ask for a certificate
-//! from one of these CAs") — unless `--redact-cas`. Works on the finished output of any face
-//! (text, Markdown: [`Redactor::text`]; JSON: [`Redactor::json`]) so text quoted inside findings
-//! is covered too; a comparison's cells are redacted before they are laid out
-//! ([`Redactor::comparison`], so a name cut to the column width cannot escape);
+//! from one of these CAs") — unless `--redact-cas`. Prose that a face may wrap or cut is redacted
+//! before it is laid out: a comparison's cells ([`Redactor::comparison`]) and an analysis's
+//! findings ([`Redactor::analysis`]); then the finished output of any face (text, Markdown:
+//! [`Redactor::text`]; JSON: [`Redactor::json`]) so every other place a name appears is covered.
+//! The finished output holds names as the face escaped them, so each original is also matched in
+//! its terminal-escaped and Markdown-escaped forms (`svc\_partner.test`; issue 16 §2).
 //! [`Redactor::footer`] says what was replaced.
 
+use super::markdown::md;
+use super::safe::safe;
 use crate::compare::Comparison;
 use crate::model::{Analysis, CertInfo, Connection};
 use std::collections::{BTreeSet, HashMap};
@@ -127,9 +131,33 @@ impl Redactor {
         for c in conns {
             r.connection(c);
         }
+        r.escaped_forms();
         r.pairs
             .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         r
+    }
+
+    /// Each original also in the forms the faces write it: terminal-escaped ([`safe`]: a
+    /// control or bidi character as `\u{1b}`) and Markdown-escaped ([`md`]: `svc_partner.test` as
+    /// `svc\_partner.test`), each replaced by its token escaped the same way (a kept `C=` value
+    /// inside a DN token stays inert in Markdown). Without these the redactor, which works on the
+    /// finished output, would not find a name the face had escaped first (issue 16 §2).
+    fn escaped_forms(&mut self) {
+        let mut more = Vec::new();
+        for (orig, tok) in &self.pairs {
+            for (o, t) in [
+                (safe(orig).into_owned(), safe(tok).into_owned()),
+                (md(orig), md(tok)),
+            ] {
+                if o != *orig
+                    && !self.pairs.iter().any(|(p, _)| *p == o)
+                    && !more.contains(&(o.clone(), t.clone()))
+                {
+                    more.push((o, t));
+                }
+            }
+        }
+        self.pairs.extend(more);
     }
 
     fn token(&mut self, kind: Kind, original: &str) -> String {
@@ -360,6 +388,34 @@ impl Redactor {
         }
     }
 
+    /// The analysis with its findings' prose redacted (message, details, evidence, fix, stack
+    /// verdicts) before any face escapes or wraps it: the text report wraps a message at spaces,
+    /// so a DN value such as `Build*Farm Nightly_Pool Ops` could be cut over two lines and never
+    /// be found in the finished text. The rest is left to [`Redactor::text`] on the output.
+    pub fn analysis(&self, a: &Analysis) -> Analysis {
+        let mut a = a.clone();
+        for f in a
+            .connections
+            .iter_mut()
+            .flat_map(|c| c.diagnosis.iter_mut())
+        {
+            f.message = self.text(&f.message);
+            for d in &mut f.details {
+                *d = self.text(d);
+            }
+            for e in &mut f.evidence {
+                e.field = self.text(&e.field);
+                e.value = self.text(&e.value);
+            }
+            f.fix = f.fix.as_deref().map(|s| self.text(s));
+            for v in &mut f.stack_verdicts {
+                v.label = self.text(&v.label);
+                v.reason = self.text(&v.reason);
+            }
+        }
+        a
+    }
+
     /// A comparison with every cell, label and sentence redacted (before the text lays it out).
     pub fn comparison(&self, c: &Comparison) -> Comparison {
         let mut c = c.clone();
@@ -475,6 +531,27 @@ mod tests {
             ),
             "CN=host-1,O=x (SNI host-1)"
         );
+    }
+
+    #[test]
+    fn escaped_forms_are_replaced_and_tokens_escaped_alike() {
+        let mut r = Redactor {
+            pairs: vec![
+                ("svc_partner.test".into(), "host-1".into()),
+                ("CN=a_b,C=X*".into(), "CN=name-1,C=X*".into()),
+                ("evil\u{1b}x.test".into(), "host-2".into()),
+            ],
+            ..Default::default()
+        };
+        r.escaped_forms();
+        assert_eq!(
+            r.text("(SNI svc\\_partner.test) svc_partner.test"),
+            "(SNI host-1) host-1"
+        );
+        // The kept C= value inside the token stays inert in Markdown.
+        assert_eq!(r.text("CN=a\\_b,C=X\\*"), "CN=name-1,C=X\\*");
+        assert_eq!(r.text("SNI evil\\u{1b}x.test"), "SNI host-2");
+        assert_eq!(r.pairs.len(), 7, "{:?}", r.pairs);
     }
 
     #[test]
