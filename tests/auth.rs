@@ -488,6 +488,23 @@ fn basic_preemptive_on_challenge_and_refused_never_showing_the_password() {
         p["error"],
         "HTTP 401 again after our Basic credentials: the server refused them"
     );
+    // The JSON keeps both lists (the probe's finding and the one its recorded connection's
+    // HTTP gives); the text report names the code once, with the probe's fix.
+    assert_eq!(
+        p["connection"]["diagnosis"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "http-basic-rejected")
+            .count(),
+        1,
+        "{p:#}"
+    );
+    let o = probe(&url, &["--user", "bob"], &basic_env("wrong"));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(text.matches("http-basic-rejected").count(), 1, "{text}");
+    let fix = finding(&p, "http-basic-rejected")["fix"].as_str().unwrap();
+    assert!(text.contains(&fix[..40]), "{text}");
 
     // Neither the text nor the JSON output, nor stderr, holds the password or the header value.
     for args in [&["--user", "bob"][..], &["--user", "bob", "--json"][..]] {

@@ -2,7 +2,6 @@
 //! connection's, the AUTH block, the HTTP answer, then the decoded connection.
 
 use super::{write_connection, write_finding, Style, TextOptions};
-use crate::model::Finding;
 use crate::safe::safe;
 use std::io::{self, Write};
 
@@ -59,16 +58,12 @@ pub fn write_probe(
             t.total_ms
         ))
     )?;
-    let mut findings: Vec<&Finding> = r.findings.iter().collect();
-    if let Some(c) = &r.connection {
-        findings.extend(c.diagnosis.iter());
-    }
-    // Errors first over both lists (stable): the first finding is the answer.
-    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    // Both lists, each code once, errors first: the first finding is the answer.
+    let findings = r.findings_once();
     if !findings.is_empty() {
         writeln!(out)?;
         writeln!(out, "  {}", st.bold("DIAGNOSIS"))?;
-        for f in findings {
+        for f in &findings {
             write_finding(out, f, opts, &st)?;
         }
     }

@@ -41,56 +41,10 @@ fn kv(lines: &mut Vec<Line<'static>>, w: usize, k: &str, v: String) {
     ));
 }
 
-/// The findings of a probe: its own and its connection's, errors first (the first is the
-/// answer), as the text report orders them — each code once. A code both lists hold (the
-/// probe's http-basic-rejected and the one read from its recorded HTTP) is the probe's finding
-/// with the connection's evidence and detail lines it lacks added; the probe's fix text stays
-/// (the connection's only when the probe has none).
+/// The findings of a probe: its own and its connection's, each code once, errors first (the
+/// first is the answer) — [`ProbeReport::findings_once`], as the text report shows them.
 pub fn probe_findings(r: &ProbeReport) -> Vec<Finding> {
-    let mut all: Vec<Finding> = Vec::new();
-    let theirs = r.connection.iter().flat_map(|c| c.diagnosis.iter());
-    for f in r.findings.iter().chain(theirs) {
-        match all.iter_mut().find(|g| g.code == f.code) {
-            Some(g) => merge_into(g, f),
-            None => all.push(f.clone()),
-        }
-    }
-    all.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    all
-}
-
-/// Adds to `kept` what `other` (the same code) knows and it does not.
-fn merge_into(kept: &mut Finding, other: &Finding) {
-    kept.severity = kept.severity.max(other.severity);
-    for e in &other.evidence {
-        match kept
-            .evidence
-            .iter_mut()
-            .find(|k| k.field == e.field && k.value == e.value)
-        {
-            // The same fact; the recording adds where it was seen.
-            Some(k) => {
-                if k.frame.is_none() {
-                    k.frame = e.frame;
-                }
-            }
-            None => kept.evidence.push(e.clone()),
-        }
-    }
-    for d in &other.details {
-        if !kept.details.contains(d) {
-            kept.details.push(d.clone());
-        }
-    }
-    if kept.fix.is_none() {
-        kept.fix.clone_from(&other.fix);
-    }
-    if kept.stack_verdicts.is_empty() {
-        kept.stack_verdicts.clone_from(&other.stack_verdicts);
-    }
-    if kept.identity_check.is_none() {
-        kept.identity_check.clone_from(&other.identity_check);
-    }
+    r.findings_once()
 }
 
 /// The result view's lines at `w` columns.
