@@ -62,7 +62,7 @@ fn cut(s: &str, w: usize) -> String {
 }
 
 /// Word wrap to `w` columns; a word longer than `w` is broken (never dropped).
-pub fn wrap_hard(s: &str, w: usize) -> Vec<String> {
+pub(crate) fn wrap_hard(s: &str, w: usize) -> Vec<String> {
     let w = w.max(1);
     let mut lines = Vec::new();
     let mut cur = String::new();

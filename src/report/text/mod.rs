@@ -238,7 +238,7 @@ pub(super) fn version_label(c: &Connection) -> String {
 
 /// Client-certificate status in one word, for tables: `sent (2)`, `EMPTY`, `not requested`,
 /// `encrypted`.
-pub fn client_cert_status(c: &Connection) -> String {
+pub(crate) fn client_cert_status(c: &Connection) -> String {
     match c.tls.client_certificate_fact() {
         Fact::Known(ClientCert::Empty(_)) => "EMPTY".into(),
         Fact::Known(ClientCert::Sent(cc)) => format!("sent ({})", cc.count),
@@ -422,10 +422,10 @@ fn last_time(c: &Connection) -> f64 {
     c.tls.messages.last().map(|m| m.time).unwrap_or(0.0)
 }
 
-pub use crate::identity::check::short_reason;
+pub(crate) use crate::identity::check::short_reason;
 
 /// Greedy word wrap; words longer than the width stay whole.
-pub fn wrap(s: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(s: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut cur = String::new();
     for word in s.split_whitespace() {
