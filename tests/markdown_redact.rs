@@ -363,3 +363,61 @@ fn redaction_finds_names_that_markdown_escapes() {
         assert!(!md.contains(form), "{form} survived --redact-cas:\n{md}");
     }
 }
+
+/// The plaintext before TLS names hosts too: in the real Postfix STARTTLS capture the client's
+/// `EHLO client.test` and the server's `220 partner.test ESMTP` / `250-partner.test` (as tshark's
+/// SMTP dissector reads them) are gone from the redacted text, Markdown and JSON; the rest of
+/// the dialogue (`250-PIPELINING`, `2.0.0 Ready`) stays, the names as tokens (text and JSON:
+/// the Markdown report does not show the dialogue).
+#[test]
+fn redaction_covers_hosts_in_the_smtp_dialogue() {
+    let cap = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("captures/reach-smtp-starttls.pcap")
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let o = Command::new("tshark")
+        .args(["-n", "-r", &cap, "-d", "tcp.port==8625,smtp", "-Y", "smtp"])
+        .args(["-T", "fields", "-E", "separator=|"])
+        .args(["-e", "smtp.req.command", "-e", "smtp.req.parameter"])
+        .args(["-e", "smtp.response.code", "-e", "smtp.rsp.parameter"])
+        .output();
+    let mut hosts = Vec::new();
+    if let Some(o) = o.ok().filter(|o| o.status.success()) {
+        for line in String::from_utf8(o.stdout).unwrap().lines() {
+            let f: Vec<&str> = line.split('|').collect();
+            match f.as_slice() {
+                ["EHLO", h, ..] => hosts.push(h.to_string()),
+                // The greeting and the EHLO reply start with the server's name.
+                [_, _, "220" | "250", p] if !p.starts_with("2.") => {
+                    hosts.push(p.split([' ', ',']).next().unwrap().to_owned())
+                }
+                _ => {}
+            }
+        }
+    } else {
+        assert!(std::env::var_os("CI").is_none(), "tshark is required in CI");
+        hosts = vec!["client.test".into(), "partner.test".into()];
+    }
+    hosts.sort();
+    hosts.dedup();
+    assert_eq!(hosts, ["client.test", "partner.test"]);
+    for args in [
+        vec!["analyze", cap.as_str(), "--redact"],
+        vec!["analyze", cap.as_str(), "--redact", "--format", "markdown"],
+        vec!["analyze", cap.as_str(), "--redact", "--json"],
+    ] {
+        let out = tlsdiag(&args);
+        for h in &hosts {
+            assert!(!out.contains(h.as_str()), "{args:?}: {h} survived:\n{out}");
+        }
+        if args.contains(&"markdown") {
+            // The Markdown report does not show the plaintext dialogue.
+            continue;
+        }
+        assert!(out.contains("250-PIPELINING"), "{args:?}:\n{out}");
+        assert!(out.contains("2.0.0 Ready"), "{args:?}:\n{out}");
+        assert!(out.contains("250-host-"), "{args:?}:\n{out}");
+        assert!(out.contains("EHLO host-"), "{args:?}:\n{out}");
+    }
+}

@@ -1,5 +1,6 @@
 //! `--redact`: a report that can be shared. Every IP address, host name (SNI, CONNECT/SOCKS
-//! targets, subjectAltNames, HTTP `Host` and absolute request targets), distinguished-name value, certificate serial and fingerprint found
+//! targets, subjectAltNames, HTTP `Host` and absolute request targets, host names in the
+//! plaintext before TLS such as SMTP's `EHLO client.test`), distinguished-name value, certificate serial and fingerprint found
 //! in the analysis is replaced by a token that stays the same across the report (`addr-1`,
 //! `host-1`, `name-1`, `serial-1`, `fp-1`; ports as `port-1` with `--redact-ports`). The CA names
 //! of the CertificateRequests are kept by default — they are the answer ("ask for a certificate
@@ -272,6 +273,14 @@ impl Redactor {
             if let Some(t) = &p.target {
                 self.host(host_of(t));
             }
+            // The plaintext dialogue names hosts too (SMTP `EHLO client.test`, `250-partner.test`).
+            for st in p.steps.iter().chain(&p.command).chain(&p.reply) {
+                for w in st.text.split_whitespace() {
+                    if let Some(h) = host_in_word(w) {
+                        self.host(h);
+                    }
+                }
+            }
         }
         // The HTTP layer: the Host header and an absolute-form target (`http://host:port/…`).
         let exchanges = c.tls.http.as_ref().map(|h| h.known_exchanges());
@@ -485,7 +494,32 @@ fn host_of(t: &str) -> &str {
     host.trim_start_matches('[').trim_end_matches(']')
 }
 
-/// Replaces `orig` by `tok` where it is not part of a longer word or number.
+/// The host name a word of a plaintext line holds, if it looks like one: `<ops@client.test>`,
+/// `250-partner.test` (a multi-line reply code before it), `client.test`; at least two labels,
+/// the last one letters only (so `2.0.0` and `v1.2` are not taken).
+fn host_in_word(w: &str) -> Option<&str> {
+    let w = w.trim_matches(|c: char| !(c.is_alphanumeric() || c == '.' || c == '-' || c == '_'));
+    let w = w.rsplit_once('@').map_or(w, |(_, h)| h);
+    let w = match w.split_once('-') {
+        Some((code, rest)) if !code.is_empty() && code.chars().all(|c| c.is_ascii_digit()) => rest,
+        _ => w,
+    };
+    let w = w.trim_end_matches('.');
+    let labels: Vec<&str> = w.split('.').collect();
+    let last = labels.last()?;
+    let ok = labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+        && last.len() >= 2
+        && last.chars().all(|c| c.is_ascii_alphabetic());
+    ok.then_some(w)
+}
+
+/// Replaces `orig` by `tok` where it is not part of a longer word or number (a reply code
+/// before a dash, as in SMTP's `250-partner.test`, does not make it part of a word).
 fn replace_words(s: &str, orig: &str, tok: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
@@ -495,12 +529,14 @@ fn replace_words(s: &str, orig: &str, tok: &str) -> String {
         let before = s.get(..start).and_then(|b| b.chars().next_back());
         let after = s.get(end..).and_then(|a| a.chars().next());
         let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
+        let before2 = s.get(..start).and_then(|b| b.chars().rev().nth(1));
+        let code_dash = before == Some('-') && before2.is_some_and(|c| c.is_ascii_digit());
         // `10.0.0.1` inside `10.0.0.10` or `110.0.0.1`: a digit next to a dot-joined number.
         let dotted_num = |c: Option<char>, other: Option<char>| {
             c == Some('.') && other.is_some_and(|o| o.is_ascii_digit())
         };
         let after2 = s.get(end..).and_then(|a| a.chars().nth(1));
-        let ok = !word(before) && !word(after) && !dotted_num(after, after2);
+        let ok = (!word(before) || code_dash) && !word(after) && !dotted_num(after, after2);
         out.push_str(s.get(i..start).unwrap_or(""));
         out.push_str(if ok { tok } else { orig });
         i = end;
@@ -510,69 +546,4 @@ fn replace_words(s: &str, orig: &str, tok: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn whole_words_only() {
-        assert_eq!(
-            replace_words(
-                "10.0.0.1:443 and 10.0.0.10 and 110.0.0.1.",
-                "10.0.0.1",
-                "addr-1"
-            ),
-            "addr-1:443 and 10.0.0.10 and 110.0.0.1."
-        );
-        assert_eq!(
-            replace_words(
-                "CN=partner.test,O=x (SNI partner.test)",
-                "partner.test",
-                "host-1"
-            ),
-            "CN=host-1,O=x (SNI host-1)"
-        );
-    }
-
-    #[test]
-    fn escaped_forms_are_replaced_and_tokens_escaped_alike() {
-        let mut r = Redactor {
-            pairs: vec![
-                ("svc_partner.test".into(), "host-1".into()),
-                ("CN=a_b,C=X*".into(), "CN=name-1,C=X*".into()),
-                ("evil\u{1b}x.test".into(), "host-2".into()),
-            ],
-            ..Default::default()
-        };
-        r.escaped_forms();
-        assert_eq!(
-            r.text("(SNI svc\\_partner.test) svc_partner.test"),
-            "(SNI host-1) host-1"
-        );
-        // The kept C= value inside the token stays inert in Markdown.
-        assert_eq!(r.text("CN=a\\_b,C=X\\*"), "CN=name-1,C=X\\*");
-        assert_eq!(r.text("SNI evil\\u{1b}x.test"), "SNI host-2");
-        assert_eq!(r.pairs.len(), 7, "{:?}", r.pairs);
-    }
-
-    #[test]
-    fn host_of_strips_the_port_only() {
-        assert_eq!(host_of("partner.test:8443"), "partner.test");
-        assert_eq!(host_of("partner.test"), "partner.test");
-        assert_eq!(host_of("[::1]:443"), "::1");
-        assert_eq!(host_of("::1"), "::1");
-        assert_eq!(host_of("[fe80::1]"), "fe80::1");
-    }
-
-    #[test]
-    fn dn_values_split() {
-        assert_eq!(
-            dn_values("CN=a\\,b,O=Partner Corp+OU=x,C=DE"),
-            vec![
-                ("CN".into(), "a\\,b".into()),
-                ("O".into(), "Partner Corp".into()),
-                ("OU".into(), "x".into()),
-                ("C".into(), "DE".into())
-            ]
-        );
-    }
-}
+mod tests;
