@@ -302,3 +302,120 @@ fn flows_beyond_the_cap_are_ended_early_and_counted() {
         .is_some_and(|a| a.iter().all(|x| x["kind"] != "flows_evicted")));
     let _ = std::fs::remove_file(&path);
 }
+
+/// tshark's field `field` of every frame matching `filter`, port 8468 read as TLS (`None` when tshark is not installed,
+/// which CI does not allow).
+fn tshark(path: &Path, filter: &str, field: &str) -> Option<Vec<String>> {
+    let out = match Command::new("tshark")
+        .args(["-n", "-r"])
+        .arg(path)
+        // The server's port (8468) is TLS: client port 20000 is DNP 3.0's to tshark.
+        .args(["-d", "tcp.port==8468,tls"])
+        .args(["-Y", filter, "-T", "fields", "-e", field])
+        .output()
+    {
+        Ok(o) => o,
+        Err(_) => {
+            assert!(std::env::var_os("CI").is_none(), "tshark is required in CI");
+            eprintln!("SKIPPED the tshark comparison: tshark not installed");
+            return None;
+        }
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect(),
+    )
+}
+
+/// Issue 13 §4: past `report::fold::FOLD_THRESHOLD` (1000) connections the text report keeps
+/// only what it lists — the first 3 failures of each cause, the first 20 other connections — and
+/// counts every connection into its head line and its summary groups, saying how many it folded
+/// and where to see them. 1,200 half-open connections: tshark counts 1,200 TCP streams and 1,200
+/// ClientHellos; the report counts 1,200 incomplete connections, all under one cause and one
+/// server, 1,200 clients (10 listed), lists #1–#3 and folds 1,197. At exactly 1,000 connections
+/// nothing is folded (every connection has its line, no note).
+#[test]
+fn the_text_report_of_many_connections_folds_them_into_its_summary() {
+    let path = half_open_capture(1200);
+    if let Some(streams) = tshark(&path, "tcp", "tcp.stream") {
+        let distinct: std::collections::BTreeSet<&String> = streams.iter().collect();
+        assert_eq!(distinct.len(), 1200);
+        let hellos = tshark(&path, "tls.handshake.type == 1", "frame.number").unwrap_or_default();
+        assert_eq!(hellos.len(), 1200);
+    }
+    let text = analyze(&path, &["--color", "never"]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].contains(" — 1200 TLS connections, 1200 incomplete "),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(
+        lines[2].trim(),
+        "FAILURES   1200 of 1200 connections failed"
+    );
+    assert!(
+        lines[3].starts_with("    by cause     1200 × capture-one-direction   "),
+        "{}",
+        lines[3]
+    );
+    assert!(
+        lines[4].starts_with("    by server    1200 × 127.0.0.1:8468 (no SNI)   "),
+        "{}",
+        lines[4]
+    );
+    assert!(lines[5].starts_with("    by client       1 × 127.1.1.1   "));
+    assert_eq!(lines[15].trim(), "1190 × in 1190 more groups");
+    assert_eq!(
+        lines[16].trim(),
+        "… 1197 of 1200 connections are folded into the summary above, not listed"
+    );
+    assert_eq!(
+        lines[18].trim(),
+        "All of them: --json or --stream; one of them: --conn N."
+    );
+    let listed: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.starts_with("? #") && l.contains("client cert:"))
+        .copied()
+        .collect();
+    assert_eq!(listed.len(), 3, "{listed:#?}");
+    for (l, id) in listed.iter().zip(["#1 ", "#2 ", "#3 "]) {
+        assert!(l.starts_with(&format!("? {id}")), "{l}");
+    }
+    // Each listed connection is also written in full (incomplete), and no other.
+    assert_eq!(text.matches("\n  DIAGNOSIS\n").count(), 3);
+    // --json still holds every connection, numbered the same way.
+    let d: Value = serde_json::from_str(&analyze(&path, &["--json"])).expect("JSON");
+    assert_eq!(conns(&d).len(), 1200);
+    assert_eq!(
+        d["summary"]["groups"]["by_cause"]["groups"][0]["count"],
+        1200
+    );
+    assert_eq!(
+        d["summary"]["groups"]["by_cause"]["groups"][0]["cause"],
+        "capture-one-direction"
+    );
+    let _ = std::fs::remove_file(&path);
+
+    let path = half_open_capture(1000);
+    let text = analyze(&path, &["--color", "never"]);
+    assert!(text
+        .lines()
+        .next()
+        .is_some_and(|l| l.contains(" — 1000 TLS connections")));
+    assert!(!text.contains("folded"), "{text}");
+    let listed = text
+        .lines()
+        .filter(|l| l.starts_with("? #") && l.contains("client cert:"))
+        .count();
+    assert_eq!(listed, 1000);
+    let _ = std::fs::remove_file(&path);
+}

@@ -285,4 +285,28 @@ fn thousands_of_connections_open_with_the_grouped_summary_counted_like_tshark() 
     assert!(head[8].contains("40 × 10.0.0.7"), "{head:#?}");
     let first_conn = text.lines().position(|l| l.contains("#1 ")).unwrap();
     assert!(first_conn > 8);
+    // Past 1,000 connections the report folds (issue 13 §4, report::fold): it lists the first 3
+    // failures of each of the 2 causes and the first 20 other connections, and says how many of
+    // tshark's ClientHellos it counted without listing them.
+    let listed: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            ["✓ #", "✗ #", "? #"].iter().any(|m| l.starts_with(m)) && l.contains("  client cert: ")
+        })
+        .collect();
+    assert_eq!(listed.len(), 3 + 3 + 20, "{listed:#?}");
+    assert_eq!(
+        head[9].trim(),
+        format!(
+            "… {} of {hellos} connections are folded into the summary above, not listed",
+            hellos - listed.len()
+        )
+    );
+    assert_eq!(
+        listed
+            .iter()
+            .filter(|l| l.contains("client-sent-empty-certificate"))
+            .count(),
+        3
+    );
 }

@@ -13,6 +13,8 @@ use tlsdiag::capture::{self, InputPath};
 use tlsdiag::model::{Analysis, Severity};
 use tlsdiag::report::{json, text};
 
+mod fold;
+
 #[derive(Debug, clap::Args)]
 pub struct AnalyzeArgs {
     /// Captures: pcap or pcapng (tcpdump -w, Wireshark, dumpcap), also gzip-, zstd- or
@@ -237,6 +239,9 @@ fn run_one(
     ctx: &tlsdiag::diagnose::Context,
     ui: &super::Ui,
 ) -> anyhow::Result<bool> {
+    if fold::applies(args) {
+        return fold::run_text(args, job, opts, ctx, ui);
+    }
     let (opened, progress) = open(job, ui, false).naming("cannot analyse", &job.name)?;
     let analysis =
         tlsdiag::analyze::analyze_opened(opened, &job.name, opts, tlsdiag::analyze::Delivery::Keep);

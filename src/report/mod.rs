@@ -4,6 +4,7 @@
 
 pub mod compare_markdown;
 pub mod compare_text;
+pub mod fold;
 pub(crate) mod groups;
 pub mod json;
 pub mod markdown;

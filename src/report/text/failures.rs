@@ -65,3 +65,29 @@ pub(in crate::report) fn write_groups(
     }
     Ok(())
 }
+
+/// Under the connection lines of a folded report (`report::fold`): how many connections are
+/// counted in the summary but not listed, and how to see them.
+pub(in crate::report) fn write_folded_note(
+    out: &mut dyn Write,
+    f: &crate::report::fold::Folded,
+    st: &Style,
+) -> io::Result<()> {
+    use crate::report::fold::{FOLD_THRESHOLD, KEEP_PER_CAUSE, KEEP_REST};
+    writeln!(
+        out,
+        "  {} {} of {} connections are folded into the summary above, not listed",
+        st.yellow("…"),
+        f.folded,
+        f.connections
+    )?;
+    writeln!(
+        out,
+        "    (past {FOLD_THRESHOLD} connections the report lists the first {KEEP_PER_CAUSE} failures of each \
+         cause and the first {KEEP_REST} others)."
+    )?;
+    writeln!(
+        out,
+        "    All of them: --json or --stream; one of them: --conn N."
+    )
+}

@@ -8,6 +8,7 @@
 //! `preamble.rs` (before TLS), `ladder.rs`, `http.rs`, `facts.rs`, `failures.rs` (the
 //! capture-wide summary) and `probe.rs` (the probe's report).
 
+use super::fold::Folded;
 use super::groups;
 use super::present::{self, Tone};
 use super::safe::safe;
@@ -23,7 +24,7 @@ mod probe;
 use crate::model::{Analysis, ClientCert, Connection, EndingAlert, Fact, OutcomeStatus, Severity};
 pub(super) use facts::write_facts;
 use facts::write_rows;
-use failures::write_groups;
+use failures::{write_folded_note, write_groups};
 use finding::write_finding;
 use http::{write_http, write_plain_http};
 pub(super) use ladder::write_ladder;
@@ -106,22 +107,47 @@ impl Style {
 
 /// Writes the whole report for an analysis.
 pub fn write_analysis(out: &mut dyn Write, a: &Analysis, opts: &TextOptions) -> io::Result<()> {
+    write_report(out, a, None, opts)
+}
+
+/// The report of a big capture whose connections were folded into the summary
+/// (`report::fold`): counts and groups from `f`, connection lines for those `a` kept.
+pub fn write_folded(
+    out: &mut dyn Write,
+    a: &Analysis,
+    f: &Folded,
+    opts: &TextOptions,
+) -> io::Result<()> {
+    write_report(out, a, Some(f), opts)
+}
+
+fn write_report(
+    out: &mut dyn Write,
+    a: &Analysis,
+    folded: Option<&Folded>,
+    opts: &TextOptions,
+) -> io::Result<()> {
     let st = Style {
         on: opts.color,
         unit: unit_of(a),
     };
-    let failed = a
-        .connections
-        .iter()
-        .filter(|c| c.tls.outcome.status == OutcomeStatus::Failed && !c.is_plain_http())
-        .count();
-    let incomplete = a
-        .connections
-        .iter()
-        .filter(|c| c.tls.outcome.status == OutcomeStatus::Incomplete && !c.is_plain_http())
-        .count();
-    let n = a.connections.len();
-    let plain = a.connections.iter().filter(|c| c.is_plain_http()).count();
+    let (failed, incomplete, n, plain) = match folded {
+        Some(f) => (f.failed, f.incomplete, f.connections, f.plain_http),
+        None => {
+            let tls = |status| {
+                a.connections
+                    .iter()
+                    .filter(|c| c.tls.outcome.status == status && !c.is_plain_http())
+                    .count()
+            };
+            (
+                tls(OutcomeStatus::Failed),
+                tls(OutcomeStatus::Incomplete),
+                a.connections.len(),
+                a.connections.iter().filter(|c| c.is_plain_http()).count(),
+            )
+        }
+    };
     let tls_n = n - plain;
     let mut head = format!(
         "{} — {} TLS connection{}",
@@ -184,8 +210,15 @@ pub fn write_analysis(out: &mut dyn Write, a: &Analysis, opts: &TextOptions) -> 
         }
         return Ok(());
     }
-    if n > groups::TEXT_THRESHOLD {
-        write_groups(out, &groups::Groups::of(&a.connections), n, &st)?;
+    match folded {
+        Some(f) => {
+            write_groups(out, &f.groups, n, &st)?;
+            write_folded_note(out, f, &st)?;
+        }
+        None if n > groups::TEXT_THRESHOLD => {
+            write_groups(out, &groups::Groups::of(&a.connections), n, &st)?
+        }
+        None => {}
     }
     let full_all = opts.detail == Detail::All || n <= 3;
     if n > 1 {

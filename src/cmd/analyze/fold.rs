@@ -1,0 +1,67 @@
+//! The text report of `analyze` without keeping every connection (issue 13 §4): each finished
+//! connection is diagnosed and handed to `report::fold::Folder` in start order, which counts it
+//! into the summary and keeps only what the report lists (all of them up to
+//! `report::fold::FOLD_THRESHOLD`, so a small capture's report is the one it always was).
+
+use super::*;
+use std::cell::RefCell;
+use std::rc::Rc;
+use tlsdiag::report::fold::Folder;
+
+/// Whether the report of these arguments folds: the plain text report of a whole capture
+/// (`--all`, `--conn`, `--redact` and the other formats keep every connection: `--redact` picks
+/// its tokens from all of them, Markdown is not folded yet).
+pub(super) fn applies(args: &AnalyzeArgs) -> bool {
+    args.output() == Format::Text && args.conn.is_none() && !args.all && !args.redaction.redact
+}
+
+/// [`super::run_one`] for a report that [`applies`]; `Ok(true)` when `--fail-on` is hit.
+pub(super) fn run_text(
+    args: &AnalyzeArgs,
+    job: &Job,
+    opts: &tlsdiag::analyze::AnalyzeOptions,
+    ctx: &tlsdiag::diagnose::Context,
+    ui: &super::super::Ui,
+) -> anyhow::Result<bool> {
+    let (opened, progress) = open(job, ui, false).naming("cannot analyse", &job.name)?;
+    let min = args.fail_on.map(|level| match level {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+    });
+    // (the folder, whether --fail-on is hit); the sink runs on this thread, inside the analyzer.
+    let state = Rc::new(RefCell::new((Folder::default(), false)));
+    let sink_state = Rc::clone(&state);
+    let ctx = ctx.clone();
+    let sink = Box::new(move |mut c: tlsdiag::model::Connection| {
+        c.diagnosis = tlsdiag::diagnose::diagnose(&c, &ctx);
+        let mut s = sink_state.borrow_mut();
+        s.1 |= min.is_some_and(|m| c.diagnosis.iter().any(|f| f.severity >= m));
+        s.0.add(c);
+    });
+    let analysis = tlsdiag::analyze::analyze_opened(
+        opened,
+        &job.name,
+        opts,
+        tlsdiag::analyze::Delivery::Ordered(sink),
+    );
+    drop(progress);
+    let mut analysis = analysis.naming("cannot analyse", &job.name)?;
+    // The analyzer, and the sink's handle with it, is gone: this is the only one left.
+    let (folder, hit) = Rc::try_unwrap(state)
+        .map_err(|_| anyhow::anyhow!("internal error: the report is still shared"))?
+        .into_inner();
+    match folder.finish(&mut analysis) {
+        None => print(&analysis, args, ui)?,
+        Some(f) => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let opts = text::TextOptions {
+                color: ui.color,
+                detail: text::Detail::Auto,
+                width: 100,
+            };
+            text::write_folded(&mut out, &analysis, &f, &opts)?;
+            out.flush()?;
+        }
+    }
+    Ok(hit)
+}
