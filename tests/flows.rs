@@ -403,6 +403,29 @@ fn the_text_report_of_many_connections_folds_them_into_its_summary() {
         d["summary"]["groups"]["by_cause"]["groups"][0]["cause"],
         "capture-one-direction"
     );
+    // The command the note points to: one connection of the 1,200, numbered as listed.
+    let one = analyze(&path, &["--color", "never", "--conn", "1150"]);
+    let head = one.lines().next().unwrap_or_default();
+    assert!(head.contains(" — 1 TLS connection, 1 incomplete"), "{head}");
+    assert!(
+        one.contains("\n? #1150 127.1.5.150:21149 → 127.0.0.1:8468 "),
+        "{one}"
+    );
+    let d: Value =
+        serde_json::from_str(&analyze(&path, &["--json", "--conn", "1150"])).expect("JSON");
+    assert_eq!(conns(&d).len(), 1);
+    assert_eq!(conns(&d)[0]["id"], 1150);
+    assert_eq!(conns(&d)[0]["client"]["ip"], "127.1.5.150");
+    let out = Command::new(env!("CARGO_BIN_EXE_tlsdiag"))
+        .arg("analyze")
+        .arg(&path)
+        .args(["--conn", "1201"])
+        .output()
+        .expect("run tlsdiag");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no connection #1201 in "), "{err}");
+    assert!(err.contains("(1200 TLS connections)"), "{err}");
     let _ = std::fs::remove_file(&path);
 
     let path = half_open_capture(1000);

@@ -242,6 +242,9 @@ fn run_one(
     if fold::applies(args) {
         return fold::run_text(args, job, opts, ctx, ui);
     }
+    if let (Some(n), false) = (args.conn, args.redaction.redact) {
+        return fold::run_conn(args, n, job, opts, ctx, ui);
+    }
     let (opened, progress) = open(job, ui, false).naming("cannot analyse", &job.name)?;
     let analysis =
         tlsdiag::analyze::analyze_opened(opened, &job.name, opts, tlsdiag::analyze::Delivery::Keep);

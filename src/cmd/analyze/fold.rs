@@ -9,10 +9,56 @@ use std::rc::Rc;
 use tlsdiag::report::fold::Folder;
 
 /// Whether the report of these arguments folds: the plain text report of a whole capture
-/// (`--all`, `--conn`, `--redact` and the other formats keep every connection: `--redact` picks
-/// its tokens from all of them, Markdown is not folded yet).
+/// (`--all`, `--redact` and the other formats keep every connection: `--redact` picks its tokens
+/// from all of them, Markdown is not folded yet; `--conn N` keeps one, [`run_conn`]).
 pub(super) fn applies(args: &AnalyzeArgs) -> bool {
     args.output() == Format::Text && args.conn.is_none() && !args.all && !args.redaction.redact
+}
+
+/// `--conn N` (any format, not with `--redact`, which numbers its tokens over all connections):
+/// only connection N is kept while the others are counted, so the command the folded report
+/// points to is bounded too.
+pub(super) fn run_conn(
+    args: &AnalyzeArgs,
+    n: usize,
+    job: &Job,
+    opts: &tlsdiag::analyze::AnalyzeOptions,
+    ctx: &tlsdiag::diagnose::Context,
+    ui: &super::super::Ui,
+) -> anyhow::Result<bool> {
+    let (opened, progress) = open(job, ui, false).naming("cannot analyse", &job.name)?;
+    // (connection N once seen, connections counted)
+    let state = Rc::new(RefCell::new((None, 0usize)));
+    let sink_state = Rc::clone(&state);
+    let ctx = ctx.clone();
+    let sink = Box::new(move |mut c: tlsdiag::model::Connection| {
+        let mut s = sink_state.borrow_mut();
+        s.1 += 1;
+        if c.id == n && s.0.is_none() {
+            c.diagnosis = tlsdiag::diagnose::diagnose(&c, &ctx);
+            s.0 = Some(c);
+        }
+    });
+    let analysis = tlsdiag::analyze::analyze_opened(
+        opened,
+        &job.name,
+        opts,
+        tlsdiag::analyze::Delivery::Ordered(sink),
+    );
+    drop(progress);
+    let mut analysis = analysis.naming("cannot analyse", &job.name)?;
+    let (found, total) = Rc::try_unwrap(state)
+        .map_err(|_| anyhow::anyhow!("internal error: the report is still shared"))?
+        .into_inner();
+    let Some(c) = found else {
+        anyhow::bail!(
+            "no connection #{n} in {} ({total} TLS connections)",
+            job.name
+        );
+    };
+    analysis.connections = vec![c];
+    print(&analysis, args, ui)?;
+    Ok(fail_on_hit(&analysis, args.fail_on))
 }
 
 /// [`super::run_one`] for a report that [`applies`]; `Ok(true)` when `--fail-on` is hit.
