@@ -48,7 +48,7 @@ fn seed_report_answers_first() {
     assert!(s.contains("CN=Partner Issuing CA,O=Partner Corp,C=DE"));
     assert!(s.contains("CN=Partner Root CA,O=Partner Corp,C=DE"));
     assert!(
-        s.contains("Certificate  0 certificates (length 0)  ⚠ EMPTY"),
+        s.contains("Certificate ⚠ EMPTY  0 certificates (length 0)"),
         "{s}"
     );
     assert!(s.contains("Alert  fatal handshake_failure (40)"));

@@ -5,11 +5,14 @@
 //! which order; printers own only layout and colour. Text from a capture, server or file is
 //! escaped for the terminal here (`crate::safe`), once, so no face has to remember it.
 //!
-//! Built so far: the connection's FACTS block ([`connection_facts`]).
+//! Built so far: the connection's FACTS block ([`connection_facts`]), one ladder message
+//! ([`message_span`]) and the outcome's tone ([`outcome_tone`]).
 
 mod facts;
+mod message;
 
 pub use facts::connection_facts;
+pub use message::message_span;
 
 use crate::model::{Connection, OutcomeStatus};
 

@@ -2,7 +2,7 @@
 
 use super::Style;
 use crate::model::{Message, MessageKind, Side};
-use crate::safe::safe;
+use crate::report::present::message_span;
 use std::io::{self, Write};
 
 /// One line per message; frame and time only when they change; runs of application data are
@@ -46,28 +46,16 @@ pub(in crate::report) fn write_ladder(
             Side::Client => "→",
             Side::Server => "←",
         };
-        let mut text = if run > 1 {
-            format!("{} ×{run} ({bytes} bytes)", m.name())
-        } else {
-            let mut t = m.name().into_owned();
-            if let Some(d) = &m.detail {
-                t.push_str("  ");
-                t.push_str(&safe(d));
-            } else if m.encrypted {
-                t.push_str(&format!("  ({} bytes, encrypted)", m.length));
+        let line = if run > 1 {
+            // A run of application data from one side: never an alert or a Certificate.
+            let mut text = format!("{} ×{run} ({bytes} bytes)", m.name());
+            if m.decrypted {
+                text.push_str(" [decrypted]");
             }
-            t
-        };
-        if m.decrypted {
-            text.push_str(" [decrypted]");
-        }
-        let empty_cert = m.from == Side::Client && m.is_empty_certificate();
-        let line = if empty_cert {
-            st.yellow(&format!("{text}  ⚠ EMPTY"))
-        } else if m.kind == MessageKind::Alert {
-            st.red(&text)
-        } else {
             text
+        } else {
+            let s = message_span(m);
+            st.tone(s.tone, &s.text)
         };
         writeln!(out, "  {when}  {arrow}  {line}")?;
         i += run;

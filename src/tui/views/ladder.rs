@@ -1,11 +1,11 @@
 //! The handshake ladder: one line per message (time, frame, direction, name), wrapped.
 
 use super::{inner, scroll_limit_for, Theme};
-use crate::model::{Connection, MessageKind, Side};
+use crate::model::{Connection, Side};
+use crate::report::present::message_span;
 use crate::tui::app::{App, Pane};
-use crate::tui::text::{safe, width, wrap};
+use crate::tui::text::{width, wrap};
 use ratatui::layout::Rect;
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
@@ -58,23 +58,13 @@ fn ladder_of(
             Side::Client => "→",
             Side::Server => "←",
         };
-        let empty = m.from == Side::Client && m.is_empty_certificate();
-        let mut text = m.name().into_owned();
-        if empty {
-            text.push_str(" ⚠ EMPTY");
-        }
-        if let Some(d) = &m.detail {
-            text.push_str("  ");
-            text.push_str(&safe(d));
-        }
+        // The message as every face writes it (report::present), the tone as the theme's style.
+        let span = message_span(m);
+        let text = span.text;
         let style = if sel == Some(i) || mark == Some(m.frame) {
             th.selected()
-        } else if m.kind == MessageKind::Alert {
-            th.red()
-        } else if empty {
-            th.yellow()
         } else {
-            Style::default()
+            th.tone(span.tone)
         };
         let prefix = format!("{when} {arrow} ");
         let indent = width(&prefix);
