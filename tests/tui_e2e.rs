@@ -125,6 +125,24 @@ impl Drop for Killed {
     }
 }
 
+/// Waits (bounded: 20 s) until `openssl s_server` says ACCEPT on its standard output (which must
+/// be piped), then keeps draining it so the server never blocks on a full pipe. A fixed sleep
+/// was not enough on a loaded machine: the probe or s_client found nothing listening yet.
+fn wait_accept(child: &mut Child) {
+    use std::io::{BufRead, BufReader};
+    let out = child.stdout.take().expect("s_server's stdout is piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for l in BufReader::new(out).lines().map_while(Result::ok) {
+            if l.contains("ACCEPT") {
+                let _ = tx.send(());
+            }
+        }
+    });
+    rx.recv_timeout(Duration::from_secs(20))
+        .expect("s_server did not start listening within 20 s");
+}
+
 #[test]
 fn live_capture_on_loopback_sees_a_handshake_made_now() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -150,7 +168,7 @@ fn live_capture_on_loopback_sees_a_handshake_made_now() {
         }
     };
     let pki = cap("pki");
-    let _server = Killed(
+    let mut server = Killed(
         Command::new("openssl")
             .args(["s_server", "-accept", &format!("127.0.0.1:{port}"), "-cert"])
             .arg(pki.join("server.pem"))
@@ -158,12 +176,12 @@ fn live_capture_on_loopback_sees_a_handshake_made_now() {
             .arg(pki.join("server.key"))
             .args(["-tls1_2", "-naccept", "1"])
             .stdin(Stdio::piped())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap(),
     );
-    std::thread::sleep(Duration::from_millis(500));
+    wait_accept(&mut server.0);
     let _client = Command::new("timeout")
         .args([
             "5",
@@ -186,7 +204,7 @@ fn live_capture_on_loopback_sees_a_handshake_made_now() {
             if let Some(c) = a
                 .connections
                 .iter()
-                .find(|c| c.server.port == port && c.tls.server_hello.is_some())
+                .find(|c| c.server.port == port && !c.tls.server_certificates.is_empty())
             {
                 seen = Some(c.clone());
                 break;
@@ -231,10 +249,11 @@ fn probe_from_the_ui_lands_in_the_comparison() {
         .arg(pki.join("partner-cas.pem"))
         .args(["-naccept", "1"])
         .stdin(Stdio::piped())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    wait_accept(&mut child);
     {
         use std::io::Write;
         let body = "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body/></soapenv:Envelope>";
@@ -247,7 +266,6 @@ fn probe_from_the_ui_lands_in_the_comparison() {
             .unwrap();
     }
     let _server = Killed(child);
-    std::thread::sleep(Duration::from_millis(500));
 
     let t = Tmux {
         sock: format!("tlsdiag-e2e-probe-{}", std::process::id()),
@@ -346,10 +364,11 @@ fn probe_from_the_form_send_anyway_saved_pcap_result_then_compare() {
         .arg(pki.join("partner-cas.pem"))
         .args(["-naccept", "1"])
         .stdin(Stdio::piped())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    wait_accept(&mut child);
     {
         use std::io::Write;
         let resp = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
@@ -362,7 +381,6 @@ fn probe_from_the_form_send_anyway_saved_pcap_result_then_compare() {
     }
     // Stopped by PID when the test ends (Killed's Drop).
     let _server = Killed(child);
-    std::thread::sleep(Duration::from_millis(500));
     let dir = tempfile::tempdir().unwrap();
     let pcap = dir.path().join("probe.pcap");
 
