@@ -21,6 +21,7 @@ mod ending;
 mod entry;
 mod flow_io;
 use ending::connection_of;
+pub mod live;
 pub use entry::{
     analyze_bytes, analyze_frames, analyze_inputs, analyze_opened, analyze_path,
     analyze_path_ordered, analyze_path_streaming, finish_with, open, open_input, source_name,

@@ -1,5 +1,13 @@
 //! Live capture through libpcap (the `pcap` crate): open an interface with an optional BPF filter,
-//! read with a short timeout so the caller can poll a stop flag, optionally save to a pcap file.
+//! read what the kernel has ready in batches ([`LiveCapture::read_batch`]), optionally save to a
+//! pcap file; [`LiveCapture::stopper`] wakes a blocked read from another thread.
+//!
+//! Keeping up (issue 18 §5): the kernel ring is large ([`LiveConfig::buffer_bytes`], 64 MiB by
+//! default, tcpdump's `-B`) and immediate mode is off, so libpcap uses TPACKET_V3, whose blocks
+//! hold packets at their own length. Immediate mode forced TPACKET_V2, whose ring slots are sized
+//! for the largest frame (about 64 KiB on `lo`): libpcap's default 2 MiB held ~32 packets and the
+//! kernel dropped packets at a few thousand per second. The kernel hands a block over when it is
+//! full or after [`LiveConfig::timeout_ms`].
 //! Errors say what to do: missing permission (root or CAP_NET_RAW, or `tcpdump -w` and
 //! `tlsdiag FILE`), unknown interface (the list of interfaces that exist).
 //!
@@ -28,13 +36,78 @@ pub enum LiveError {
     NotBuilt { iface: String },
 }
 
-/// An owned frame from a live capture.
+/// How a live capture is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiveConfig {
+    /// The kernel's ring buffer in bytes (tcpdump's `-B`, in KiB there).
+    pub buffer_bytes: u32,
+    /// At most this long (ms) between a packet's arrival and its hand-over to us.
+    pub timeout_ms: u16,
+}
+
+/// 64 MiB: at 1 Gbit/s the ring holds about half a second of traffic.
+pub const DEFAULT_BUFFER_BYTES: u32 = 64 << 20;
+
+impl Default for LiveConfig {
+    fn default() -> Self {
+        LiveConfig {
+            buffer_bytes: DEFAULT_BUFFER_BYTES,
+            timeout_ms: 100,
+        }
+    }
+}
+
+/// Frames read from a live capture in one go: their bytes back to back in one buffer (one
+/// allocation reused batch after batch, not one per packet).
 #[derive(Debug, Clone)]
-pub struct LiveFrame {
-    pub ts_ns: u64,
+pub struct LiveBatch {
     pub linktype: LinkType,
-    pub data: Vec<u8>,
-    pub orig_len: u32,
+    /// (timestamp ns, length on the wire, end of the frame's bytes in `data`).
+    meta: Vec<(u64, u32, usize)>,
+    data: Vec<u8>,
+}
+
+impl LiveBatch {
+    pub fn new(linktype: LinkType) -> Self {
+        LiveBatch {
+            linktype,
+            meta: Vec::new(),
+            data: Vec::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.meta.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.meta.is_empty()
+    }
+
+    /// Captured bytes held.
+    pub fn bytes(&self) -> usize {
+        self.data.len()
+    }
+
+    pub fn clear(&mut self) {
+        self.meta.clear();
+        self.data.clear();
+    }
+
+    pub fn push(&mut self, ts_ns: u64, orig_len: u32, bytes: &[u8]) {
+        self.data.extend_from_slice(bytes);
+        self.meta.push((ts_ns, orig_len, self.data.len()));
+    }
+
+    /// The frames as (timestamp ns, length on the wire, captured bytes).
+    pub fn frames(&self) -> impl Iterator<Item = (u64, u32, &[u8])> + '_ {
+        let mut start = 0;
+        self.meta.iter().map(move |&(ts, orig, end)| {
+            let bytes = self.data.get(start..end).unwrap_or(&[]);
+            start = end;
+            (ts, orig, bytes)
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -45,11 +118,26 @@ pub struct LiveStats {
     pub if_dropped: u64,
 }
 
-pub use imp::LiveCapture;
+pub use imp::{LiveCapture, LiveStopper};
 
 #[cfg(feature = "live")]
 mod imp {
-    use super::{LinkType, LiveError, LiveFrame, LiveStats};
+    use super::{LinkType, LiveBatch, LiveConfig, LiveError, LiveStats};
+
+    /// Wakes a [`LiveCapture::read_batch`] blocked in another thread (libpcap's breakloop).
+    pub struct LiveStopper(pcap::BreakLoop);
+
+    impl LiveStopper {
+        pub fn stop(&self) {
+            self.0.breakloop();
+        }
+    }
+
+    impl std::fmt::Debug for LiveStopper {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("LiveStopper")
+        }
+    }
 
     pub struct LiveCapture {
         iface: String,
@@ -67,11 +155,21 @@ mod imp {
     }
 
     impl LiveCapture {
-        /// Opens `iface` (read timeout 100 ms) with an optional BPF `filter`, saving to `write` if set.
+        /// Opens `iface` with an optional BPF `filter`, saving to `write` if set, with the
+        /// default [`LiveConfig`].
         pub fn open(
             iface: &str,
             filter: Option<&str>,
             write: Option<&std::path::Path>,
+        ) -> Result<Self, LiveError> {
+            Self::open_with(iface, filter, write, LiveConfig::default())
+        }
+
+        pub fn open_with(
+            iface: &str,
+            filter: Option<&str>,
+            write: Option<&std::path::Path>,
+            config: LiveConfig,
         ) -> Result<Self, LiveError> {
             let devices = pcap::Device::list().unwrap_or_default();
             if !devices.is_empty() && !devices.iter().any(|d| d.name == iface) {
@@ -91,8 +189,10 @@ mod imp {
             let mut cap = inactive
                 .promisc(false)
                 .snaplen(262_144)
-                .timeout(100)
-                .immediate_mode(true)
+                .buffer_size(i32::try_from(config.buffer_bytes).unwrap_or(i32::MAX))
+                .timeout(i32::from(config.timeout_ms.max(1)))
+                // Off: TPACKET_V3 (see the module's head comment).
+                .immediate_mode(false)
                 .open()
                 .map_err(|e| classify_open(iface, e))?;
             if let Some(f) = filter {
@@ -121,26 +221,38 @@ mod imp {
             self.linktype
         }
 
-        /// The next frame, or `None` when the read timeout passed with nothing captured.
-        pub fn next_frame(&mut self) -> Result<Option<LiveFrame>, LiveError> {
-            match self.cap.next_packet() {
-                Ok(p) => {
-                    if let Some(s) = self.save.as_mut() {
-                        s.write(&p);
-                    }
-                    let tv = p.header.ts;
-                    let secs = u64::try_from(tv.tv_sec).unwrap_or(0);
-                    let usecs = u64::try_from(tv.tv_usec).unwrap_or(0);
-                    Ok(Some(LiveFrame {
-                        ts_ns: secs
-                            .saturating_mul(1_000_000_000)
-                            .saturating_add(usecs.saturating_mul(1000)),
-                        linktype: self.linktype,
-                        data: p.data.to_vec(),
-                        orig_len: p.header.len,
-                    }))
+        /// A handle that wakes a blocked [`Self::read_batch`] (which then returns 0).
+        pub fn stopper(&mut self) -> LiveStopper {
+            LiveStopper(self.cap.breakloop_handle())
+        }
+
+        /// Appends the frames the kernel has ready (one ring block, at most `max`) to `batch`,
+        /// writing them to the save file too; blocks until a block is handed over (full or
+        /// timed out) or the stopper is called. Returns the number added (0 when stopped).
+        pub fn read_batch(
+            &mut self,
+            batch: &mut LiveBatch,
+            max: usize,
+        ) -> Result<usize, LiveError> {
+            let save = &mut self.save;
+            let r = self.cap.dispatch(Some(max.max(1)), |p| {
+                if let Some(s) = save.as_mut() {
+                    s.write(&p);
                 }
-                Err(pcap::Error::TimeoutExpired) => Ok(None),
+                let tv = p.header.ts;
+                let secs = u64::try_from(tv.tv_sec).unwrap_or(0);
+                let usecs = u64::try_from(tv.tv_usec).unwrap_or(0);
+                batch.push(
+                    secs.saturating_mul(1_000_000_000)
+                        .saturating_add(usecs.saturating_mul(1000)),
+                    p.header.len,
+                    p.data,
+                );
+            });
+            match r {
+                Ok(n) => Ok(n),
+                // Woken by the stopper (PCAP_ERROR_BREAK) or the read timeout.
+                Err(pcap::Error::TimeoutExpired) | Err(pcap::Error::NoMorePackets) => Ok(0),
                 Err(e) => Err(LiveError::Read {
                     iface: self.iface.clone(),
                     detail: e.to_string(),
@@ -190,7 +302,19 @@ mod imp {
 /// Without libpcap: the same API, and opening says how to capture instead.
 #[cfg(not(feature = "live"))]
 mod imp {
-    use super::{LinkType, LiveError, LiveFrame, LiveStats};
+    use super::{LinkType, LiveBatch, LiveConfig, LiveError, LiveStats};
+
+    /// Cannot be constructed either.
+    #[derive(Debug)]
+    pub struct LiveStopper {
+        never: std::convert::Infallible,
+    }
+
+    impl LiveStopper {
+        pub fn stop(&self) {
+            match self.never {}
+        }
+    }
 
     /// Cannot be constructed: [`LiveCapture::open`] always fails in this build.
     #[derive(Debug)]
@@ -209,11 +333,28 @@ mod imp {
             })
         }
 
-        pub fn linktype(&self) -> LinkType {
+        pub fn open_with(
+            iface: &str,
+            filter: Option<&str>,
+            write: Option<&std::path::Path>,
+            _config: LiveConfig,
+        ) -> Result<Self, LiveError> {
+            Self::open(iface, filter, write)
+        }
+
+        pub fn stopper(&mut self) -> LiveStopper {
             match self.never {}
         }
 
-        pub fn next_frame(&mut self) -> Result<Option<LiveFrame>, LiveError> {
+        pub fn read_batch(
+            &mut self,
+            _batch: &mut LiveBatch,
+            _max: usize,
+        ) -> Result<usize, LiveError> {
+            match self.never {}
+        }
+
+        pub fn linktype(&self) -> LinkType {
             match self.never {}
         }
 

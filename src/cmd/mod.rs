@@ -5,6 +5,7 @@
 pub mod analyze;
 pub mod compare;
 pub mod identity;
+pub mod live;
 pub mod log;
 pub mod meta;
 pub mod probe;

@@ -22,7 +22,7 @@ pub struct TuiArgs {
 impl IdentityArgs {
     /// Reads the identity (prompting for its password while the terminal is still a
     /// terminal) and the key log, before the UI takes the screen.
-    fn options(&self) -> anyhow::Result<UiOptions> {
+    pub(super) fn options(&self) -> anyhow::Result<UiOptions> {
         let ctx = super::analyze::identity_context(
             self.identity.as_deref(),
             self.alias.as_deref(),
@@ -40,6 +40,7 @@ impl IdentityArgs {
             diagnose: ctx,
             identity_path: self.identity.clone(),
             alias: self.alias.clone(),
+            live: Default::default(),
         })
     }
 }
@@ -58,8 +59,32 @@ pub struct LiveArgs {
     /// No colours (the same as --color never; also: the NO_COLOR environment variable).
     #[arg(long)]
     pub no_color: bool,
+    /// Kernel capture buffer in MiB (tcpdump's -B is in KiB): a larger one rides out longer
+    /// stalls of the reader before the kernel drops packets.
+    #[arg(long, value_name = "MIB", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=2047))]
+    pub buffer_size: u32,
+    /// No terminal UI: capture until Ctrl-C/SIGTERM (or --duration), then print the report of
+    /// what was seen and one line of counters (packets, drops) on standard error. The default
+    /// when standard output is not a terminal.
+    #[arg(long)]
+    pub no_tui: bool,
+    /// Without the UI: stop after this many seconds.
+    #[arg(long, value_name = "SECS")]
+    pub duration: Option<u64>,
+    /// Without the UI: the report as JSON (the `analyze --json` document).
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub identity: IdentityArgs,
+}
+
+impl LiveArgs {
+    pub fn config(&self) -> tlsdiag::capture::live::LiveConfig {
+        tlsdiag::capture::live::LiveConfig {
+            buffer_bytes: self.buffer_size.saturating_mul(1 << 20),
+            ..Default::default()
+        }
+    }
 }
 
 pub fn run(args: TuiArgs, ui: &super::Ui) -> anyhow::Result<ExitCode> {
@@ -74,7 +99,11 @@ pub fn run(args: TuiArgs, ui: &super::Ui) -> anyhow::Result<ExitCode> {
 }
 
 pub fn run_live(args: LiveArgs, ui: &super::Ui) -> anyhow::Result<ExitCode> {
-    let opts = args.identity.options()?;
+    if args.no_tui || args.json || args.duration.is_some() || !std::io::stdout().is_terminal() {
+        return super::live::run(args, ui);
+    }
+    let mut opts = args.identity.options()?;
+    opts.live = args.config();
     run_ui(
         Source::Live {
             iface: args.interface,

@@ -7,7 +7,6 @@ use super::app::{App, Effect, MouseAct, Msg, ProbeRun};
 use super::form::Field;
 use crate::analyze::{AnalyzeOptions, Analyzer};
 use crate::capture::live::LiveCapture;
-use crate::capture::Frame as CapFrame;
 use crossbeam_channel::{bounded, select, Receiver, Sender};
 use crossterm::event::{self, Event, KeyEventKind};
 use crossterm::terminal::{
@@ -17,7 +16,7 @@ use crossterm::ExecutableCommand;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -55,6 +54,8 @@ pub struct UiOptions {
     /// `--identity` and `--alias`, prefilled in the probe form (never the password).
     pub identity_path: Option<PathBuf>,
     pub alias: Option<String>,
+    /// Live capture: the kernel buffer and hand-over timeout.
+    pub live: crate::capture::live::LiveConfig,
 }
 
 /// Restores the terminal when dropped (normal exit, error, or unwinding panic).
@@ -132,74 +133,30 @@ pub fn spawn_loader(path: PathBuf, opts: AnalyzeOptions, tx: Sender<Msg>, stop: 
     });
 }
 
-/// Live capture: a capture thread owning the libpcap handle feeds a bounded channel; an analysis
-/// thread owns the analyzer and sends snapshots. Drops on the full channel are counted.
+/// Live capture (`analyze::live`: a capture thread that only copies batches, a bounded queue
+/// whose overflow is counted, an analysis thread): every 250 ms the counters, and a snapshot of
+/// the analysis as often as it stays cheap — a snapshot copies every connection, so the next one
+/// waits at least ten times as long as the last one took (the analysis keeps up with the capture).
 pub fn spawn_live(
-    mut cap: LiveCapture,
+    cap: LiveCapture,
     opts: AnalyzeOptions,
     tx: Sender<Msg>,
     stop: Arc<AtomicBool>,
-) {
-    let (ftx, frx) = bounded::<crate::capture::live::LiveFrame>(4096);
-    let drops = Arc::new(AtomicU64::new(0));
-    let pcap_drops = Arc::new(AtomicU64::new(0));
-    let (d1, p1, s1) = (drops.clone(), pcap_drops.clone(), stop.clone());
-    std::thread::spawn(move || {
-        let mut n = 0u64;
-        while !s1.load(Ordering::Relaxed) {
-            match cap.next_frame() {
-                Ok(Some(f)) => {
-                    if ftx.try_send(f).is_err() {
-                        d1.fetch_add(1, Ordering::Relaxed);
-                    }
-                }
-                Ok(None) => {}
-                Err(_) => break,
-            }
-            n += 1;
-            if n % 64 == 0 {
-                cap.flush();
-                p1.store(cap.stats().dropped, Ordering::Relaxed);
-            }
-        }
-        cap.flush();
-    });
-    std::thread::spawn(move || live_analysis(frx, opts, tx, drops, pcap_drops, stop));
-}
-
-fn live_analysis(
-    frx: Receiver<crate::capture::live::LiveFrame>,
-    opts: AnalyzeOptions,
-    tx: Sender<Msg>,
-    drops: Arc<AtomicU64>,
-    pcap_drops: Arc<AtomicU64>,
-    stop: Arc<AtomicBool>,
-) {
-    let mut an = Analyzer::new(opts);
-    an.set_source("live", "live");
-    let mut frames = 0u64;
-    let mut last = Instant::now();
-    while !stop.load(Ordering::Relaxed) {
-        if let Ok(f) = frx.recv_timeout(Duration::from_millis(100)) {
-            frames += 1;
-            an.push_frame(&CapFrame {
-                index: frames,
-                ts_ns: f.ts_ns,
-                linktype: f.linktype,
-                data: &f.data,
-                orig_len: f.orig_len,
-            });
-        }
-        if last.elapsed() > Duration::from_millis(250) {
-            last = Instant::now();
-            let _ = tx.try_send(Msg::Live {
-                frames,
-                our_drops: drops.load(Ordering::Relaxed),
-                pcap_drops: pcap_drops.load(Ordering::Relaxed),
-            });
+) -> crate::analyze::live::LiveRun {
+    let mut next = Instant::now();
+    let on_tick: crate::analyze::live::OnTick = Box::new(move |an, n| {
+        let _ = tx.try_send(Msg::Live {
+            frames: n.analysed,
+            our_drops: n.our_drops,
+            pcap_drops: n.pcap_dropped,
+        });
+        let now = Instant::now();
+        if now >= next && !tx.is_full() {
             let _ = tx.try_send(Msg::Analysis(Box::new(an.snapshot())));
+            next = now + (now.elapsed() * 10).max(Duration::from_millis(250));
         }
-    }
+    });
+    crate::analyze::live::start(cap, opts, stop, Duration::from_millis(250), Some(on_tick))
 }
 
 /// Starts a live capture and its analysis without a terminal (for scripts and tests): returns
@@ -212,7 +169,8 @@ pub fn live_headless(
 ) -> Result<Receiver<Msg>, TuiError> {
     let cap = LiveCapture::open(iface, filter, write)?;
     let (tx, rx) = bounded(16);
-    spawn_live(cap, AnalyzeOptions::default(), tx, stop);
+    // Detached: the threads end when `stop` is set and the capture wakes (traffic or its end).
+    drop(spawn_live(cap, AnalyzeOptions::default(), tx, stop));
     Ok(rx)
 }
 
@@ -260,7 +218,8 @@ pub fn run(source: Source, color: bool, opts: UiOptions) -> Result<(), TuiError>
             write,
         } => {
             // Open before touching the terminal: permission errors print as plain lines.
-            let cap = LiveCapture::open(&iface, filter.as_deref(), write.as_deref())?;
+            let cap =
+                LiveCapture::open_with(&iface, filter.as_deref(), write.as_deref(), opts.live)?;
             spawn_live(cap, opts.analyze.clone(), data_tx.clone(), stop.clone());
         }
     }
