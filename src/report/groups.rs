@@ -206,6 +206,21 @@ impl Groups {
 }
 
 impl GroupKey {
+    /// Whether `c` is one of the failures counted under this key.
+    pub fn matches(&self, c: &Connection) -> bool {
+        if !is_failure(c) {
+            return false;
+        }
+        match self {
+            GroupKey::Cause { cause: k } => cause(c) == *k,
+            GroupKey::Server { server, sni } => {
+                c.server == *server
+                    && c.tls.client_hello.as_ref().and_then(|h| h.sni.as_ref()) == sni.as_ref()
+            }
+            GroupKey::Client { client } => c.client.ip == *client,
+        }
+    }
+
     /// The key as one line of text (raw: the caller escapes it for a terminal).
     pub fn label(&self) -> String {
         match self {

@@ -32,6 +32,8 @@ impl Pane {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
     Main,
+    /// Failures grouped by cause, server and client (`summary_view`).
+    Summary,
     Compare,
     ProbeForm,
     /// What the last probe found (also its error).
@@ -126,6 +128,14 @@ pub struct App {
     pub help_from: View,
     /// The identity under test (`tui --identity`): per-stack verdicts in the diagnosis.
     pub diagnose: crate::diagnose::Context,
+    /// The summary view's groups (recomputed with every analysis), its selected group and
+    /// first line shown, and whether it may still open by itself (until the first key).
+    pub summary: crate::report::groups::Groups,
+    pub summary_sel: usize,
+    pub summary_top: u16,
+    pub summary_auto: bool,
+    /// The connection list shows only this group's failures (Enter in the summary).
+    pub group: Option<crate::report::groups::GroupKey>,
 }
 
 impl App {
@@ -160,6 +170,11 @@ impl App {
             size: (80, 24),
             help_from: View::Main,
             diagnose: crate::diagnose::Context::default(),
+            summary: Default::default(),
+            summary_sel: 0,
+            summary_top: 0,
+            summary_auto: true,
+            group: None,
         }
     }
 
@@ -172,6 +187,7 @@ impl App {
             .iter()
             .enumerate()
             .filter(|(_, c)| f.is_empty() || haystack(c).contains(&f))
+            .filter(|(_, c)| self.group.as_ref().is_none_or(|g| g.matches(c)))
             .map(|(i, _)| i)
             .collect();
         let conns = &self.analysis.connections;
@@ -351,6 +367,7 @@ impl App {
                 let keep_id = self.current().map(|c| c.id);
                 self.analysis = *a;
                 crate::diagnose::diagnose_analysis(&mut self.analysis, &self.diagnose);
+                self.summary_update();
                 if first {
                     self.select_first_failed();
                 } else if let Some(id) = keep_id {
@@ -394,6 +411,7 @@ impl App {
             }
             Msg::Resize(w, h) => {
                 self.size = (w, h);
+                self.summary_follow();
                 vec![]
             }
             Msg::Mouse(act, x, y) => {
@@ -409,11 +427,14 @@ impl App {
         if k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char('c') {
             return vec![Effect::Quit];
         }
+        // The summary opens by itself only before the user has done anything.
+        self.summary_auto = false;
         match self.view {
             View::Help => {
                 self.view = self.help_from;
                 return vec![];
             }
+            View::Summary => return self.summary_key(k),
             View::ProbeForm => return self.form_key(k),
             View::ProbeResult => return self.result_key(k),
             View::Compare => {
@@ -477,6 +498,11 @@ impl App {
             KeyCode::Char('?') | KeyCode::F(1) => {
                 self.help_from = View::Main;
                 self.view = View::Help;
+            }
+            KeyCode::Char('S') => {
+                self.status.clear();
+                self.view = View::Summary;
+                self.summary_follow();
             }
             KeyCode::Tab => self.pane = self.pane.next(),
             KeyCode::BackTab => {
@@ -567,6 +593,17 @@ impl App {
                 self.ladder_sel = None;
                 self.mark_frame = None;
                 self.details_scroll = 0;
+            }
+            KeyCode::Esc if self.pane == Pane::Connections && self.group.is_some() => {
+                // Back from a summary group to every connection, on the same one.
+                let id = self.current().map(|c| c.id);
+                self.group = None;
+                self.status.clear();
+                self.selected = self
+                    .visible()
+                    .iter()
+                    .position(|i| self.analysis.connections.get(*i).map(|c| c.id) == id)
+                    .unwrap_or(0);
             }
             KeyCode::Esc => self.pane = Pane::Connections,
             KeyCode::Down | KeyCode::Char('j') => self.scroll(1),

@@ -8,10 +8,13 @@ pub mod form;
 pub mod result;
 pub mod run;
 pub mod summary;
+pub mod summary_view;
 pub mod text;
 pub mod views;
 
 #[cfg(test)]
 mod compare_http_tests;
+#[cfg(test)]
+mod summary_tests;
 #[cfg(test)]
 mod tests;

@@ -33,7 +33,7 @@ pub const HELP: &[(&str, &str)] = &[
         "/",
         "filter connections (address, SNI, outcome, diagnosis code)",
     ),
-    ("s", "sort: by frame, outcome, server"),
+    ("s  S", "sort: frame, outcome, server · S: summary of failures"),
     ("p", "probe form: make our own SOAP call with an identity"),
     (
         "r",
@@ -89,6 +89,7 @@ pub fn help_content(app: &App, w: usize) -> Vec<Line<'static>> {
     let entries = match app.help_from {
         View::Compare => COMPARE_HELP,
         View::ProbeResult => RESULT_HELP,
+        View::Summary => super::super::summary_view::SUMMARY_HELP,
         _ => HELP,
     };
     let key_w = entries

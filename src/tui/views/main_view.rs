@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-fn title_line(app: &App, th: &Theme) -> Line<'static> {
+pub(super) fn title_line(app: &App, th: &Theme) -> Line<'static> {
     let n = app.analysis.connections.len();
     let failed = app
         .analysis

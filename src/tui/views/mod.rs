@@ -29,7 +29,7 @@ use super::app::{App, View};
 use compare::compare_view;
 use form::probe_form;
 use help::help;
-use main_view::main_view;
+use main_view::{main_view, title_line};
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
@@ -98,6 +98,7 @@ pub fn render(app: &App, f: &mut Frame) {
     let area = f.area();
     match app.view {
         View::Main => main_view(app, f, area, &th),
+        View::Summary => super::summary_view::render(app, f, area, title_line(app, &th)),
         View::Compare => compare_view(app, f, area, &th),
         View::ProbeResult => result_view(app, f, area, &th),
         View::ProbeForm => {
@@ -108,6 +109,9 @@ pub fn render(app: &App, f: &mut Frame) {
             match app.help_from {
                 View::Compare => compare_view(app, f, area, &th),
                 View::ProbeResult => result_view(app, f, area, &th),
+                View::Summary => {
+                    super::summary_view::render(app, f, area, title_line(app, &th));
+                }
                 _ => main_view(app, f, area, &th),
             }
             help(app, f, area);
