@@ -64,11 +64,12 @@ pub fn run(args: LiveArgs, ui: &super::Ui) -> anyhow::Result<ExitCode> {
     out.flush()?;
     // Not a note: the counters are this mode's result for scripts (bench/live.sh reads them).
     eprintln!(
-        "tlsdiag: live on {} (filter {}): {} frames analysed, {} connections; libpcap received {} dropped {}; dropped by tlsdiag {}",
+        "tlsdiag: live on {} (filter {}): {} frames analysed, {} connection{}; libpcap received {} dropped {}; dropped by tlsdiag {}",
         tlsdiag::report::safe(&args.interface),
         tlsdiag::report::safe(args.filter.as_deref().unwrap_or("none")),
         n.analysed,
         analysis.connections.len(),
+        if analysis.connections.len() == 1 { "" } else { "s" },
         n.pcap_received,
         n.pcap_dropped,
         n.our_drops
