@@ -9,7 +9,10 @@
 #   bench/live.sh [-c CAPTURE] [-d SECONDS] [RATE...]
 #     RATE: Mbit/s (e.g. 100 500 1000) or "top" (tcpreplay --topspeed); default: 100 500 1000 top
 #     -c: capture to replay (Ethernet); default: one made by examples/gen_capture.rs (real JSSE
-#         handshakes from captures/ as thousands of connections with bulk data), BENCH_MB big
+#         handshakes from captures/ as thousands of connections with bulk data), BENCH_MB big;
+#         "-c handshakes": every Ethernet capture in captures/ (real handshakes of openssl, JSSE,
+#         curl, rustls, Go; ~320-byte packets) merged, addresses moved off 127/8 and ::1 so the
+#         replay reaches no local server
 #     -d: replay at most this long per rate (tcpreplay --duration, the file looped); default 10
 #   env: TLSDIAG (binary; default target/release/tlsdiag, built when missing), BENCH_DIR, BENCH_MB
 set -euo pipefail
@@ -42,6 +45,20 @@ TLSDIAG=${TLSDIAG:-target/release/tlsdiag}
 if [ ! -x "$TLSDIAG" ]; then
   cargo build --release --locked --quiet --bin tlsdiag
   TLSDIAG=target/release/tlsdiag
+fi
+if [ "$CAP" = handshakes ]; then
+  CAP=$DIR/handshakes.pcap
+  if [ ! -f "$CAP" ]; then
+    command -v mergecap >/dev/null || $SUDO apt-get install -y wireshark-common >/dev/null
+    files=()
+    for f in captures/*.pcap; do
+      [ "$f" = captures/capture-snaplen-96.pcap ] && continue
+      [ "$(capinfos -E -T "$f" 2>/dev/null | tail -1 | cut -f2)" = ether ] && files+=("$f")
+    done
+    mergecap -F pcap -a -w "$DIR/handshakes-127.pcap" "${files[@]}"
+    tcprewrite --pnat='127.0.0.0/8:10.77.0.0/16,[::1/128]:[fd00:77::1/128]' --fixcsum \
+      -i "$DIR/handshakes-127.pcap" -o "$CAP"
+  fi
 fi
 if [ -z "$CAP" ]; then
   CAP=$DIR/live-${MB}mb.pcap
