@@ -24,7 +24,14 @@ fn live_without_ui_reports_a_handshake_made_now_after_ctrl_c() {
         .port();
     let mut live = Killed(
         Command::new(env!("CARGO_BIN_EXE_tlsdiag"))
-            .args(["live", "-i", "lo", "-f", &format!("tcp port {port}"), "--no-tui"])
+            .args([
+                "live",
+                "-i",
+                "lo",
+                "-f",
+                &format!("tcp port {port}"),
+                "--no-tui",
+            ])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -33,7 +33,10 @@ pub const HELP: &[(&str, &str)] = &[
         "/",
         "filter connections (address, SNI, outcome, diagnosis code)",
     ),
-    ("s  S", "sort: frame, outcome, server · S: summary of failures"),
+    (
+        "s  S",
+        "sort: frame, outcome, server · S: summary of failures",
+    ),
     ("p", "probe form: make our own SOAP call with an identity"),
     (
         "r",
