@@ -21,8 +21,11 @@ use std::time::{Duration, Instant};
 pub const MAX_QUEUED_BYTES: u64 = 256 << 20;
 /// Batches waiting at most.
 const QUEUE_BATCHES: usize = 4096;
-/// Frames per read at most (one kernel block holds fewer).
-const READ_MAX: usize = 8192;
+/// Frames per read at most (libpcap goes on to the next ready block until this many).
+const READ_MAX: usize = 2048;
+/// Emptied batches kept for reuse, and the largest buffer kept (a bigger one is freed).
+const FREE_BATCHES: usize = 16;
+const KEEP_CAPACITY: usize = 4 << 20;
 /// How often the capture thread reads libpcap's counters and flushes the save file.
 const STATS_EVERY: Duration = Duration::from_millis(250);
 
@@ -93,7 +96,7 @@ pub fn start(
 ) -> LiveRun {
     let counters = Arc::new(LiveCounters::default());
     let (tx, rx) = bounded::<LiveBatch>(QUEUE_BATCHES);
-    let (free_tx, free_rx) = bounded::<LiveBatch>(64);
+    let (free_tx, free_rx) = bounded::<LiveBatch>(FREE_BATCHES);
     let stopper = cap.stopper();
     let (c1, s1) = (counters.clone(), stop.clone());
     let capture = std::thread::spawn(move || capture_loop(cap, tx, free_rx, &c1, &s1));
@@ -203,7 +206,9 @@ fn analysis_loop(
                 c.analysed.fetch_add(n, Ordering::Relaxed);
                 let bytes = u64::try_from(batch.bytes()).unwrap_or(u64::MAX);
                 c.queued_bytes.fetch_sub(bytes, Ordering::Relaxed);
-                let _ = free.try_send(batch);
+                if batch.capacity() <= KEEP_CAPACITY {
+                    let _ = free.try_send(batch);
+                }
             }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,

@@ -89,6 +89,11 @@ impl LiveBatch {
         self.data.len()
     }
 
+    /// Bytes the buffer can hold without growing.
+    pub fn capacity(&self) -> usize {
+        self.data.capacity()
+    }
+
     pub fn clear(&mut self) {
         self.meta.clear();
         self.data.clear();
@@ -365,5 +370,33 @@ mod imp {
         pub fn stats(&mut self) -> LiveStats {
             match self.never {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_gives_back_each_frame_with_its_time_and_length() {
+        let mut b = LiveBatch::new(LinkType::ETHERNET);
+        b.push(1_000, 60, &[1, 2, 3]);
+        b.push(2_000, 1514, &[]);
+        b.push(3_000, 9000, &[4, 5]);
+        let got: Vec<(u64, u32, Vec<u8>)> =
+            b.frames().map(|(t, o, d)| (t, o, d.to_vec())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (1_000, 60, vec![1, 2, 3]),
+                (2_000, 1514, vec![]),
+                (3_000, 9000, vec![4, 5])
+            ]
+        );
+        assert_eq!((b.len(), b.bytes()), (3, 5));
+        b.clear();
+        assert!(b.is_empty());
+        assert_eq!(b.frames().count(), 0);
+        assert!(b.capacity() >= 5, "the buffer is kept for the next batch");
     }
 }
