@@ -8,7 +8,10 @@
 //! bytes ([`MAX_QUEUED_BYTES`]).
 
 use super::{AnalyzeOptions, Analyzer};
-use crate::capture::live::{LiveBatch, LiveCapture, LiveStopper};
+use crate::capture::live::{LiveBatch, LiveStopper};
+/// What a caller needs to open the capture it hands to [`start`] (`capture::live` itself is
+/// the crate's own).
+pub use crate::capture::live::{LiveCapture, LiveConfig, LiveError};
 use crate::capture::Frame;
 use crate::model::Analysis;
 use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender};

@@ -13,7 +13,7 @@ use super::tui::LiveArgs;
 
 pub fn run(args: LiveArgs, ui: &super::Ui) -> anyhow::Result<ExitCode> {
     let opts = args.identity.options()?;
-    let cap = tlsdiag::capture::live::LiveCapture::open_with(
+    let cap = tlsdiag::analyze::live::LiveCapture::open_with(
         &args.interface,
         args.filter.as_deref(),
         args.write.as_deref(),

@@ -79,8 +79,8 @@ pub struct LiveArgs {
 }
 
 impl LiveArgs {
-    pub fn config(&self) -> tlsdiag::capture::live::LiveConfig {
-        tlsdiag::capture::live::LiveConfig {
+    pub fn config(&self) -> tlsdiag::analyze::live::LiveConfig {
+        tlsdiag::analyze::live::LiveConfig {
             buffer_bytes: self.buffer_size.saturating_mul(1 << 20),
             ..Default::default()
         }
