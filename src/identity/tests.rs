@@ -1,4 +1,5 @@
-//! Loader tests over files made by openssl 3 and keytool (tests/data/identity/generate.sh).
+//! Loader tests over files made by openssl 3 and keytool (tests/data/identity/generate.sh). Over
+//! 600 lines: one table of cases per keystore format (PEM, PKCS#8, PKCS#12, JKS, JCEKS) kept together.
 
 use std::path::{Path, PathBuf};
 
