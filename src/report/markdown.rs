@@ -6,9 +6,10 @@
 //! heading).
 
 use super::groups::{Dimension, Groups, TEXT_THRESHOLD};
+use super::present;
 use super::safe::safe;
 use super::text::{self, Detail, Style, TextOptions};
-use crate::model::{Analysis, Connection, Finding, OutcomeStatus, Severity};
+use crate::model::{Analysis, Connection, Finding, OutcomeStatus};
 use std::io::{self, Write};
 
 /// Text made inert in Markdown prose and table cells (after terminal escaping).
@@ -226,50 +227,38 @@ pub fn write_connection(out: &mut dyn Write, c: &Connection) -> io::Result<()> {
 }
 
 fn write_finding(out: &mut dyn Write, f: &Finding, unit: &str) -> io::Result<()> {
-    let sev = match f.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    };
+    // report::present escaped each text for the terminal; `md` (whose terminal escape then
+    // changes nothing) makes it inert in Markdown.
+    let v = present::finding_view(f);
     writeln!(out)?;
-    writeln!(out, "**{sev}** {}", code(&f.code))?;
+    writeln!(out, "**{}** {}", v.severity, code(&v.code))?;
     writeln!(out)?;
-    writeln!(out, "{}", md(&f.message))?;
-    if !f.details.is_empty() {
+    writeln!(out, "{}", md(&v.message))?;
+    if !v.details.is_empty() {
         writeln!(out)?;
-        for d in &f.details {
+        for d in &v.details {
             let depth = d.chars().take_while(|c| *c == ' ').count() / 2;
             writeln!(out, "{}- {}", "  ".repeat(depth), md(d.trim_start()))?;
         }
     }
-    if !f.stack_verdicts.is_empty() {
+    if !v.verdicts.is_empty() {
         writeln!(out)?;
         writeln!(out, "| would this identity be sent? | | why |")?;
         writeln!(out, "|---|---|---|")?;
-        for s in &f.stack_verdicts {
-            let v = match s.verdict {
-                crate::model::Verdict::Sent => "✓ sent",
-                crate::model::Verdict::NotSent => "✗ not sent",
-                crate::model::Verdict::Depends => "? depends",
-            };
-            writeln!(
-                out,
-                "| {} | {v} | {} |",
-                md(&s.label),
-                md(&text::short_reason(&s.reason))
-            )?;
+        for s in &v.verdicts {
+            writeln!(out, "| {} | {} | {} |", md(&s.label), s.word, md(&s.reason))?;
         }
     }
-    if !f.evidence.is_empty() {
+    if !v.evidence.is_empty() {
         writeln!(out)?;
         writeln!(out, "Evidence:")?;
         writeln!(out)?;
-        for e in &f.evidence {
+        for e in &v.evidence {
             let at = e.frame.map(|n| format!("{unit} {n}: ")).unwrap_or_default();
             writeln!(out, "- {at}{} = {}", md(&e.field), md(&e.value))?;
         }
     }
-    if let Some(fix) = &f.fix {
+    if let Some(fix) = &v.fix {
         writeln!(out)?;
         writeln!(out, "**Fix:** {}", md(fix))?;
     }

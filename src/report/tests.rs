@@ -24,7 +24,7 @@ fn wrap_long_word_stays_whole() {
 fn short_reason_keeps_first_clause_without_ca_list() {
     let r = "no certificate in the chain of entry 'ssos' is issued by a CA the server lists (CN=A,O=B; CN=C); the key manager returns no alias";
     assert_eq!(
-        super::text::short_reason(r),
+        crate::identity::check::short_reason(r),
         "no certificate in the chain of entry 'ssos' is issued by a CA the server lists"
     );
 }

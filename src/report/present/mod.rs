@@ -6,12 +6,15 @@
 //! escaped for the terminal here (`crate::safe`), once, so no face has to remember it.
 //!
 //! Built so far: the connection's FACTS block ([`connection_facts`]), one ladder message
-//! ([`message_span`]) and the outcome's tone ([`outcome_tone`]).
+//! ([`message_span`]), one diagnosis finding ([`finding_view`]) and the outcome's tone
+//! ([`outcome_tone`]).
 
 mod facts;
+mod finding;
 mod message;
 
 pub use facts::connection_facts;
+pub use finding::{finding_view, FindingView, VerdictView};
 pub use message::message_span;
 
 use crate::model::{Connection, OutcomeStatus};

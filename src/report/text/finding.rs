@@ -1,9 +1,10 @@
 //! One finding in the text report: severity and code, the wrapped message and details, the
-//! per-stack verdicts, the evidence and the fix.
+//! per-stack verdicts, the evidence and the fix — laid out from `report::present`'s
+//! [`FindingView`] (which escaped every text and chose the tones).
 
-use super::{short_reason, wrap, Style, TextOptions};
-use crate::model::{Finding, Severity, StackVerdict, Verdict};
-use crate::safe::safe;
+use super::{wrap, Style, TextOptions};
+use crate::model::Finding;
+use crate::report::present::{finding_view, FindingView, VerdictView};
 use std::io::{self, Write};
 
 pub(super) fn write_finding(
@@ -12,20 +13,15 @@ pub(super) fn write_finding(
     opts: &TextOptions,
     st: &Style,
 ) -> io::Result<()> {
-    let sev = match f.severity {
-        Severity::Error => st.red("error  "),
-        Severity::Warning => st.yellow("warning"),
-        Severity::Info => st.dim("info   "),
-    };
-    writeln!(out, "  {} {}", sev, st.bold(&f.code))?;
+    let v: FindingView = finding_view(f);
+    let sev = st.tone(v.tone, &format!("{:<7}", v.severity));
+    writeln!(out, "  {} {}", sev, st.bold(&v.code))?;
     let indent = "          ";
     let width = opts.width.max(60).saturating_sub(indent.len());
-    // Messages, details and evidence quote servers, captures and files: escaped once here.
-    for line in wrap(&safe(&f.message), width) {
+    for line in wrap(&v.message, width) {
         writeln!(out, "{indent}{line}")?;
     }
-    let details: Vec<String> = f.details.iter().map(|d| safe(d).into_owned()).collect();
-    for d in &details {
+    for d in &v.details {
         let lead: String = d.chars().take_while(|c| *c == ' ').collect();
         for (i, line) in wrap(d, width.saturating_sub(2 + lead.len()))
             .into_iter()
@@ -38,28 +34,22 @@ pub(super) fn write_finding(
             }
         }
     }
-    if !f.stack_verdicts.is_empty() {
-        write_verdicts(out, &f.stack_verdicts, indent, st)?;
+    if !v.verdicts.is_empty() {
+        write_verdicts(out, &v.verdicts, indent, st)?;
     }
-    if !f.evidence.is_empty() {
+    if !v.evidence.is_empty() {
         writeln!(out, "{indent}{}", st.dim("Evidence:"))?;
-        for e in &f.evidence {
+        for e in &v.evidence {
             let frame = e
                 .frame
                 .map(|n| format!("{} {n}: ", st.unit))
                 .unwrap_or_default();
-            writeln!(
-                out,
-                "{indent}  {}{} = {}",
-                frame,
-                safe(&e.field),
-                safe(&e.value)
-            )?;
+            writeln!(out, "{indent}  {}{} = {}", frame, e.field, e.value)?;
         }
     }
-    if let Some(fix) = &f.fix {
+    if let Some(fix) = &v.fix {
         let mut first = true;
-        for line in wrap(&safe(fix), width.saturating_sub(5)) {
+        for line in wrap(fix, width.saturating_sub(5)) {
             if first {
                 writeln!(out, "{indent}{} {line}", st.bold("Fix:"))?;
                 first = false;
@@ -73,19 +63,15 @@ pub(super) fn write_finding(
 
 fn write_verdicts(
     out: &mut dyn Write,
-    v: &[StackVerdict],
+    v: &[VerdictView],
     indent: &str,
     st: &Style,
 ) -> io::Result<()> {
     writeln!(out, "{indent}{}", st.dim("Would this identity be sent?"))?;
     for s in v {
-        let mark = match s.verdict {
-            Verdict::Sent => st.green("✓ sent    "),
-            Verdict::NotSent => st.red("✗ not sent"),
-            Verdict::Depends => st.yellow("? depends "),
-        };
+        let mark = st.tone(s.tone, &format!("{:<10}", s.word));
         writeln!(out, "{indent}  {mark}  {}", s.label)?;
-        for line in wrap(&short_reason(&s.reason), 84) {
+        for line in wrap(&s.reason, 84) {
             writeln!(out, "{indent}              {}", st.dim(&line))?;
         }
     }

@@ -455,8 +455,6 @@ fn last_time(c: &Connection) -> f64 {
     c.tls.messages.last().map(|m| m.time).unwrap_or(0.0)
 }
 
-pub(crate) use crate::identity::check::short_reason;
-
 /// Greedy word wrap; words longer than the width stay whole.
 pub(crate) fn wrap(s: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();

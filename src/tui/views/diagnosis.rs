@@ -1,10 +1,10 @@
 //! The diagnosis pane: each finding's code (whole), message, verdicts, details and fix.
 
 use super::{inner, scroll_limit_for, Theme};
-use crate::model::{Finding, Severity, Verdict};
-use crate::report::text::short_reason;
+use crate::model::Finding;
+use crate::report::present::finding_view;
 use crate::tui::app::{App, Pane};
-use crate::tui::text::{safe, wrap, wrap_str};
+use crate::tui::text::{wrap, wrap_str};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -30,53 +30,49 @@ pub fn diagnosis_content(app: &App, w: usize) -> Vec<Line<'static>> {
 }
 
 /// One finding at `w` columns: its code (whole), message, the per-stack verdicts when an
-/// identity was given, details, fix.
+/// identity was given, details, fix — laid out from `report::present`'s [`finding_view`]
+/// (which escaped every text and chose the tones).
 pub(super) fn finding_lines(d: &Finding, w: usize, th: &Theme) -> Vec<Line<'static>> {
+    let v = finding_view(d);
     let mut lines: Vec<Line<'static>> = Vec::new();
     let bold = Style::default().add_modifier(Modifier::BOLD);
-    let (mark, st) = match d.severity {
-        Severity::Error => ("✗", th.red()),
-        Severity::Warning => ("⚠", th.yellow()),
-        Severity::Info => ("i", th.dim()),
-    };
-    lines.extend(wrap_str(&format!("{mark} {}", d.code), st, w, 2));
-    lines.extend(wrap_str(&safe(&d.message), Style::default(), w, 0));
+    lines.extend(wrap_str(
+        &format!("{} {}", v.mark, v.code),
+        th.tone(v.tone),
+        w,
+        2,
+    ));
+    lines.extend(wrap_str(&v.message, Style::default(), w, 0));
     // With --identity, the verdicts are the answer: right under the message.
-    if !d.stack_verdicts.is_empty() {
+    if !v.verdicts.is_empty() {
         lines.push(Line::from(Span::styled(
             "Would this identity be sent?",
             bold,
         )));
-        for v in &d.stack_verdicts {
-            let (mark, st) = match v.verdict {
-                Verdict::Sent => ("✓ sent    ", th.green()),
-                Verdict::NotSent => ("✗ not sent", th.red()),
-                Verdict::Depends => ("? depends ", th.yellow()),
-            };
+        for s in v.verdicts {
             lines.extend(wrap(
                 vec![
-                    Span::styled(format!("  {mark} "), st),
-                    Span::raw(safe(&v.label)),
+                    Span::styled(format!("  {:<10} ", s.word), th.tone(s.tone)),
+                    Span::raw(s.label),
                 ],
                 w,
                 13,
             ));
             lines.extend(wrap_str(
-                &format!("             {}", safe(&short_reason(&v.reason))),
+                &format!("             {}", s.reason),
                 th.dim(),
                 w,
                 13,
             ));
         }
     }
-    for x in &d.details {
-        let x = safe(x);
+    for x in &v.details {
         let lead = x.chars().take_while(|c| *c == ' ').count();
-        lines.extend(wrap_str(&x, th.dim(), w, lead + 3));
+        lines.extend(wrap_str(x, th.dim(), w, lead + 3));
     }
-    if let Some(fix) = &d.fix {
+    if let Some(fix) = v.fix {
         lines.extend(wrap(
-            vec![Span::styled("Fix: ", bold), Span::raw(safe(fix))],
+            vec![Span::styled("Fix: ", bold), Span::raw(fix)],
             w,
             5,
         ));
