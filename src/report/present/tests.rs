@@ -142,3 +142,53 @@ fn answer_first_leads_with_the_request_and_the_client_certificate() {
     all.sort_by_key(|r| b.rows.iter().position(|x| std::ptr::eq(x, *r)));
     assert!(all.iter().zip(&b.rows).all(|(a, r)| std::ptr::eq(*a, r)));
 }
+
+/// The seed's first finding as every face reads it: the empty Certificate is an error (✗, Bad),
+/// its evidence keeps the frames; a hostile message, detail, evidence value, verdict label and
+/// fix come out escaped, and each verdict has its word and tone.
+#[test]
+fn finding_view_says_the_seed_finding_and_escapes_hostile_text() {
+    use super::finding_view;
+    use crate::model::{ClientStack, Severity, StackVerdict, Verdict};
+    let c = seed();
+    let found = crate::diagnose::diagnose(&c, &Default::default());
+    let f = found.first().unwrap();
+    assert_eq!(f.code, "client-sent-empty-certificate");
+    let v = finding_view(f);
+    assert_eq!((v.severity, v.mark, v.tone), ("error", "✗", Tone::Bad));
+    assert_eq!(v.code, "client-sent-empty-certificate");
+    assert_eq!(v.message, f.message);
+    assert_eq!(
+        v.evidence.iter().map(|e| e.frame).collect::<Vec<_>>(),
+        f.evidence.iter().map(|e| e.frame).collect::<Vec<_>>()
+    );
+    assert!(v.evidence.iter().any(|e| e.frame.is_some()));
+    assert!(v.fix.is_some());
+
+    let mut h = f.clone();
+    h.severity = Severity::Warning;
+    h.message = "evil\u{1b}[2J".into();
+    h.details = vec!["  \u{202e}moc.rentrap".into()];
+    h.evidence[0].value = "x\u{1b}]0;title\u{7}".into();
+    h.fix = Some("run\u{1b}[31m".into());
+    h.stack_verdicts = vec![StackVerdict {
+        stack: ClientStack::OpenSsl,
+        label: "OpenSSL\u{1b}[1m".into(),
+        verdict: Verdict::Depends,
+        reason: "no CA names".into(),
+        cause: crate::model::VerdictCause::AnyIssuer,
+    }];
+    let v = finding_view(&h);
+    assert_eq!((v.severity, v.mark, v.tone), ("warning", "⚠", Tone::Warn));
+    assert_eq!(v.message, "evil\\u{1b}[2J");
+    assert_eq!(v.details, vec!["  \\u{202e}moc.rentrap".to_string()]);
+    assert_eq!(v.evidence[0].value, "x\\u{1b}]0;title\\u{7}");
+    assert_eq!(v.fix.as_deref(), Some("run\\u{1b}[31m"));
+    assert_eq!(v.verdicts.len(), 1);
+    assert_eq!(
+        (v.verdicts[0].word, v.verdicts[0].tone),
+        ("? depends", Tone::Warn)
+    );
+    assert_eq!(v.verdicts[0].label, "OpenSSL\\u{1b}[1m");
+    assert_eq!(v.verdicts[0].reason, "no CA names");
+}
