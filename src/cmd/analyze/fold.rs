@@ -26,30 +26,16 @@ pub(super) fn run_conn(
     ctx: &tlsdiag::diagnose::Context,
     ui: &super::super::Ui,
 ) -> anyhow::Result<bool> {
-    let (opened, progress) = open(job, ui, false).naming("cannot analyse", &job.name)?;
-    // (connection N once seen, connections counted)
-    let state = Rc::new(RefCell::new((None, 0usize)));
-    let sink_state = Rc::clone(&state);
     let ctx = ctx.clone();
-    let sink = Box::new(move |mut c: tlsdiag::model::Connection| {
-        let mut s = sink_state.borrow_mut();
-        s.1 += 1;
-        if c.id == n && s.0.is_none() {
-            c.diagnosis = tlsdiag::diagnose::diagnose(&c, &ctx);
-            s.0 = Some(c);
-        }
-    });
-    let analysis = tlsdiag::analyze::analyze_opened(
-        opened,
-        &job.name,
-        opts,
-        tlsdiag::analyze::Delivery::Ordered(sink),
-    );
-    drop(progress);
-    let mut analysis = analysis.naming("cannot analyse", &job.name)?;
-    let (found, total) = Rc::try_unwrap(state)
-        .map_err(|_| anyhow::anyhow!("internal error: the report is still shared"))?
-        .into_inner();
+    // (connection N once seen, connections counted)
+    let (mut analysis, (found, total)) =
+        analyze_into(job, opts, ui, (None, 0usize), move |s, mut c| {
+            s.1 += 1;
+            if c.id == n && s.0.is_none() {
+                c.diagnosis = tlsdiag::diagnose::diagnose(&c, &ctx);
+                s.0 = Some(c);
+            }
+        })?;
     let Some(c) = found else {
         anyhow::bail!(
             "no connection #{n} in {} ({total} TLS connections)",
@@ -69,33 +55,23 @@ pub(super) fn run_text(
     ctx: &tlsdiag::diagnose::Context,
     ui: &super::super::Ui,
 ) -> anyhow::Result<bool> {
-    let (opened, progress) = open(job, ui, false).naming("cannot analyse", &job.name)?;
     let min = args.fail_on.map(|level| match level {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
     });
-    // (the folder, whether --fail-on is hit); the sink runs on this thread, inside the analyzer.
-    let state = Rc::new(RefCell::new((Folder::default(), false)));
-    let sink_state = Rc::clone(&state);
     let ctx = ctx.clone();
-    let sink = Box::new(move |mut c: tlsdiag::model::Connection| {
-        c.diagnosis = tlsdiag::diagnose::diagnose(&c, &ctx);
-        let mut s = sink_state.borrow_mut();
-        s.1 |= min.is_some_and(|m| c.diagnosis.iter().any(|f| f.severity >= m));
-        s.0.add(c);
-    });
-    let analysis = tlsdiag::analyze::analyze_opened(
-        opened,
-        &job.name,
+    // (the folder, whether --fail-on is hit)
+    let (mut analysis, (folder, hit)) = analyze_into(
+        job,
         opts,
-        tlsdiag::analyze::Delivery::Ordered(sink),
-    );
-    drop(progress);
-    let mut analysis = analysis.naming("cannot analyse", &job.name)?;
-    // The analyzer, and the sink's handle with it, is gone: this is the only one left.
-    let (folder, hit) = Rc::try_unwrap(state)
-        .map_err(|_| anyhow::anyhow!("internal error: the report is still shared"))?
-        .into_inner();
+        ui,
+        (Folder::default(), false),
+        move |s, mut c| {
+            c.diagnosis = tlsdiag::diagnose::diagnose(&c, &ctx);
+            s.1 |= min.is_some_and(|m| c.diagnosis.iter().any(|f| f.severity >= m));
+            s.0.add(c);
+        },
+    )?;
     match folder.finish(&mut analysis) {
         None => print(&analysis, args, ui)?,
         Some(f) => {
@@ -110,4 +86,33 @@ pub(super) fn run_text(
         }
     }
     Ok(hit)
+}
+
+/// Analyses the job with every finished connection handed, in start order, to `each` together
+/// with `state`; returns the analysis (without those connections) and the state. The sink runs
+/// on this thread, inside the analyzer.
+fn analyze_into<T: 'static>(
+    job: &Job,
+    opts: &tlsdiag::analyze::AnalyzeOptions,
+    ui: &super::super::Ui,
+    state: T,
+    mut each: impl FnMut(&mut T, tlsdiag::model::Connection) + 'static,
+) -> anyhow::Result<(tlsdiag::model::Analysis, T)> {
+    let (opened, progress) = open(job, ui, false).naming("cannot analyse", &job.name)?;
+    let state = Rc::new(RefCell::new(state));
+    let sink_state = Rc::clone(&state);
+    let sink = Box::new(move |c: tlsdiag::model::Connection| each(&mut sink_state.borrow_mut(), c));
+    let analysis = tlsdiag::analyze::analyze_opened(
+        opened,
+        &job.name,
+        opts,
+        tlsdiag::analyze::Delivery::Ordered(sink),
+    );
+    drop(progress);
+    let analysis = analysis.naming("cannot analyse", &job.name)?;
+    // The analyzer, and the sink's handle with it, is gone: this is the only one left.
+    let state = Rc::try_unwrap(state)
+        .map_err(|_| anyhow::anyhow!("internal error: the report is still shared"))?
+        .into_inner();
+    Ok((analysis, state))
 }
