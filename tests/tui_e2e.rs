@@ -143,6 +143,44 @@ fn wait_accept(child: &mut Child) {
         .expect("s_server did not start listening within 20 s");
 }
 
+/// A local partner server: `openssl s_server` on 127.0.0.1 for one connection, requiring a client
+/// certificate from the Partner CAs (plus `extra` options), answering the first request with
+/// `answer` fed on its standard input. Returns once it listens; stopped by PID on drop.
+fn partner_server(extra: &[&str], answer: &str) -> (u16, Killed) {
+    use std::io::Write;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let pki = cap("pki");
+    let mut child = Command::new("openssl")
+        .args(["s_server", "-accept", &format!("127.0.0.1:{port}"), "-cert"])
+        .arg(pki.join("server.pem"))
+        .arg("-key")
+        .arg(pki.join("server.key"))
+        .arg("-cert_chain")
+        .arg(pki.join("partner-issuing.pem"))
+        .args(["-Verify", "2"])
+        .args(extra)
+        .arg("-CAfile")
+        .arg(pki.join("partner-cas.pem"))
+        .args(["-naccept", "1"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_accept(&mut child);
+    child
+        .stdin
+        .as_mut()
+        .unwrap()
+        .write_all(answer.as_bytes())
+        .unwrap();
+    (port, Killed(child))
+}
+
 #[test]
 fn live_capture_on_loopback_sees_a_handshake_made_now() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -232,40 +270,9 @@ fn probe_from_the_ui_lands_in_the_comparison() {
     }
     // A local partner server: OpenSSL requiring a client certificate from the Partner CAs and
     // answering the first request with a canned HTTP 200 fed on its standard input.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let pki = cap("pki");
-    let mut child = Command::new("openssl")
-        .args(["s_server", "-accept", &format!("127.0.0.1:{port}"), "-cert"])
-        .arg(pki.join("server.pem"))
-        .arg("-key")
-        .arg(pki.join("server.key"))
-        .arg("-cert_chain")
-        .arg(pki.join("partner-issuing.pem"))
-        .args(["-Verify", "2", "-CAfile"])
-        .arg(pki.join("partner-cas.pem"))
-        .args(["-naccept", "1"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    wait_accept(&mut child);
-    {
-        use std::io::Write;
-        let body = "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body/></soapenv:Envelope>";
-        let resp = format!("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
-        child
-            .stdin
-            .as_mut()
-            .unwrap()
-            .write_all(resp.as_bytes())
-            .unwrap();
-    }
-    let _server = Killed(child);
+    let body = "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body/></soapenv:Envelope>";
+    let resp = format!("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+    let (port, _server) = partner_server(&[], &resp);
 
     let t = Tmux {
         sock: format!("tlsdiag-e2e-probe-{}", std::process::id()),
@@ -347,40 +354,11 @@ fn probe_from_the_form_send_anyway_saved_pcap_result_then_compare() {
         eprintln!("SKIPPED: tmux not installed");
         return;
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let pki = cap("pki");
-    let mut child = Command::new("openssl")
-        .args(["s_server", "-accept", &format!("127.0.0.1:{port}"), "-cert"])
-        .arg(pki.join("server.pem"))
-        .arg("-key")
-        .arg(pki.join("server.key"))
-        .arg("-cert_chain")
-        .arg(pki.join("partner-issuing.pem"))
-        .args(["-Verify", "2", "-verify_return_error", "-CAfile"])
-        .arg(pki.join("partner-cas.pem"))
-        .args(["-naccept", "1"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    wait_accept(&mut child);
-    {
-        use std::io::Write;
-        let resp = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
-        child
-            .stdin
-            .as_mut()
-            .unwrap()
-            .write_all(resp.as_bytes())
-            .unwrap();
-    }
+    let (port, _server) = partner_server(
+        &["-verify_return_error"],
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+    );
     // Stopped by PID when the test ends (Killed's Drop).
-    let _server = Killed(child);
     let dir = tempfile::tempdir().unwrap();
     let pcap = dir.path().join("probe.pcap");
 
